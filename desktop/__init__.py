@@ -1,0 +1,3 @@
+"""yishi — 一件事一次办 window intake."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The bundle catalog: schema, loading, validation and search. Qt-free."""

@@ -1,0 +1,73 @@
+"""The ``yishi`` command line. With no command it starts the window app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop import __version__
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from desktop.catalog import export
+    from desktop.catalog.loader import CatalogError
+
+    try:
+        if args.action == "check":
+            errors = export.check_path(Path(args.file))
+            for err in errors:
+                print(err, file=sys.stderr)
+            if errors:
+                print(f"{len(errors)} error(s) in {args.file}", file=sys.stderr)
+                return 1
+            print(f"{args.file}: OK")
+            return 0
+        idx = export.load_index(Path(args.file) if args.file else None)
+    except CatalogError as exc:
+        for err in exc.errors:
+            print(err, file=sys.stderr)
+        return 1
+    if args.stats:
+        data = export.stats(idx)
+    elif args.json:
+        data = export.bundles_json(idx)
+    else:
+        print(f"catalog {idx.version} ({idx.checksum[:12]}): {len(idx.bundles)} bundles, {len(idx.items)} items")
+        return 0
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yishi", description="一件事一次办 window intake")
+    parser.add_argument("--version", action="version", version=f"yishi {__version__}")
+    parser.add_argument("--db", help="case store SQLite file (env YISHI_DB)")
+    sub = parser.add_subparsers(dest="command")
+
+    cat = sub.add_parser("catalog", help="inspect or check the bundle catalog")
+    cat.add_argument("action", nargs="?", choices=["check"], help="check FILE and list every error")
+    cat.add_argument("file", nargs="?", help="catalog directory or JSON file (default: the shipped one)")
+    cat.add_argument("--json", action="store_true", help="print the bundles as JSON")
+    cat.add_argument("--stats", action="store_true", help="print merged-vs-separate figures (with --json)")
+    cat.set_defaults(func=_catalog)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "catalog" and args.action == "check" and not args.file:
+        parser.error("catalog check needs a FILE (a catalog directory or JSON file)")
+    if args.command is None:
+        from desktop.app import run
+
+        return run(args)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Where the app finds its shipped resources, frozen or not."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def resources_dir() -> Path:
+    """``resources/`` beside the source tree, or inside a PyInstaller bundle."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def catalog_dir() -> Path:
+    return resources_dir() / "catalog"
+
+
+def font_path() -> Path:
+    return resources_dir() / "fonts" / "wqy-microhei.ttc"
