@@ -42,6 +42,12 @@ def _catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _selftest(args: argparse.Namespace) -> int:
+    from desktop.app import selftest
+
+    return selftest(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yishi", description="一件事一次办 window intake")
     parser.add_argument("--version", action="version", version=f"yishi {__version__}")
@@ -54,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--json", action="store_true", help="print the bundles as JSON")
     cat.add_argument("--stats", action="store_true", help="print merged-vs-separate figures (with --json)")
     cat.set_defaults(func=_catalog)
+
+    test = sub.add_parser("selftest", help="open the store, check the catalog, show the window offscreen, exit")
+    test.set_defaults(func=_selftest)
     return parser
 
 

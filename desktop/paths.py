@@ -20,3 +20,15 @@ def catalog_dir() -> Path:
 
 def font_path() -> Path:
     return resources_dir() / "fonts" / "wqy-microhei.ttc"
+
+
+def default_db_path() -> Path:
+    """The case store: ``YISHI_DB``, else ``cases.sqlite3`` in the user data dir."""
+    import os
+
+    override = os.environ.get("YISHI_DB")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("yishi", appauthor=False)) / "cases.sqlite3"

@@ -44,9 +44,7 @@ def id_error(text: str) -> str | None:
         return "身份证号码中的出生日期晚于今天"
     if number[0] == "9" or number[:2] in _PERMIT_REGIONS:
         return None
-    try:
-        ric.get_birth_place(number)
-    except ValidationError:
+    if _region(number[:6]) is None:
         return "身份证号码中的地址码不存在"
     return None
 

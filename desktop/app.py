@@ -1,0 +1,69 @@
+"""The window app's entry: builds QApplication and the main window (the one place outside desktop.ui with Qt)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from desktop import paths
+from desktop import settings as settings_mod
+
+
+def db_path_from(args: argparse.Namespace, settings: settings_mod.Settings) -> Path:
+    if getattr(args, "db", None):
+        return Path(args.db)
+    if os.environ.get("YISHI_DB"):
+        return Path(os.environ["YISHI_DB"])
+    return Path(settings.db_path) if settings.db_path else paths.default_db_path()
+
+
+def build(args: argparse.Namespace) -> tuple[object, object]:
+    """The QApplication and the shown main window; loading continues in the background."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.fonts import install_font, install_translations
+    from desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("yishi")
+    install_font(app)  # type: ignore[arg-type]
+    install_translations(app)  # type: ignore[arg-type]
+    settings = settings_mod.load()
+    window = MainWindow(settings, db_path_from(args, settings))
+    window.resize(1366, 768)
+    window.show()
+    QTimer.singleShot(0, window.start_loading)
+    return app, window
+
+
+def run(args: argparse.Namespace) -> int:
+    app, _window = build(args)
+    return int(app.exec())  # type: ignore[attr-defined]
+
+
+def selftest(args: argparse.Namespace) -> int:
+    """Open the store, load and validate the catalog, show the main window offscreen; exit 0 when all work."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+
+    app, window = build(args)
+    outcome: dict[str, object] = {}
+
+    def check() -> None:
+        if window.catalog is not None and window.store is not None:  # type: ignore[attr-defined]
+            outcome["ok"] = True
+            app.quit()  # type: ignore[attr-defined]
+
+    window.catalog_ready.connect(check)  # type: ignore[attr-defined]
+    window.cases_loaded.connect(lambda _n: check())  # type: ignore[attr-defined]
+    QTimer.singleShot(60_000, app.quit)  # type: ignore[attr-defined]
+    app.exec()  # type: ignore[attr-defined]
+    if not outcome.get("ok"):
+        print("selftest FAILED: the catalog or the store did not load", file=sys.stderr)
+        return 1
+    idx = window.catalog  # type: ignore[attr-defined]
+    print(f"selftest OK: catalog {idx.version}, {len(idx.bundles)} bundles, store {window.db_path}")  # type: ignore[attr-defined]
+    return 0

@@ -1,0 +1,1 @@
+"""The merge engine: situations → applicable items → merged form and checklist. Qt-free."""

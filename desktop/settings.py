@@ -1,0 +1,95 @@
+"""Every setting, declared once with its type and default, stored as versioned JSON.
+
+Settings live in ``settings.json`` in the user config dir (``YISHI_CONFIG`` overrides the
+file). Unknown keys are kept untouched; a file of an older ``SETTINGS_VERSION`` is upgraded
+step by step by :data:`UPGRADES` before use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+SETTINGS_VERSION = 1
+
+
+@dataclass
+class Settings:
+    # 窗口档案 (window profile)
+    center_name: str = ""
+    division_code: str = ""
+    window_code: str = "01"
+    clerk: str = ""
+    # consultation and supervision phones printed on documents
+    consult_phone: str = "12345"
+    supervise_phone: str = "12345"
+    # storage and sync
+    db_path: str = ""
+    platform_url: str = ""
+    sync_interval_seconds: int = 60
+    # printing
+    printer_name: str = ""
+    # scanning: keyboard-wedge bursts are keys closer than this
+    wedge_max_interval_ms: int = 35
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def profile_complete(self) -> bool:
+        return bool(self.center_name and self.division_code and self.window_code and self.clerk)
+
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+"""``UPGRADES[n]`` turns a version-n mapping into a version n+1 mapping."""
+
+
+def default_path() -> Path:
+    override = os.environ.get("YISHI_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("yishi", appauthor=False)) / "settings.json"
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    version = int(data.get("version", SETTINGS_VERSION))
+    while version < SETTINGS_VERSION:
+        data = UPGRADES[version](data)
+        version += 1
+    return data
+
+
+def load(path: Path | None = None) -> Settings:
+    """The stored settings; defaults where the file is missing, unreadable or a value has the wrong type."""
+    path = path or default_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    if not isinstance(data, dict):
+        return Settings()
+    data = _upgrade(data)
+    defaults = Settings()
+    known = {}
+    for f in fields(Settings):
+        value = data.get(f.name, getattr(defaults, f.name))
+        default = getattr(defaults, f.name)
+        known[f.name] = value if isinstance(value, type(default)) else default
+    return Settings(**known)
+
+
+def save(settings: Settings, path: Path | None = None) -> None:
+    """Write atomically: a crash mid-write leaves the old file."""
+    path = path or default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"version": SETTINGS_VERSION, **asdict(settings)}
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

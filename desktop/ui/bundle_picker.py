@@ -1,0 +1,125 @@
+"""The bundle picker: 35 bundles grouped 个人/法人, filtered as the clerk types."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+
+from desktop.catalog.index import CatalogIndex
+from desktop.catalog.search import SearchKeys
+from desktop.forms.reduction import Reduction
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+KEYS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def build_model(idx: CatalogIndex, reductions: dict[str, Reduction], keys: dict[str, SearchKeys]) -> QStandardItemModel:
+    model = QStandardItemModel()
+    model.setHorizontalHeaderLabels(["一件事", "合并效果"])
+    groups: dict[str, QStandardItem] = {}
+    for bundle in idx.bundles_in_order():
+        cat = bundle.category.value
+        if cat not in groups:
+            head = QStandardItem(f"{cat}事项")
+            head.setSelectable(False)
+            groups[cat] = head
+            model.appendRow([head, QStandardItem()])
+        name = QStandardItem(f"{bundle.seq:>2}. {bundle.name}")
+        name.setData(bundle.code, CODE_ROLE)
+        name.setData(keys.get(bundle.code), KEYS_ROLE)
+        name.setToolTip(f"{bundle.code}　牵头部门：{'、'.join(idx.department_name(d) for d in bundle.lead_departments)}")
+        r = reductions.get(bundle.code)
+        figures = QStandardItem(
+            f"表 {r.fields_merged}/{r.fields_separate}　材料 {r.materials_merged}/{r.materials_separate}" if r else ""
+        )
+        if r:
+            figures.setToolTip(
+                f"常见情形下：合并后表单{r.fields_merged}项（分别填写共{r.fields_separate}项），"
+                f"材料{r.materials_merged}份（分别提交共{r.materials_separate}份）"
+            )
+        figures.setData(bundle.code, CODE_ROLE)
+        for item in (name, figures):
+            item.setEditable(False)
+        groups[cat].appendRow([name, figures])
+    return model
+
+
+class BundleFilter(QSortFilterProxyModel):
+    """Keeps bundles whose name, pinyin initials or code contain the query; keeps their group rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query = ""
+        self.setRecursiveFilteringEnabled(True)
+
+    def set_query(self, text: str) -> None:
+        self.beginFilterChange()
+        self.query = text
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        index = self.sourceModel().index(row, 0, parent)
+        code = index.data(CODE_ROLE)
+        if code is None:
+            return False  # a group row shows only through its matching children
+        keys = index.data(KEYS_ROLE)
+        if isinstance(keys, SearchKeys):
+            return keys.matches(self.query)
+        return self.query.strip().lower() in (str(index.data()) + code).lower()
+
+
+class BundlePicker(QWidget):
+    """Search box over a tree of bundles.
+
+    Signals:
+        picked(str): the clerk chose the bundle with this code (double-click or Enter).
+    """
+
+    picked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit(placeholderText="搜索一件事：名称、拼音首字母或编码")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeView()
+        self.tree.setHeaderHidden(False)
+        self.tree.setUniformRowHeights(True)
+        self.status = QLabel("正在加载事项目录…")
+        self.filter = BundleFilter()
+        self.tree.setModel(self.filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.status)
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._pick_first)
+        self.tree.activated.connect(self._activated)
+
+    def set_catalog(self, model: QStandardItemModel, count: int) -> None:
+        self.filter.setSourceModel(model)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+        self.status.setText(f"共{count}个一件事")
+
+    def _filter(self, text: str) -> None:
+        self.filter.set_query(text)
+        self.tree.expandAll()
+
+    def _first_bundle(self) -> QModelIndex | None:
+        for g in range(self.filter.rowCount()):
+            group = self.filter.index(g, 0)
+            if self.filter.rowCount(group):
+                return self.filter.index(0, 0, group)
+        return None
+
+    def _pick_first(self) -> None:
+        first = self._first_bundle()
+        if first is not None:
+            self.picked.emit(first.data(CODE_ROLE))
+
+    def _activated(self, index: QModelIndex) -> None:
+        code = index.data(CODE_ROLE)
+        if code:
+            self.picked.emit(code)

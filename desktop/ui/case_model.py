@@ -1,0 +1,66 @@
+"""The case list: a table model over case summaries read from the store (off the UI thread)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop.cases.states import DECISION_LABELS, STATE_LABELS
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _when(row: Any) -> str:
+    stamp = row.decided_at or row.created_at
+    return stamp.astimezone().strftime("%m-%d %H:%M") if stamp else ""
+
+
+class CaseTableModel(QAbstractTableModel):
+    """Read-only rows of case summaries; ``set_rows`` replaces them all (results of a background query)."""
+
+    COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+        ("办件编号", lambda r: r.number or "（草稿）"),
+        ("一件事", lambda r: r.bundle_name),
+        ("申请人", lambda r: r.applicant_name or ""),
+        ("办理结果", lambda r: DECISION_LABELS.get(r.decision, "") if r.decision else ""),
+        ("办件状态", lambda r: STATE_LABELS.get(r.state, r.state)),
+        ("时间", _when),
+        ("窗口人员", lambda r: r.clerk or ""),
+    )
+
+    def __init__(self, bundle_names: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self._rows: list[Any] = []
+        self.bundle_names = bundle_names or {}
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[index.column()][1](row)
+        if role == ID_ROLE:
+            return str(row.id)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section][0]
+        return None

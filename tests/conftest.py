@@ -1,0 +1,42 @@
+"""Test set-up shared by every test.
+
+``YISHI_BLOCK_QT=1`` makes PySide6 unimportable, proving the core runs without Qt
+(CI runs the non-GUI tests that way, with no display).
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+if os.environ.get("YISHI_BLOCK_QT") == "1":
+
+    class _NoQt(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+            if fullname == "PySide6" or fullname.startswith("PySide6."):
+                raise ImportError(f"{fullname} is blocked: core code must not need Qt")
+            return None
+
+    sys.meta_path.insert(0, _NoQt())
+else:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's settings or case store."""
+    monkeypatch.setenv("YISHI_CONFIG", str(tmp_path / "settings.json"))
+    monkeypatch.setenv("YISHI_DB", str(tmp_path / "cases.sqlite3"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests under tests/ui/ need Qt: mark them ``gui`` so the no-Qt run skips them."""
+    for item in items:
+        if "/tests/ui/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)
