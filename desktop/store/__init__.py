@@ -1,0 +1,1 @@
+"""The durable case store: SQLite via sqlmodel, alembic migrations, and the Store API. Qt-free."""

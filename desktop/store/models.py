@@ -1,0 +1,156 @@
+"""The case store's tables. Timestamps are UTC and timezone-aware; JSON columns hold plain dicts/lists."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from desktop.cases.decisions import MaterialStatus
+from desktop.cases.states import CaseState, Decision
+from desktop.store.columns import EnumText, UTCDateTime, utcnow
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    QUARANTINED = "quarantined"
+
+
+def _fk_case(nullable: bool = False) -> Any:
+    return Field(
+        sa_column=Column(ForeignKey("case.id", ondelete="CASCADE"), nullable=nullable, index=True),
+        default=None if nullable else ...,
+    )
+
+
+class Case(SQLModel, table=True):
+    """One application (办件). ``id`` is the sync idempotency key; ``number`` is set once decided."""
+
+    __tablename__ = "case"
+    __table_args__ = (Index("ix_case_state_updated", "state", "updated_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    number: str | None = Field(default=None, sa_column=Column(String(22), unique=True, nullable=True))
+    query_code: str | None = Field(default=None, sa_column=Column(String(6), nullable=True))
+    bundle_code: str = Field(index=True)
+    catalog_version: str
+    state: CaseState = Field(default=CaseState.DRAFT, sa_column=Column(EnumText(CaseState), nullable=False))
+    decision: Decision | None = Field(default=None, sa_column=Column(EnumText(Decision), nullable=True))
+    revision: int = 0
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    applicant_name: str | None = None
+    applicant_id: str | None = None
+    center_name: str
+    division_code: str = Field(sa_column=Column(String(9), nullable=False))
+    window_code: str = Field(sa_column=Column(String(2), nullable=False))
+    clerk: str
+    reason: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True, index=True))
+
+
+class CaseItem(SQLModel, table=True):
+    """A service item of the case's bundle: whether it applies, and its promised time limit."""
+
+    __tablename__ = "case_item"
+    __table_args__ = (UniqueConstraint("case_id", "item_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: uuid.UUID = _fk_case()
+    item_code: str
+    applies: bool
+    reason: str = ""
+    department: str
+    promised_days: int | None = None
+    promised_date: date | None = None
+    estimated: bool = False
+
+
+class MaterialRecord(SQLModel, table=True):
+    """A material of the case's merged checklist and how the window took it."""
+
+    __tablename__ = "material_record"
+    __table_args__ = (UniqueConstraint("case_id", "material_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: uuid.UUID = _fk_case()
+    material_code: str
+    name: str
+    status: MaterialStatus = Field(sa_column=Column(EnumText(MaterialStatus), nullable=False))
+    copies: int = 0
+    deadline: date | None = None
+    items: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Attachment(SQLModel, table=True):
+    """A scanned or photographed material, content-addressed under ``<db dir>/attachments``."""
+
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: uuid.UUID = _fk_case()
+    material_code: str
+    sha256: str = Field(sa_column=Column(String(64), nullable=False, index=True))
+    path: str  # relative to the attachments dir: ab/<sha256>
+    size: int
+    media_type: str
+    added_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class OutboxEntry(SQLModel, table=True):
+    """One revision of a case waiting to go to (or sent to) the provincial platform."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("case_id", "revision"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    case_id: uuid.UUID = _fk_case()
+    revision: int
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_column=Column(EnumText(OutboxStatus), nullable=False))
+    last_error: str | None = None
+    platform_number: str | None = None  # added by migration 0002
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which case, when (kept forever; never updated)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_case_at", "case_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: uuid.UUID | None = Field(
+        default=None, sa_column=Column(ForeignKey("case.id", ondelete="SET NULL"), nullable=True)
+    )
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+    actor: str
+    action: str
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class WindowSequence(SQLModel, table=True):
+    """The last case-number sequence a window issued on a (local) day."""
+
+    __tablename__ = "window_sequence"
+
+    window_key: str = Field(sa_column=Column(String(11), primary_key=True))
+    day: date = Field(primary_key=True)
+    last: int = 0
+
+
+STORE_TABLES = frozenset(
+    {"case", "case_item", "material_record", "attachment", "outbox", "audit_event", "window_sequence"}
+)
