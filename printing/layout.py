@@ -1,0 +1,264 @@
+"""Page furniture shared by every printed document: styles, tables, seal box, footer with page numbers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+
+from printing.fonts import register_fonts
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 22 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 24 * mm
+BODY_W = PAGE_W - 2 * MARGIN_X
+SAMPLE_NOTE = "本件依据样例办事指南生成"
+DATE_BLANK = "&nbsp;" * 12 + "年" + "&nbsp;" * 8 + "月" + "&nbsp;" * 8 + "日"
+
+
+class Styles:
+    """Paragraph styles of the official-notice look, built once per process."""
+
+    def __init__(self, font: str) -> None:
+        def style(name: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
+            return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, wordWrap="CJK", **kw)
+
+        self.font = font
+        self.title = style("title", 22, 28, alignment=TA_CENTER, spaceBefore=1 * mm, spaceAfter=3 * mm)
+        self.subtitle = style("subtitle", 12, 16, alignment=TA_CENTER, spaceBefore=-2 * mm, spaceAfter=2 * mm)
+        self.number = style("number", 11, 16, alignment=TA_CENTER)
+        self.cell_left12 = style("cell_left12", 11, 16)
+        self.salutation = style("salutation", 12, 21, spaceBefore=3 * mm)
+        self.body = style("body", 12, 20, firstLineIndent=24, alignment=TA_LEFT)
+        self.heading = style("heading", 12, 18, spaceBefore=2.5 * mm, spaceAfter=1.5 * mm)
+        self.body_plain = style("body_plain", 12, 20)
+        self.cell = style("cell", 10, 13.5)
+        self.cell_center = style("cell_center", 10, 13.5, alignment=TA_CENTER)
+        self.head = style("head", 10, 13.5, alignment=TA_CENTER)
+        self.note = style("note", 10, 15, firstLineIndent=20)
+        self.small = style("small", 8.5, 11, alignment=TA_CENTER)
+        self.right = style("right", 12, 21, alignment=TA_RIGHT)
+
+
+@lru_cache(maxsize=1)
+def styles() -> Styles:
+    return Styles(register_fonts())
+
+
+def esc(text: object) -> str:
+    return escape(str(text))
+
+
+def cn_date(day: date | None) -> str:
+    """``2025年10月9日``: Arabic numerals, as GB/T 9704-2012 asks for dates in official documents."""
+    return "—" if day is None else f"{day.year}年{day.month}月{day.day}日"
+
+
+def para(text: str, style: Any) -> Paragraph:
+    return Paragraph(text, style)
+
+
+def grid(
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], center: Sequence[int] = ()
+) -> Table:
+    """A bordered table whose header repeats on every page; cells are escaped text that wraps."""
+    s = styles()
+    body = [[para(esc(h), s.head) for h in header]]
+    if not rows:
+        rows = [["无", *[""] * (len(header) - 1)]]
+    for row in rows:
+        body.append([para(esc(v), s.cell_center if i in center else s.cell) for i, v in enumerate(row)])
+    table = Table(body, colWidths=list(widths), repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def fields(pairs: Sequence[tuple[str, str]], widths: Sequence[float] = (21 * mm, 62 * mm, 21 * mm, 62 * mm)) -> Table:
+    """Label/value pairs two to a row in a bordered grid (the header block of a notice)."""
+    s = styles()
+    cells = [[para(esc(label), s.head), para(esc(value), s.cell)] for label, value in pairs]
+    if len(cells) % 2:
+        cells.append([para("", s.cell), para("", s.cell)])
+    rows = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
+    table = Table(rows, colWidths=list(widths))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.94, 0.94, 0.94)),
+                ("BACKGROUND", (2, 0), (2, -1), colors.Color(0.94, 0.94, 0.94)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+class SealBlock(Flowable):  # type: ignore[misc]
+    """Issuer and date at the right with a dashed circle where the office stamps its seal (印章)."""
+
+    def __init__(self, issuer: str, day: date, height: float = 36 * mm) -> None:
+        super().__init__()
+        self.issuer, self.day = issuer, day
+        self.height = height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        c, font = self.canv, styles().font
+        # The circle may reach past a short block, as a real seal overlaps the text around it.
+        r = 17 * mm
+        cx, cy = self.width - min(42 * mm, self.width / 2), self.height / 2 - 1.5 * mm
+        c.saveState()
+        c.setStrokeColor(colors.Color(0.55, 0.55, 0.55))
+        c.setDash(3, 2)
+        c.setLineWidth(0.8)
+        c.circle(cx, cy, r)
+        c.setFillColor(colors.Color(0.55, 0.55, 0.55))
+        c.setFont(font, 9)
+        c.drawCentredString(cx, cy + r - 8 * mm, "（印章）")
+        c.setFillColor(colors.black)
+        c.setFont(font, 12)
+        c.drawCentredString(cx, cy - 1 * mm, self.issuer)
+        c.drawCentredString(cx, cy - 8 * mm, cn_date(self.day))
+        c.restoreState()
+
+
+def signature_line(role: str) -> Table:
+    """``申请人（签字）：＿＿＿＿  日期：＿＿年＿＿月＿＿日`` with ruled blanks."""
+    s = styles()
+    cells = [
+        para(f"{esc(role)}（签字）：", s.body_plain),
+        "",
+        para("日期：", s.body_plain),
+        para(DATE_BLANK, s.body_plain),
+    ]
+    table = Table([cells], colWidths=[40 * mm, 46 * mm, 16 * mm, 46 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
+                ("LINEBELOW", (3, 0), (3, 0), 0.6, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
+            ]
+        )
+    )
+    return table
+
+
+class CopyLabel(Flowable):  # type: ignore[misc]
+    """Invisible marker: pages from here on carry ``label`` (e.g. 申请人留存联) in their header."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.yishi_copy = self.label
+
+
+def _numbered_canvas(footer: str) -> Callable[..., Canvas]:
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        # Pages are kept until save() so each footer can say 共 N 页.
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.yishi_copy = ""
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for number, state in enumerate(self._saved, start=1):
+                self.__dict__.update(state)
+                _furniture(self, footer, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def _furniture(c: Canvas, footer: str, number: int, total: int) -> None:
+    font = styles().font
+    c.saveState()
+    c.setFont(font, 8.5)
+    c.setStrokeColor(colors.Color(0.4, 0.4, 0.4))
+    c.setLineWidth(0.5)
+    c.line(MARGIN_X, 16 * mm, PAGE_W - MARGIN_X, 16 * mm)
+    c.drawString(MARGIN_X, 11.5 * mm, footer)
+    c.drawRightString(PAGE_W - MARGIN_X, 11.5 * mm, f"第 {number} 页 / 共 {total} 页")
+    label = getattr(c, "yishi_copy", "")
+    if label:
+        c.setFont(font, 10)
+        c.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 13 * mm, f"【{label}】")
+    c.restoreState()
+
+
+def build_pdf(story: list[Flowable], *, title: str, footer: str) -> bytes:
+    """Lay ``story`` out on A4 pages and return the PDF; the font is embedded as a TrueType subset."""
+    register_fonts()
+    out = io.BytesIO()
+    doc = BaseDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=title,
+        author="yishi",
+        creator="yishi",
+        subject=title,
+        invariant=1,
+    )
+    frame = Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        BODY_W,
+        PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    return out.getvalue()
