@@ -134,6 +134,7 @@ class Store:
         )
         with write_session(self.engine) as session:
             session.add(case)
+            session.flush()  # rows without relationships are not ordered by foreign key
             _audit(session, case.id, profile.clerk, "draft", {"bundle": bundle_code}, at=now)
         return case
 

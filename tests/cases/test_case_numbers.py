@@ -96,8 +96,15 @@ def test_impossible_date_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("center", "window", "seq"),
-    [("2101020", "01", 1), ("210102400", "01", 1), ("210102", "00", 1), ("210102", "1", 1), ("210102", "01", 0),
-     ("210102", "01", 10000), ("000000", "01", 1)],
+    [
+        ("2101020", "01", 1),
+        ("210102400", "01", 1),
+        ("210102", "00", 1),
+        ("210102", "1", 1),
+        ("210102", "01", 0),
+        ("210102", "01", 10000),
+        ("000000", "01", 1),
+    ],
 )
 def test_make_number_refuses_bad_parts(center: str, window: str, seq: int) -> None:
     with pytest.raises(ValueError):
