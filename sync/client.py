@@ -62,6 +62,7 @@ class CaseReceipt:
     revision: int
     status: str
     payload_sha256: str
+    status_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ def _receipt(data: Any) -> CaseReceipt:
             int(data["revision"]),
             str(data["status"]),
             str(data["payload_sha256"]),
+            data.get("status_reason"),
         )
     except (KeyError, TypeError, ValueError):
         raise TransientError("platform answered a case request without a complete receipt") from None

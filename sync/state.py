@@ -1,0 +1,84 @@
+"""The sync worker's own small state beside the case store: the status cursor and withheld statuses.
+
+Kept in ``sync-state.sqlite3`` next to the case database so the store's schema stays the store's.
+Applying a status twice is harmless (the second is a no-op), so the cursor is saved after applying.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS withheld (
+    case_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A platform status not applied yet because the case had local unsent changes."""
+
+    case_id: str
+    seq: int
+    status: str
+    reason: str | None
+
+
+class SyncState:
+    """Cursor and withheld statuses in a SQLite file (one short transaction per call)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with self._conn() as conn:
+            conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit: one statement each
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            yield conn
+        finally:
+            conn.close()
+
+    def cursor(self) -> int:
+        with self._conn() as conn:
+            row = conn.execute("SELECT value FROM kv WHERE key = 'status_cursor'").fetchone()
+        return int(row[0]) if row else 0
+
+    def set_cursor(self, cursor: int) -> None:
+        with self._conn() as conn:
+            conn.execute(
+                "INSERT INTO kv (key, value) VALUES ('status_cursor', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (str(cursor),),
+            )
+
+    def withhold(self, item: Withheld) -> None:
+        with self._conn() as conn:
+            conn.execute(
+                "INSERT INTO withheld VALUES (?, ?, ?, ?) ON CONFLICT(case_id) DO UPDATE SET "
+                "seq = excluded.seq, status = excluded.status, reason = excluded.reason WHERE excluded.seq > seq",
+                (item.case_id, item.seq, item.status, item.reason),
+            )
+
+    def withheld(self) -> list[Withheld]:
+        with self._conn() as conn:
+            rows = conn.execute("SELECT case_id, seq, status, reason FROM withheld ORDER BY seq").fetchall()
+        return [Withheld(*r) for r in rows]
+
+    def release(self, case_id: str) -> None:
+        with self._conn() as conn:
+            conn.execute("DELETE FROM withheld WHERE case_id = ?", (case_id,))
+
+
+def state_path(store_path: Path) -> Path:
+    return store_path.parent / "sync-state.sqlite3"

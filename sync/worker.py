@@ -1,0 +1,354 @@
+"""Delivery: send the outbox to the platform exactly once, and bring platform statuses back.
+
+Exactly once = at-least-once sending + an idempotent platform. The outbox row is marked sent only after the
+platform answered; if the process dies in between, the next run resends the same (case id, revision, payload)
+and the platform answers with the same platform number. Every step can be interrupted and rerun.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from desktop.cases.states import CaseState, can_transition
+from desktop.store.models import OutboxEntry, OutboxStatus
+from desktop.store.repo import CaseNotFound, Store
+from sync.client import (
+    ConflictError,
+    PlatformClient,
+    PlatformError,
+    RejectedError,
+    TransientError,
+    UnauthorizedError,
+)
+from sync.crypto import sha256_hex
+from sync.protocol import PlatformStatus
+from sync.state import SyncState, Withheld, state_path
+from sync.transfer import settle_spooled, spooled
+
+BACKOFF_BASE_SECONDS = 10.0
+BACKOFF_CAP_SECONDS = 3600.0
+BATCH = 200
+
+PLATFORM_TO_STATE: dict[str, CaseState] = {
+    PlatformStatus.ACCEPTED: CaseState.PLATFORM_ACCEPTED,
+    PlatformStatus.COMPLETED: CaseState.COMPLETED,
+    PlatformStatus.RETURNED: CaseState.RETURNED,
+    PlatformStatus.REJECTED: CaseState.PLATFORM_REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A revision the platform took."""
+
+    case_id: uuid.UUID
+    revision: int
+    platform_number: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A revision that failed for a transient reason and waits until ``next_attempt_at``."""
+
+    case_id: uuid.UUID
+    revision: int
+    error: str
+    next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A revision the platform refused (4xx); the clerk must look at it."""
+
+    case_id: uuid.UUID
+    revision: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """409: the platform holds another revision of this case."""
+
+    case_id: uuid.UUID
+    local_revision: int
+    platform_revision: int | None
+    platform_number: str | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A local case moved by a platform status."""
+
+    case_id: uuid.UUID
+    state: CaseState
+    reason: str | None
+
+
+@dataclass
+class SyncReport:
+    """What one :func:`sync_once` run did; ``stopped`` says why it ended early (network down, device refused)."""
+
+    sent: list[Sent] = field(default_factory=list)
+    retries: list[Retry] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    status_changes: list[StatusChange] = field(default_factory=list)
+    withheld: list[uuid.UUID] = field(default_factory=list)
+    transfers: list[dict[str, Any]] = field(default_factory=list)
+    stopped: str | None = None
+
+    @property
+    def changed_cases(self) -> list[uuid.UUID]:
+        """Cases whose local state changed in this run (for the UI to refresh)."""
+        seen = dict.fromkeys([s.case_id for s in self.sent] + [q.case_id for q in self.quarantined])
+        seen.update(dict.fromkeys(c.case_id for c in self.status_changes))
+        return list(seen)
+
+
+class _StopRunError(Exception):
+    """End this run early; the message goes into the report."""
+
+
+def backoff_delay(attempts: int, rng: random.Random) -> float:
+    """Exponential backoff with full jitter: uniform over [0, min(cap, base·2^attempts)]."""
+    return rng.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** min(attempts, 30)))
+
+
+def sync_once(
+    store: Store,
+    client: PlatformClient,
+    now: datetime,
+    *,
+    rng: random.Random | None = None,
+    batch: int = BATCH,
+    pull_status: bool = True,
+    spool_dir: Path | None = None,
+) -> SyncReport:
+    """Send due outbox entries (oldest first, attachments before their case), upload spooled transfer files,
+    then pull platform statuses. Safe to interrupt at any point and to run again."""
+    report = SyncReport()
+    try:
+        _send_outbox(store, client, now, rng=rng or random.Random(), batch=batch, report=report)
+        _upload_spooled(client, spool_dir or default_spool_dir(store), report)
+        if pull_status:
+            pull_statuses(store, client, report)
+    except _StopRunError as stop:
+        report.stopped = str(stop)
+    return report
+
+
+def default_spool_dir(store: Store) -> Path:
+    return store.path.parent / "transfers"
+
+
+# -- outbox -------------------------------------------------------------------------------------------------------
+
+
+def _send_outbox(
+    store: Store, client: PlatformClient, now: datetime, *, rng: random.Random, batch: int, report: SyncReport
+) -> None:
+    blocked: set[uuid.UUID] = set()  # a case whose older revision did not go stays behind it this run
+    for entry in store.pending_outbox(now, batch):
+        assert entry.id is not None
+        if entry.case_id in blocked or _older_unsent(store, entry):
+            blocked.add(entry.case_id)
+            continue
+        try:
+            _send_entry(store, client, entry, report)
+        except TransientError as exc:
+            blocked.add(entry.case_id)
+            when = now + timedelta(seconds=backoff_delay(entry.attempts, rng))
+            store.mark_failed(entry.id, str(exc), when)
+            report.retries.append(Retry(entry.case_id, entry.revision, str(exc), when))
+            # The platform is unreachable or failing: stop rather than time out on every entry.
+            raise _StopRunError(f"platform unreachable: {exc}") from None
+        except UnauthorizedError as exc:
+            raise _StopRunError(f"platform refused this device: {exc}") from None
+        except ConflictError as exc:
+            blocked.add(entry.case_id)
+            _conflict(store, client, entry, exc, report)
+        except (RejectedError, _LocalProblemError) as exc:
+            blocked.add(entry.case_id)
+            store.quarantine(entry.id, str(exc))
+            report.quarantined.append(Quarantined(entry.case_id, entry.revision, str(exc)))
+
+
+class _LocalProblemError(Exception):
+    """Something on this PC keeps the entry from going (an attachment file missing or damaged)."""
+
+
+def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, report: SyncReport) -> None:
+    assert entry.id is not None
+    shas = _upload_attachments(store, client, entry)
+    receipt = client.submit_case(str(entry.case_id), entry.revision, _base_revision(store, entry), entry.payload, shas)
+    store.mark_sent(entry.id, receipt.platform_number)
+    report.sent.append(Sent(entry.case_id, entry.revision, receipt.platform_number))
+
+
+def _conflict(store: Store, client: PlatformClient, entry: OutboxEntry, exc: ConflictError, report: SyncReport) -> None:
+    assert entry.id is not None
+    platform_revision: int | None = exc.body.get("platform_revision")
+    number: str | None = exc.body.get("platform_number")
+    try:
+        theirs = client.get_case(str(entry.case_id))
+        platform_revision, number = theirs.revision, theirs.platform_number
+    except PlatformError:
+        pass  # no revision there at all, or unreachable: the 409 body says enough
+    reason = f"conflict: platform holds revision {platform_revision} (platform number {number}); {exc}"
+    store.quarantine(entry.id, reason)
+    report.conflicts.append(Conflict(entry.case_id, entry.revision, platform_revision, number))
+    report.quarantined.append(Quarantined(entry.case_id, entry.revision, reason))
+
+
+def _older_unsent(store: Store, entry: OutboxEntry) -> bool:
+    query = select(func.count()).where(
+        OutboxEntry.case_id == entry.case_id,
+        col(OutboxEntry.id) < entry.id,
+        OutboxEntry.status != OutboxStatus.SENT,
+    )
+    with Session(store.engine) as session:
+        return session.exec(query).one() > 0
+
+
+def _base_revision(store: Store, entry: OutboxEntry) -> int | None:
+    """The newest revision of this case the platform acknowledged, as far as this PC knows."""
+    query = select(func.max(OutboxEntry.revision)).where(
+        OutboxEntry.case_id == entry.case_id,
+        OutboxEntry.status == OutboxStatus.SENT,
+        col(OutboxEntry.revision) < entry.revision,
+    )
+    with Session(store.engine) as session:
+        value = session.exec(query).one()
+    return None if value is None else int(value)
+
+
+def attachment_refs(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The payload's attachment records (``sha256``, ``size``, ``media_type``), each sha once."""
+    seen: dict[str, dict[str, Any]] = {}
+    for ref in payload.get("attachments", []):
+        if isinstance(ref, dict) and isinstance(ref.get("sha256"), str):
+            seen.setdefault(ref["sha256"], ref)
+    return list(seen.values())
+
+
+def read_attachment(store: Store, case_id: uuid.UUID, sha: str) -> bytes:
+    """The attachment's bytes from the store, checked against its hash."""
+    try:
+        rows = [a for a in store.get(case_id).attachments if a.sha256 == sha]
+    except CaseNotFound:
+        rows = []
+    path = store.attachment_path(rows[0]) if rows else store.attachments_dir / sha[:2] / sha
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _LocalProblemError(f"attachment {sha[:12]}… cannot be read: {exc.strerror}") from None
+    if sha256_hex(data) != sha:
+        raise _LocalProblemError(f"attachment {sha[:12]}… is damaged on disk (hash differs)")
+    return data
+
+
+def _upload_attachments(store: Store, client: PlatformClient, entry: OutboxEntry) -> list[str]:
+    shas = []
+    for ref in attachment_refs(entry.payload):
+        sha = ref["sha256"]
+        shas.append(sha)
+        size = client.has_attachment(sha)
+        if size is not None and size == ref.get("size", size):
+            continue
+        data = read_attachment(store, entry.case_id, sha)
+        client.put_attachment(sha, data, str(ref.get("media_type") or "application/octet-stream"))
+        if client.has_attachment(sha) != len(data):
+            raise TransientError(f"attachment {sha[:12]}… not found on the platform after upload")
+    return shas
+
+
+# -- spooled transfer files ---------------------------------------------------------------------------------------
+
+
+def _upload_spooled(client: PlatformClient, spool_dir: Path, report: SyncReport) -> None:
+    for path in spooled(spool_dir):
+        try:
+            result = client.upload_transfer(path.read_bytes())
+        except TransientError as exc:
+            raise _StopRunError(f"platform unreachable: {exc}") from None
+        except UnauthorizedError as exc:
+            raise _StopRunError(f"platform refused this device: {exc}") from None
+        except RejectedError as exc:
+            settle_spooled(path, "rejected", str(exc))
+            report.transfers.append({"file": path.name, "error": str(exc)})
+            continue
+        settle_spooled(path, "done", repr(result))
+        report.transfers.append({"file": path.name, **result})
+
+
+# -- statuses -----------------------------------------------------------------------------------------------------
+
+
+def pull_statuses(store: Store, client: PlatformClient, report: SyncReport) -> None:
+    """Apply the platform's status updates after the saved cursor; withheld ones are retried first."""
+    state = SyncState(state_path(store.path))
+    try:
+        _retry_withheld(store, client, state, report)
+        cursor = state.cursor()
+        while True:
+            page = client.status_updates(cursor)
+            for update in page.updates:
+                _apply(store, state, Withheld(update.case_id, update.seq, update.status, update.reason), report)
+            cursor = page.cursor
+            state.set_cursor(cursor)
+            if not page.more:
+                break
+    except TransientError as exc:
+        raise _StopRunError(f"platform unreachable while pulling statuses: {exc}") from None
+    except PlatformError as exc:
+        raise _StopRunError(f"status pull refused: {exc}") from None
+
+
+def _has_unsent(store: Store, case_id: uuid.UUID) -> bool:
+    query = select(func.count()).where(OutboxEntry.case_id == case_id, OutboxEntry.status != OutboxStatus.SENT)
+    with Session(store.engine) as session:
+        return session.exec(query).one() > 0
+
+
+def _apply(store: Store, state: SyncState, update: Withheld, report: SyncReport) -> None:
+    target = PLATFORM_TO_STATE.get(update.status)
+    try:
+        case_id = uuid.UUID(update.case_id)
+        current = store.get(case_id).case.state
+    except (ValueError, CaseNotFound):
+        return  # not a case of this PC (e.g. carried in by a transfer file from a field laptop)
+    if target is None or current is target:
+        return
+    if _has_unsent(store, case_id):
+        # Local changes not yet on the platform win; look again once they are sent.
+        state.withhold(update)
+        report.withheld.append(case_id)
+        return
+    if not can_transition(current, target):
+        return  # an older status replayed after a newer one was applied
+    store.record_platform_state(case_id, target, update.reason or "")
+    report.status_changes.append(StatusChange(case_id, target, update.reason))
+
+
+def _retry_withheld(store: Store, client: PlatformClient, state: SyncState, report: SyncReport) -> None:
+    for item in state.withheld():
+        case_id = uuid.UUID(item.case_id)
+        if _has_unsent(store, case_id):
+            report.withheld.append(case_id)
+            continue
+        # The withheld status may be stale now (a new revision resets 退件): ask for the current one.
+        try:
+            current = client.get_case(item.case_id)
+        except RejectedError:
+            state.release(item.case_id)
+            continue
+        state.release(item.case_id)
+        _apply(store, state, Withheld(item.case_id, item.seq, current.status, current.status_reason), report)

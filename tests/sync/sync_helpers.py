@@ -1,0 +1,46 @@
+"""Helpers for sync tests: queued cases in a real case store."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
+from desktop.cases.profile import Profile
+from desktop.cases.states import Decision
+from desktop.store.repo import Store
+
+WINDOW = Profile("和平区政务服务中心", "210102", "03", "王芳")
+FIELD = Profile("和平区政务服务中心", "210102", "91", "李强")
+T0 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A settable clock that ticks a millisecond per read."""
+
+    def __init__(self, now: datetime = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
+def queue_case(
+    store: Store, name: str = "张三", *, attachments: list[Path] = (), profile: Profile = WINDOW  # type: ignore[assignment]
+) -> uuid.UUID:
+    """A case decided 受理 at the window (so queued in the outbox), with optional scanned attachments."""
+    case = store.new_draft("LNYJS003", "2026.11.1", profile)
+    for path in attachments:
+        store.add_attachment(case.id, "id_card", path)
+    store.decide(
+        case.id,
+        Decision.ACCEPT,
+        answers={"death_kind": "normal"},
+        values={"applicant.name": name, "applicant.id_number": "11010519491231002X"},
+        items=[ItemEntry("GA001", True, "GA", "正常死亡", 5, date(2026, 12, 5))],
+        materials=[MaterialEntry("id_card", "居民身份证", MaterialStatus.CHECKED, items=["GA001"])],
+        profile=profile,
+    )
+    return case.id

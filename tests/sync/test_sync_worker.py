@@ -1,0 +1,201 @@
+"""The delivery loop against a real reference platform: exactly once, backoff, quarantine, statuses."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import Running, enroll
+from sync_helpers import WINDOW, Clock, queue_case
+
+from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
+from desktop.cases.states import CaseState, Decision
+from desktop.store.models import OutboxStatus
+from desktop.store.repo import Store
+from sync.client import PlatformClient
+from sync.crypto import sha256_hex
+from sync.platform.operator import set_status
+from sync.protocol import PlatformStatus
+from sync.state import SyncState, state_path
+from sync.worker import BACKOFF_BASE_SECONDS, backoff_delay, sync_once
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    s = Store(tmp_path / "window" / "cases.sqlite3", clock=clock)
+    yield s
+    s.close()
+
+
+def _outbox(store: Store) -> list[tuple[int, OutboxStatus, str | None]]:
+    from sqlmodel import Session, col, select
+
+    from desktop.store.models import OutboxEntry
+
+    with Session(store.engine) as session:
+        rows = session.exec(select(OutboxEntry).order_by(col(OutboxEntry.id))).all()
+        return [(r.revision, r.status, r.platform_number) for r in rows]
+
+
+def test_queued_cases_and_their_attachments_arrive_once(
+    store: Store, client: PlatformClient, running: Running, tmp_path: Path, clock: Clock
+) -> None:
+    scan = tmp_path / "scan.jpg"
+    scan.write_bytes(random.Random(1).randbytes(50_000))
+    ids = [queue_case(store, "张三", attachments=[scan]), queue_case(store, "李四")]
+    report = sync_once(store, client, clock.now)
+    assert report.stopped is None and len(report.sent) == 2
+    assert {s.case_id for s in report.sent} == set(ids)
+    assert all(store.get(i).case.state is CaseState.SYNCED for i in ids)
+    assert running.platform.attachment_bytes(sha256_hex(scan.read_bytes())) == scan.read_bytes()
+    again = sync_once(store, client, clock.now)
+    assert again.sent == [] and running.platform.counts()["cases"] == 2
+
+
+def test_resend_after_a_crash_before_mark_sent_gets_the_same_platform_number(
+    store: Store, client: PlatformClient, running: Running, clock: Clock
+) -> None:
+    cid = queue_case(store)
+    entry = store.pending_outbox(clock.now)[0]
+    # The platform committed, then the window died before recording it.
+    first = client.submit_case(str(cid), entry.revision, None, entry.payload, [])
+    report = sync_once(store, client, clock.now)
+    assert [s.platform_number for s in report.sent] == [first.platform_number]
+    assert running.platform.counts()["cases"] == 1
+
+
+def test_an_edit_after_sending_goes_as_a_new_revision_with_the_same_number(
+    store: Store, client: PlatformClient, clock: Clock
+) -> None:
+    case = store.new_draft("LNYJS003", "2026.11.1", WINDOW)
+    store.decide(
+        case.id,
+        Decision.DEFER,
+        answers={},
+        values={"applicant.name": "王五"},
+        items=[ItemEntry("GA001", True, "GA")],
+        materials=[MaterialEntry("hukou", "户口簿", MaterialStatus.DEFERRED, deadline=date(2026, 12, 10))],
+        profile=WINDOW,
+    )
+    first = sync_once(store, client, clock.now).sent[0]
+    store.supply_deferred(case.id, ["hukou"])
+    second = sync_once(store, client, clock.now).sent[0]
+    assert (second.revision, second.platform_number) == (2, first.platform_number)
+    assert client.get_case(str(case.id)).revision == 2
+
+
+def test_server_errors_back_off_with_jitter_and_retry_later(
+    store: Store, client: PlatformClient, running: Running, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = queue_case(store)
+    real = running.platform.submit_case
+
+    def broken(*args: object, **kw: object) -> object:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(running.platform, "submit_case", broken)
+    report = sync_once(store, client, clock.now)
+    assert report.stopped and report.retries and report.sent == []
+    retry = report.retries[0]
+    assert clock.now <= retry.next_attempt_at <= clock.now + timedelta(seconds=BACKOFF_BASE_SECONDS)
+    assert store.get(cid).case.state is CaseState.QUEUED
+    monkeypatch.setattr(running.platform, "submit_case", real)
+    assert len(sync_once(store, client, retry.next_attempt_at).sent) == 1
+
+
+def test_backoff_grows_exponentially_under_a_cap() -> None:
+    rng = random.Random(7)
+    assert max(backoff_delay(0, rng) for _ in range(200)) <= BACKOFF_BASE_SECONDS
+    assert max(backoff_delay(3, rng) for _ in range(200)) > BACKOFF_BASE_SECONDS * 4
+    assert max(backoff_delay(60, rng) for _ in range(200)) <= 3600
+
+
+def test_a_refused_case_is_quarantined_without_blocking_the_others(
+    store: Store, client: PlatformClient, running: Running, clock: Clock
+) -> None:
+    bad = queue_case(store, "甲")
+    good = queue_case(store, "乙")
+    # Another device already owns this case id: the platform answers 403 for it.
+    other = PlatformClient(running.url, enroll(running, "另一窗口"), timeout=5)
+    other.submit_case(str(bad), 1, None, {"x": 1}, [])
+    report = sync_once(store, client, clock.now)
+    assert [q.case_id for q in report.quarantined] == [bad]
+    assert [s.case_id for s in report.sent] == [good]
+    assert store.get(bad).case.state is CaseState.QUARANTINED
+    other.close()
+
+
+def test_a_conflict_is_reported_with_the_platform_revision(
+    store: Store, client: PlatformClient, clock: Clock
+) -> None:
+    cid = queue_case(store)
+    taken = client.submit_case(str(cid), 1, None, {"different": True}, [])
+    report = sync_once(store, client, clock.now)
+    assert len(report.conflicts) == 1
+    conflict = report.conflicts[0]
+    assert (conflict.case_id, conflict.platform_revision, conflict.platform_number) == (cid, 1, taken.platform_number)
+    assert store.get(cid).case.state is CaseState.QUARANTINED
+
+
+def test_damaged_attachment_on_disk_quarantines_the_case(
+    store: Store, client: PlatformClient, tmp_path: Path, clock: Clock
+) -> None:
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(b"original bytes")
+    cid = queue_case(store, attachments=[scan])
+    blob = store.attachments_dir / sha256_hex(b"original bytes")[:2] / sha256_hex(b"original bytes")
+    blob.write_bytes(b"bit rot")
+    report = sync_once(store, client, clock.now)
+    assert [q.case_id for q in report.quarantined] == [cid]
+    assert "damaged" in report.quarantined[0].reason
+
+
+def test_platform_statuses_move_local_cases_and_the_cursor_persists(
+    store: Store, client: PlatformClient, running: Running, clock: Clock
+) -> None:
+    a, b = queue_case(store, "甲"), queue_case(store, "乙")
+    sync_once(store, client, clock.now)
+    set_status(running.platform, str(a), PlatformStatus.ACCEPTED)
+    set_status(running.platform, str(a), PlatformStatus.COMPLETED)
+    set_status(running.platform, str(b), PlatformStatus.RETURNED, "缺少死亡证明")
+    report = sync_once(store, client, clock.now)
+    assert [(c.case_id, c.state) for c in report.status_changes] == [
+        (a, CaseState.PLATFORM_ACCEPTED),
+        (a, CaseState.COMPLETED),
+        (b, CaseState.RETURNED),
+    ]
+    assert store.get(a).case.state is CaseState.COMPLETED
+    assert SyncState(state_path(store.path)).cursor() == 3
+    assert sync_once(store, client, clock.now).status_changes == []
+
+
+def test_a_case_with_unsent_local_changes_is_not_overwritten_by_the_platform(
+    store: Store, client: PlatformClient, running: Running, clock: Clock
+) -> None:
+    case = store.new_draft("LNYJS003", "2026.11.1", WINDOW)
+    store.decide(
+        case.id,
+        Decision.DEFER,
+        answers={},
+        values={"applicant.name": "王五"},
+        items=[ItemEntry("GA001", True, "GA")],
+        materials=[MaterialEntry("hukou", "户口簿", MaterialStatus.DEFERRED, deadline=date(2026, 12, 10))],
+        profile=WINDOW,
+    )
+    sync_once(store, client, clock.now)
+    set_status(running.platform, str(case.id), PlatformStatus.ACCEPTED)
+    store.supply_deferred(case.id, ["hukou"])  # revision 2 waits in the outbox
+    withheld = sync_once(store, client, clock.now, batch=0)
+    assert withheld.withheld == [case.id] and withheld.status_changes == []
+    assert store.get(case.id).case.state is CaseState.QUEUED
+    report = sync_once(store, client, clock.now)
+    assert [s.revision for s in report.sent] == [2]
+    assert [(c.case_id, c.state) for c in report.status_changes] == [(case.id, CaseState.PLATFORM_ACCEPTED)]
