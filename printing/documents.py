@@ -7,7 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from printing.layout import (
     BODY_W,
@@ -22,6 +22,7 @@ from printing.layout import (
     para,
     signature_line,
     styles,
+    table_style,
 )
 from printing.model import STATUS_LABELS, DocCase, DocItem, DocMaterial, MaterialForm, MaterialStatus
 from printing.payload import format_receipt_payload
@@ -69,7 +70,7 @@ def _head(kind: DocKind, doc: DocCase, subtitle: str = "", barcode: bool = False
         bar = code128(doc.case_number, height=9 * mm, bar_width=0.3 * mm)
         row = Table([[para(number, s.cell_left12), bar]], colWidths=[BODY_W / 2, BODY_W / 2])
         row.setStyle(
-            TableStyle(
+            table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                     ("ALIGN", (1, 0), (1, 0), "RIGHT"),
@@ -87,7 +88,7 @@ def _head(kind: DocKind, doc: DocCase, subtitle: str = "", barcode: bool = False
 
 def _rule() -> Table:
     line = Table([[""]], colWidths=[BODY_W], rowHeights=[2 * mm])
-    line.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 1.2, "black")]))
+    line.setStyle(table_style([("LINEBELOW", (0, 0), (-1, -1), 1.2, "black")]))
     return line
 
 
@@ -206,9 +207,9 @@ def receipt_pdf(doc: DocCase) -> bytes:
         ],
         colWidths=[38 * mm],
     )
-    qr.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("TOPPADDING", (0, 0), (-1, -1), 0)]))
+    qr.setStyle(table_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("TOPPADDING", (0, 0), (-1, -1), 0)]))
     top = Table([[info, qr]], colWidths=[128 * mm, BODY_W - 128 * mm])
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+    top.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
     story += [Spacer(0, 1 * mm), top, _salutation(doc)]
     when = cn_date(doc.decided_at.date())
     story.append(_body(f"您申请办理的“{esc(doc.bundle_name)}”已于{when}受理。现将受理情况告知如下："))
@@ -230,7 +231,7 @@ def receipt_pdf(doc: DocCase) -> bytes:
         colWidths=[120 * mm, BODY_W - 120 * mm],
     )
     closing.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (0, 0), 0),
@@ -320,7 +321,7 @@ def _handover() -> Table:
     for step in ("窗口移交", "部门接收", "部门办结", "结果送回窗口"):
         rows.append([para(step, s.cell_center), "", "", ""])
     table = Table(rows, colWidths=[30 * mm, 46 * mm, 40 * mm, 50 * mm], rowHeights=[None] + [11 * mm] * 4)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    table.setStyle(table_style([("GRID", (0, 0), (-1, -1), 0.6, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return table
 
 

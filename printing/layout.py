@@ -57,6 +57,11 @@ def styles() -> Styles:
     return Styles(register_fonts())
 
 
+def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
+    """Table commands plus our font, so that even empty string cells never pull in Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), styles().font), *commands])
+
+
 def esc(text: object) -> str:
     return escape(str(text))
 
@@ -82,7 +87,7 @@ def grid(
         body.append([para(esc(v), s.cell_center if i in center else s.cell) for i, v in enumerate(row)])
     table = Table(body, colWidths=list(widths), repeatRows=1)
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
@@ -106,7 +111,7 @@ def fields(pairs: Sequence[tuple[str, str]], widths: Sequence[float] = (21 * mm,
     rows = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
     table = Table(rows, colWidths=list(widths))
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                 ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.94, 0.94, 0.94)),
@@ -165,7 +170,7 @@ def signature_line(role: str) -> Table:
     ]
     table = Table([cells], colWidths=[40 * mm, 46 * mm, 16 * mm, 46 * mm], hAlign="LEFT")
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
                 ("LINEBELOW", (3, 0), (3, 0), 0.6, colors.black),
@@ -247,6 +252,7 @@ def build_pdf(story: list[Flowable], *, title: str, footer: str) -> bytes:
         creator="yishi",
         subject=title,
         invariant=1,
+        initialFontName=styles().font,  # keeps Helvetica, a non-embedded base font, out of the PDF
     )
     frame = Frame(
         MARGIN_X,

@@ -32,7 +32,7 @@ def _enc(value: str) -> str:
 
 
 def format_receipt_payload(case_number: str, query_code: str) -> str:
-    """The QR text for a receipt, e.g. ``YISHI:1;N=2105012025000123;Q=8K3F7Q``."""
+    """The QR text for a receipt, e.g. ``YISHI:1;N=210102000-03-250926-0012-O;Q=583920``."""
     if not case_number:
         raise ValueError("case number is empty")
     return f"{PREFIX}{VERSION};N={_enc(case_number)};Q={_enc(query_code)}"

@@ -60,8 +60,8 @@ def sample_case(decided_at: datetime = datetime(2025, 9, 26, 10, 30)) -> DocCase
         ),
     )
     return DocCase(
-        case_number="YS210102-20250926-0012",
-        query_code="8K3F7Q",
+        case_number="210102000-03-250926-0012-O",
+        query_code="583920",
         bundle_name="新生儿出生一件事",
         bundle_code="LN-YJS-0001",
         applicant_name="张晓明",
