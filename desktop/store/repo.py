@@ -189,6 +189,7 @@ class Store:
             _set_form(case, answers, values)
             case.decision, case.reason, case.decided_at, case.updated_at = decision, reason, now, now
             case.center_name, case.window_code, case.clerk = profile.center_name, profile.window_code, profile.clerk
+            case.division_code = profile.center_code
             _replace_items(session, case_id, items)
             _replace_materials(session, case_id, materials)
             session.add(case)
