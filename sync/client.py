@@ -16,7 +16,15 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from sync import auth
-from sync.crypto import Ed25519PrivateKey, b64e, raw_public, read_ed25519_private, write_private_key
+from sync.crypto import (
+    Ed25519PrivateKey,
+    X25519PublicKey,
+    b64e,
+    raw_public,
+    read_ed25519_private,
+    write_private_key,
+    x25519_public_from_b64,
+)
 
 
 class PlatformError(Exception):
@@ -287,10 +295,19 @@ def identity_paths(folder: Path) -> tuple[Path, Path]:
     return folder / "device.key", folder / "device.json"
 
 
-def save_identity(folder: Path, identity: DeviceIdentity, base_url: str) -> None:
+def save_identity(folder: Path, identity: DeviceIdentity, base_url: str, platform_key: dict[str, str]) -> None:
+    """Keep the device id, platform URL and the platform's transfer key (for offline export) beside the key."""
     key_path, info_path = identity_paths(folder)
     write_private_key(key_path, identity.key)
-    info_path.write_text(json.dumps({"device_id": identity.device_id, "platform_url": base_url}), encoding="utf-8")
+    info = {"device_id": identity.device_id, "platform_url": base_url, "platform_key": platform_key}
+    info_path.write_text(json.dumps(info), encoding="utf-8")
+
+
+def load_platform_key(folder: Path) -> X25519PublicKey:
+    """The platform's X25519 transfer key saved at enrollment."""
+    _key_path, info_path = identity_paths(folder)
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    return x25519_public_from_b64(info["platform_key"]["x25519_public_key"])
 
 
 def load_identity(folder: Path) -> tuple[DeviceIdentity, str] | None:
@@ -317,7 +334,8 @@ def enroll_device(base_url: str, code: str, folder: Path, label: str, *, ca_file
     client = PlatformClient(base_url, None, ca_file=ca_file)
     try:
         identity = client.enroll(code, key, label)
+        platform_key = client.platform_key()
     finally:
         client.close()
-    save_identity(folder, identity, base_url)
+    save_identity(folder, identity, base_url, platform_key)
     return identity

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop.store.repo import Store
 from sync.canonical import dumps
 from sync.client import DeviceIdentity
 from sync.crypto import (
@@ -295,3 +296,38 @@ def settle_spooled(path: Path, outcome: str, note: str = "") -> None:
     if note:
         (folder / (path.name + ".txt")).write_text(note, encoding="utf-8")
     shutil.move(str(path), folder / path.name)
+
+
+# -- at a field laptop: export the outbox -----------------------------------------------------------------------
+
+
+def export_outbox(
+    store: Store, out: Path, *, identity: DeviceIdentity, platform_key: X25519PublicKey, now: datetime | None = None
+) -> Envelope:
+    """Export every unsent outbox revision (and its attachments) into one transfer file at ``out``.
+
+    The entries stay pending: if the laptop later syncs directly, the platform recognises the same revisions and
+    answers with the same numbers, so nothing arrives twice.
+    """
+    from sync.worker import attachment_refs, base_revision, read_attachment
+
+    entries = store.pending_outbox(now or datetime.max.replace(tzinfo=UTC), limit=100_000)
+    cases, blobs = [], {}
+    for entry in entries:
+        refs = attachment_refs(entry.payload)
+        for ref in refs:
+            if ref["sha256"] not in blobs:
+                data = read_attachment(store, entry.case_id, ref["sha256"])
+                blobs[ref["sha256"]] = TransferAttachment(ref["sha256"], str(ref.get("media_type") or ""), data)
+        cases.append(
+            TransferCase(
+                str(entry.case_id),
+                entry.revision,
+                base_revision(store, entry),
+                entry.payload,
+                [r["sha256"] for r in refs],
+            )
+        )
+    if not cases:
+        raise TransferError("nothing to export: the outbox is empty")
+    return export_transfer(out, cases, list(blobs.values()), identity=identity, platform_key=platform_key)

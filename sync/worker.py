@@ -188,7 +188,7 @@ class _LocalProblemError(Exception):
 def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, report: SyncReport) -> None:
     assert entry.id is not None
     shas = _upload_attachments(store, client, entry)
-    receipt = client.submit_case(str(entry.case_id), entry.revision, _base_revision(store, entry), entry.payload, shas)
+    receipt = client.submit_case(str(entry.case_id), entry.revision, base_revision(store, entry), entry.payload, shas)
     store.mark_sent(entry.id, receipt.platform_number)
     report.sent.append(Sent(entry.case_id, entry.revision, receipt.platform_number))
 
@@ -218,7 +218,7 @@ def _older_unsent(store: Store, entry: OutboxEntry) -> bool:
         return session.exec(query).one() > 0
 
 
-def _base_revision(store: Store, entry: OutboxEntry) -> int | None:
+def base_revision(store: Store, entry: OutboxEntry) -> int | None:
     """The newest revision of this case the platform acknowledged, as far as this PC knows."""
     query = select(func.max(OutboxEntry.revision)).where(
         OutboxEntry.case_id == entry.case_id,

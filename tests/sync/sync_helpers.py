@@ -28,7 +28,11 @@ class Clock:
 
 
 def queue_case(
-    store: Store, name: str = "张三", *, attachments: list[Path] = (), profile: Profile = WINDOW  # type: ignore[assignment]
+    store: Store,
+    name: str = "张三",
+    *,
+    attachments: list[Path] = (),
+    profile: Profile = WINDOW,  # type: ignore[assignment]
 ) -> uuid.UUID:
     """A case decided 受理 at the window (so queued in the outbox), with optional scanned attachments."""
     case = store.new_draft("LNYJS003", "2026.11.1", profile)

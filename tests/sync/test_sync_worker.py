@@ -133,9 +133,7 @@ def test_a_refused_case_is_quarantined_without_blocking_the_others(
     other.close()
 
 
-def test_a_conflict_is_reported_with_the_platform_revision(
-    store: Store, client: PlatformClient, clock: Clock
-) -> None:
+def test_a_conflict_is_reported_with_the_platform_revision(store: Store, client: PlatformClient, clock: Clock) -> None:
     cid = queue_case(store)
     taken = client.submit_case(str(cid), 1, None, {"different": True}, [])
     report = sync_once(store, client, clock.now)
