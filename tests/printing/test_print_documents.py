@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from print_helpers import pdf_pages, pdf_text
 from pypdf import PdfReader
 
 from printing.documents import (
@@ -17,8 +18,6 @@ from printing.documents import (
     transfer_slip_pdf,
 )
 from printing.model import DocCase, DocItem, DocMaterial, MaterialForm, MaterialStatus, mask_id_number
-
-from print_helpers import pdf_pages, pdf_text
 
 
 def _flat(text: str) -> str:
