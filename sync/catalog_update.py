@@ -19,6 +19,7 @@ from desktop import paths
 from desktop.catalog.check import problems
 from desktop.catalog.loader import CatalogError, parse_raw
 from sync.canonical import dumps
+from sync.client import PlatformClient, PlatformError
 from sync.crypto import Ed25519PrivateKey, Ed25519PublicKey, b64d, b64e, read_ed25519_public, verify
 from sync.protocol import version_key
 
@@ -179,3 +180,36 @@ def effective_version(data_dir: Path, shipped_version: str, public_key: Ed25519P
     if current is not None and version_key(current.version) > version_key(shipped_version):
         return current.version
     return shipped_version
+
+
+@dataclass(frozen=True)
+class CatalogUpdateReport:
+    """Outcome of one update check: ``installed`` version, or why nothing changed (``refused`` / ``error``)."""
+
+    current_version: str
+    installed: str | None = None
+    refused: str | None = None
+    error: str | None = None
+
+
+def update_catalog(
+    client: PlatformClient, data_dir: Path, shipped_version: str, public_key: Ed25519PublicKey | None = None
+) -> CatalogUpdateReport:
+    """Ask the platform for a newer signed catalog; verify, validate and switch to it, or keep the old one."""
+    key = public_key or load_publisher_key()
+    current = effective_version(data_dir, shipped_version, key)
+    try:
+        offer = client.latest_catalog(current)
+    except PlatformError as exc:
+        return CatalogUpdateReport(current, error=str(exc))
+    if offer is None:
+        return CatalogUpdateReport(current)
+    try:
+        update = verify_update(offer.version, offer.document, offer.signature, key, current)
+    except CatalogUpdateError as exc:
+        return CatalogUpdateReport(current, refused=str(exc))
+    try:
+        install(data_dir, update)
+    except OSError as exc:
+        return CatalogUpdateReport(current, error=f"cannot write the catalog update: {exc}")
+    return CatalogUpdateReport(update.version, installed=update.version)
