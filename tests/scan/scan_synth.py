@@ -16,9 +16,12 @@ from reportlab.graphics.barcode import createBarcodeDrawing
 from reportlab.graphics.shapes import Group, Rect
 
 
-def qr_image(text: str, scale: int = 6, error: str = "m") -> Image.Image:
-    """Black-on-white QR as the receipt prints it: byte mode, UTF-8, ECI."""
-    qr = segno.make(text, mode="byte", encoding="utf-8", eci=True, error=error, micro=False)
+def qr_image(text: str, scale: int = 6, error: str = "m", eci: bool = True) -> Image.Image:
+    """Black-on-white QR as the receipt prints it: byte mode, UTF-8, with ECI (or without, like many others)."""
+    if eci:
+        qr = segno.make(text, mode="byte", encoding="utf-8", eci=True, error=error, micro=False)
+    else:
+        qr = segno.make(text.encode("utf-8"), mode="byte", error=error, micro=False)
     buf = io.BytesIO()
     qr.save(buf, kind="png", scale=scale, border=4)
     return Image.open(io.BytesIO(buf.getvalue())).convert("L")
