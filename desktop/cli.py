@@ -42,6 +42,30 @@ def _catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_data(args: argparse.Namespace) -> int:
+    from desktop import demo, paths, settings
+    from desktop.cases.profile import Profile
+    from desktop.catalog.export import load_index
+    from desktop.store.repo import Store
+
+    db = Path(args.db) if args.db else paths.default_db_path()
+    store = Store(db)
+    try:
+        if args.if_empty and store.list_cases(limit=1):
+            print(f"{db}: already has cases; left as it is")
+            return 0
+        current = settings.load()
+        if not current.profile_complete():
+            current.center_name, current.division_code, current.window_code, current.clerk = demo.DEMO_PROFILE
+            settings.save(current)
+        profile = Profile(current.center_name, current.division_code, current.window_code, current.clerk)
+        made = demo.seed_store(store, load_index(), profile, args.count)
+    finally:
+        store.close()
+    print(f"{db}: {made} demo cases")
+    return 0
+
+
 def _selftest(args: argparse.Namespace) -> int:
     from desktop.app import selftest
 
@@ -60,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--json", action="store_true", help="print the bundles as JSON")
     cat.add_argument("--stats", action="store_true", help="print merged-vs-separate figures (with --json)")
     cat.set_defaults(func=_catalog)
+
+    demo = sub.add_parser("demo-data", help="fill the case store with sample cases taken through the real pipeline")
+    demo.add_argument("--count", type=int, default=12)
+    demo.add_argument("--if-empty", action="store_true", help="do nothing when the store already has cases")
+    demo.set_defaults(func=_demo_data)
 
     test = sub.add_parser("selftest", help="open the store, check the catalog, show the window offscreen, exit")
     test.set_defaults(func=_selftest)

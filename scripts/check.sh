@@ -18,7 +18,7 @@ echo "==> import contracts"; .venv/bin/lint-imports
 echo "==> catalog";       .venv/bin/yishi catalog check resources/catalog
 
 echo "==> core tests with Qt unavailable and no display"
-env -u DISPLAY -u QT_QPA_PLATFORM YISHI_BLOCK_QT=1 $PY -m pytest -q -m "not gui" -p no:pytestqt -o addopts="-ra --strict-markers" tests "$@"
+env -u DISPLAY -u QT_QPA_PLATFORM YISHI_BLOCK_QT=1 $PY -m pytest -q -m "not gui" -p no:pytest-qt -W ignore::pytest.PytestConfigWarning -o addopts="-ra --strict-markers" tests "$@"
 
 # Real services for the tests that need them.
 if [ "$(id -u)" = 0 ] && [ -x scripts/pg-start.sh ]; then

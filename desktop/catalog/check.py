@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from desktop.catalog.index import CatalogIndex
-from desktop.catalog.schema import Catalog
+from desktop.catalog.schema import Bundle, Catalog, Item
 from desktop.forms.expr import ExprError, parse
 
 
@@ -37,9 +37,9 @@ def problems(catalog: Catalog) -> list[str]:
     errors.extend(_check_elements(idx))
     errors.extend(_check_questions(idx))
     for item in catalog.items:
-        errors.extend(_check_item(idx, item.code))
+        errors.extend(_check_item(idx, item))
     for bundle in catalog.bundles:
-        errors.extend(_check_bundle(idx, bundle.code))
+        errors.extend(_check_bundle(idx, bundle))
     return errors
 
 
@@ -83,9 +83,9 @@ def _check_expr(idx: CatalogIndex, where: str, what: str, source: str, *, allow_
         yield f"{where}: {what} refers to unknown data element {code!r}"
 
 
-def _check_item(idx: CatalogIndex, code: str) -> Iterator[str]:
-    item = idx.items[code]
-    where = f"item {code} ({item.name})"
+def _check_item(idx: CatalogIndex, item: Item) -> Iterator[str]:
+    # Records come from the list, not the index: a duplicate code must not hide the first record.
+    where = f"item {item.code} ({item.name})"
     if item.department not in idx.departments:
         yield f"{where}: unknown department {item.department!r}"
     if not item.materials:
@@ -114,9 +114,8 @@ def _check_item(idx: CatalogIndex, code: str) -> Iterator[str]:
                 yield f"{where}: check names unknown data element {field!r}"
 
 
-def _check_bundle(idx: CatalogIndex, code: str) -> Iterator[str]:
-    bundle = idx.bundles[code]
-    where = f"bundle {code} ({bundle.name})"
+def _check_bundle(idx: CatalogIndex, bundle: Bundle) -> Iterator[str]:
+    where = f"bundle {bundle.code} ({bundle.name})"
     for dept in bundle.lead_departments:
         if dept not in idx.departments:
             yield f"{where}: unknown lead department {dept!r}"

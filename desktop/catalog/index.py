@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from desktop.catalog.schema import Bundle, Catalog, Department, Element, Item, Material, Question
+if TYPE_CHECKING:
+    from desktop.catalog.schema import Bundle, Catalog, Department, Element, Item, Material, Question
 
 
 class CatalogIndex:

@@ -4,51 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from desktop.cases.decisions import MATERIAL_STATUS_LABELS, MaterialStatus
+from desktop.cases.states import Decision
 from desktop.forms.checklist import ChecklistEntry
 
 
-class MaterialStatus(StrEnum):
-    PENDING = "pending"
-    RECEIVED = "received"
-    CHECKED = "checked"
-    ELICENCE = "elicence"
-    MISSING = "missing"
-    DEFERRED = "deferred"
-
-
-STATUS_LABELS = {
-    MaterialStatus.PENDING: "未核验",
-    MaterialStatus.RECEIVED: "已收取",
-    MaterialStatus.CHECKED: "原件已核验",
-    MaterialStatus.ELICENCE: "电子证照免提交",
-    MaterialStatus.MISSING: "缺少",
-    MaterialStatus.DEFERRED: "容缺后补",
-}
+STATUS_LABELS: dict[MaterialStatus | None, str] = {None: "未核验", **MATERIAL_STATUS_LABELS}
 PRESENT = frozenset({MaterialStatus.RECEIVED, MaterialStatus.CHECKED, MaterialStatus.ELICENCE})
-
-
-class Decision(StrEnum):
-    ACCEPT = "accept"
-    DEFER = "defer"
-    NOTIFY = "notify"
-    REJECT = "reject"
-
-
-DECISION_LABELS = {
-    Decision.ACCEPT: "受理",
-    Decision.DEFER: "容缺受理",
-    Decision.NOTIFY: "一次性告知",
-    Decision.REJECT: "不予受理",
-}
 
 
 @dataclass
 class Mark:
     """The clerk's mark on one checklist row."""
 
-    status: MaterialStatus = MaterialStatus.PENDING
+    status: MaterialStatus | None = None  # None: not looked at yet
     copies: int = 0
     deadline_days: int | None = None
     attachments: list[str] = field(default_factory=list)
@@ -85,7 +55,7 @@ def assess(checklist: Sequence[ChecklistEntry], marks: Mapping[str, Mark]) -> As
     missing, unchecked, deferred, blocking = [], [], [], []
     for entry in checklist:
         mark = marks.get(entry.code, Mark())
-        if mark.status is MaterialStatus.PENDING:
+        if mark.status is None:
             unchecked.append(entry.code)
         elif mark.status is MaterialStatus.MISSING:
             missing.append(entry.code)

@@ -113,3 +113,11 @@ def uscc_error(text: str) -> str | None:
             return f"统一社会信用代码不能含有字符：{''.join(sorted(bad))}"
         return "统一社会信用代码校验位不正确，请核对"
     return None
+
+
+def division_name(code: str) -> str | None:
+    """Name of a GB/T 2260 division code (6 digits; longer codes are named by their county)."""
+    code = code.strip()
+    if len(code) not in (6, 9, 12) or not code.isdigit():
+        return None
+    return _region(code[:6])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from desktop.catalog.index import CatalogIndex
 from desktop.catalog.search import SearchKeys
-from desktop.forms.reduction import Reduction
+
+if TYPE_CHECKING:
+    from desktop.catalog.index import CatalogIndex
+    from desktop.forms.reduction import Reduction
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 KEYS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -31,7 +35,7 @@ def build_model(idx: CatalogIndex, reductions: dict[str, Reduction], keys: dict[
         name.setToolTip(f"{bundle.code}　牵头部门：{'、'.join(idx.department_name(d) for d in bundle.lead_departments)}")
         r = reductions.get(bundle.code)
         figures = QStandardItem(
-            f"表 {r.fields_merged}/{r.fields_separate}　材料 {r.materials_merged}/{r.materials_separate}" if r else ""
+            f"表{r.fields_merged}/{r.fields_separate} 材{r.materials_merged}/{r.materials_separate}" if r else ""
         )
         if r:
             figures.setToolTip(

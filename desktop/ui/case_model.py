@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from desktop.cases.clock import LOCAL_TZ
+from desktop.cases.numbers import format_number
 from desktop.cases.states import DECISION_LABELS, STATE_LABELS
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -15,14 +17,14 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _when(row: Any) -> str:
     stamp = row.decided_at or row.created_at
-    return stamp.astimezone().strftime("%m-%d %H:%M") if stamp else ""
+    return stamp.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M") if stamp else ""
 
 
 class CaseTableModel(QAbstractTableModel):
     """Read-only rows of case summaries; ``set_rows`` replaces them all (results of a background query)."""
 
     COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-        ("办件编号", lambda r: r.number or "（草稿）"),
+        ("办件编号", lambda r: format_number(r.number) if r.number else "（草稿）"),
         ("一件事", lambda r: r.bundle_name),
         ("申请人", lambda r: r.applicant_name or ""),
         ("办理结果", lambda r: DECISION_LABELS.get(r.decision, "") if r.decision else ""),

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.catalog.index import CatalogIndex
-from desktop.catalog.search import SearchKeys
-from desktop.forms.reduction import Reduction
+if TYPE_CHECKING:
+    from desktop.catalog.index import CatalogIndex
+    from desktop.catalog.search import SearchKeys
+    from desktop.forms.reduction import Reduction
 
 
 @dataclass(frozen=True)

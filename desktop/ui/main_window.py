@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,12 +21,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import uuid
+
 from desktop import settings as settings_mod
+from desktop.cases.numbers import format_number
+from desktop.cases.profile import Profile
+from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState
 from desktop.ui import loading
 from desktop.ui.bundle_picker import BundlePicker, build_model
 from desktop.ui.case_model import ID_ROLE, CaseTableModel
 from desktop.ui.profile_dialog import ProfileDialog
 from desktop.ui.workers import Op, serial_pool
+
+
+if TYPE_CHECKING:
+    from desktop.ui.intake.host import IntakeHost
+
+REOPENABLE = frozenset({CaseState.DRAFT, CaseState.SUPPLEMENT_NOTIFIED, CaseState.RETURNED})
 
 
 class MainWindow(QMainWindow):
@@ -35,10 +46,14 @@ class MainWindow(QMainWindow):
     Signals:
         catalog_ready(): the catalog is loaded and the picker filled.
         cases_loaded(int): the case list was refreshed with this many rows.
+        intake_opened(object): an IntakeHost is on screen.
+        case_decided(object): a decision was committed; carries the stored Case.
     """
 
     catalog_ready = Signal()
     cases_loaded = Signal(int)
+    intake_opened = Signal(object)
+    case_decided = Signal(object)
 
     def __init__(self, settings: settings_mod.Settings, db_path: Path, settings_path: Path | None = None) -> None:
         super().__init__()
@@ -47,6 +62,9 @@ class MainWindow(QMainWindow):
         self.db_path = db_path
         self.catalog: Any = None
         self.store: Any = None
+        self.intake: IntakeHost | None = None
+        self._drafts_offered = False
+        self.offer_drafts_on_start = True
         self.store_pool = serial_pool()
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
         self.picker = BundlePicker()
@@ -137,10 +155,14 @@ class MainWindow(QMainWindow):
         self.picker.set_catalog(build_model(loaded.index, loaded.reductions, loaded.keys), len(loaded.index.bundles))
         self.catalog_ready.emit()
         self.refresh_cases()
+        if self.offer_drafts_on_start:
+            self.offer_drafts()
 
     def _store_opened(self, store: Any) -> None:
         self.store = store
         self.refresh_cases()
+        if self.offer_drafts_on_start:
+            self.offer_drafts()
 
     def _load_failed(self, exc: Exception) -> None:
         QMessageBox.critical(self, "启动失败", f"无法加载数据：{exc}")
@@ -176,14 +198,95 @@ class MainWindow(QMainWindow):
         self._show_profile()
         return True
 
+    def profile(self) -> Profile | None:
+        s = self.settings
+        try:
+            return Profile(s.center_name, s.division_code, s.window_code, s.clerk)
+        except ValueError:
+            return None
+
     def start_intake(self, bundle_code: str) -> None:
-        if self.catalog is None or self.store is None:
+        if self.catalog is None or self.store is None or self.intake is not None:
             return
-        if not self.settings.profile_complete() and not self.edit_profile():
+        if self.profile() is None and not self.edit_profile():
             return
-        self.statusBar().showMessage(f"开始受理：{self.catalog.bundles[bundle_code].name}", 3000)
+        from desktop.ui.intake.host import new_case
+
+        store, idx, profile = self.store, self.catalog, self.profile()
+        Op(self.store_pool, lambda: new_case(store, idx, bundle_code, profile)).success(self._show_intake).failure(
+            lambda e: self._store_failed(f"无法新建办件：{e}")
+        ).run()
+
+    def open_case(self, case_id: uuid.UUID) -> None:
+        """Resume a draft, or reopen a 补正/退件 case when the applicant returns."""
+        if self.intake is not None or self.profile() is None:
+            return
+        from desktop.ui.intake.host import reopen_case
+
+        store, idx = self.store, self.catalog
+        Op(self.store_pool, lambda: reopen_case(store, idx, case_id)).success(self._show_intake).failure(
+            lambda e: self._store_failed(f"无法打开办件：{e}")
+        ).run()
+
+    def _show_intake(self, opened: tuple[Any, uuid.UUID]) -> None:
+        from desktop.ui.intake.host import IntakeHost
+
+        session, case_id = opened
+        profile = self.profile()
+        assert profile is not None
+        self.intake = IntakeHost(self.store, self.store_pool, session, case_id, profile)
+        self.intake.decided.connect(self._intake_decided)
+        self.intake.failed.connect(lambda m: self._store_failed(m))
+        self.intake.widget.cancelled.connect(self.close_intake)
+        self.stack.addWidget(self.intake.widget)
+        self.stack.setCurrentWidget(self.intake.widget)
+        self.intake.widget.tabs.setCurrentIndex(0)
+        self.intake.widget.situations.focus_first()
+        self.intake_opened.emit(self.intake)
+
+    def close_intake(self) -> None:
+        if self.intake is None:
+            return
+        self.intake.save_now()
+        widget = self.intake.widget
+        self.stack.removeWidget(widget)
+        widget.deleteLater()
+        self.intake = None
+        self.show_cases()
+
+    def _intake_decided(self, case: Any) -> None:
+        label = DECISION_LABELS.get(case.decision, "")
+        number = format_number(case.number) if case.number else ""
+        self.statusBar().showMessage(f"{label}：办件编号 {number}", 10000)
+        self.close_intake()
+        self.case_decided.emit(case)
+
+    def _store_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "办件库", message)
 
     def _open_case(self, index: Any) -> None:
         case_id = index.data(ID_ROLE)
-        if case_id:
-            self.statusBar().showMessage(f"办件 {index.siblingAtColumn(0).data()}", 3000)
+        row = self.case_model.row_at(index.row())
+        if case_id and row.state in REOPENABLE:
+            self.open_case(uuid.UUID(case_id))
+        elif case_id:
+            self.statusBar().showMessage(f"办件 {row.number or ''}：{STATE_LABELS.get(row.state, row.state)}", 5000)
+
+    def offer_drafts(self) -> None:
+        """After a crash, offer the newest open draft with everything that was typed."""
+        if self.store is None or self.catalog is None or self._drafts_offered:
+            return
+        self._drafts_offered = True
+        store = self.store
+        Op(self.store_pool, store.drafts).success(self._drafts_found).run()
+
+    def _drafts_found(self, drafts: list[Any]) -> None:
+        if not drafts or self.intake is not None:
+            return
+        newest = drafts[0]
+        name = self.catalog.bundles[newest.bundle_code].name if newest.bundle_code in self.catalog.bundles else ""
+        answer = QMessageBox.question(
+            self, "未完成的办件", f"发现{len(drafts)}件未完成的草稿。是否继续办理最近的一件（{name}）？"
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.open_case(newest.id)

@@ -1,0 +1,1 @@
+"""The intake screens: situations, the merged form, the merged checklist, the decision."""

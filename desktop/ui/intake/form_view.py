@@ -1,0 +1,267 @@
+"""The merged form on screen: editors built from :class:`FormModel` rows, grouped by party.
+
+The view writes every edit through ``FormModel.setData`` and reads values and errors back from the
+model; it keeps no form state of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.forms import idnumbers
+from desktop.ui.intake.models import (
+    CODE_ROLE,
+    DERIVED_ROLE,
+    ERROR_ROLE,
+    GROUP_ROLE,
+    HINT_ROLE,
+    KIND_ROLE,
+    OPTIONS_ROLE,
+    REQUIRED_ROLE,
+    VALUE_ROLE,
+    FormModel,
+)
+
+_UPPER_KINDS = {"id_number", "uscc"}
+_BOOL = {"是": True, "否": False}
+
+
+class _EnterMovesOn(QObject):
+    """Return/Enter in an editor moves focus to the next field (scanners end a code with Enter)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+                if isinstance(watched, QComboBox) and watched.view().isVisible():
+                    return False
+                if isinstance(watched, QWidget):
+                    watched.focusNextChild()
+                    return True
+        return False
+
+
+class FieldEditor(QWidget):
+    """One field: its editor and its inline error line.
+
+    Signals:
+        changed(object): the clerk changed the value (str, bool, dict for an address, or None).
+    """
+
+    changed = Signal(object)
+
+    def __init__(self, kind: str, options: list[str], derived: bool, hint: str, enter: QObject) -> None:
+        super().__init__()
+        self.kind = kind
+        self.derived = derived
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.extra = QLabel()
+        self.extra.setStyleSheet("color: #555")
+        self.inputs: list[QWidget] = []
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        if kind in ("choice", "bool"):
+            combo = QComboBox()
+            combo.addItems(["", *(options if kind == "choice" else _BOOL)])
+            combo.currentTextChanged.connect(self._emit)
+            self.inputs.append(combo)
+        elif kind == "address":
+            division = QLineEdit(placeholderText="行政区划代码，如 210102")
+            division.setMaxLength(12)
+            division.setFixedWidth(170)
+            detail = QLineEdit(placeholderText="详细地址")
+            for edit in (division, detail):
+                edit.textEdited.connect(self._emit)
+            self.inputs += [division, detail]
+        else:
+            edit = QLineEdit(placeholderText=_placeholder(kind, hint))
+            edit.setReadOnly(derived)
+            if derived:
+                edit.setStyleSheet("background: #f0f0f0; color: #444")
+                edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            edit.textEdited.connect(self._emit)
+            edit.editingFinished.connect(self._normalize)
+            self.inputs.append(edit)
+        for widget in self.inputs:
+            widget.installEventFilter(enter)
+            row.addWidget(widget, 1 if widget is self.inputs[-1] else 0)
+        row.addWidget(self.extra)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+
+    def value(self) -> Any:
+        if self.kind in ("choice", "bool"):
+            text = self.inputs[0].currentText()  # type: ignore[attr-defined]
+            return (_BOOL.get(text) if self.kind == "bool" else text) or None
+        if self.kind == "address":
+            division, detail = (w.text().strip() for w in self.inputs)  # type: ignore[attr-defined]
+            return {"division": division, "detail": detail} if division or detail else None
+        text = self.inputs[0].text().strip()  # type: ignore[attr-defined]
+        if self.kind in _UPPER_KINDS:
+            text = text.upper().replace(" ", "")
+        return text or None
+
+    def show_value(self, value: Any) -> None:
+        """Put ``value`` in the editor without emitting ``changed``."""
+        for widget in self.inputs:
+            widget.blockSignals(True)
+        try:
+            if self.kind in ("choice", "bool"):
+                text = ("是" if value else "否") if isinstance(value, bool) else (value or "")
+                self.inputs[0].setCurrentText(str(text))  # type: ignore[attr-defined]
+            elif self.kind == "address":
+                value = value if isinstance(value, dict) else {}
+                for widget, key in zip(self.inputs, ("division", "detail"), strict=True):
+                    if widget.text() != str(value.get(key, "")):  # type: ignore[attr-defined]
+                        widget.setText(str(value.get(key, "")))  # type: ignore[attr-defined]
+            elif self.inputs[0].text() != ("" if value is None else str(value)):  # type: ignore[attr-defined]
+                self.inputs[0].setText("" if value is None else str(value))  # type: ignore[attr-defined]
+        finally:
+            for widget in self.inputs:
+                widget.blockSignals(False)
+        self._show_extra(value)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def _show_extra(self, value: Any) -> None:
+        """What the app read from the value: the region of an ID number or a division code."""
+        text = ""
+        if self.kind == "id_number" and isinstance(value, str):
+            text = idnumbers.region_name(value) or ""
+        elif self.kind == "address" and isinstance(value, dict):
+            text = idnumbers.division_name(str(value.get("division", ""))) or ""
+        self.extra.setText(text)
+
+    def _emit(self, *_args: object) -> None:
+        self.changed.emit(self.value())
+
+    def _normalize(self) -> None:
+        if self.kind == "date":
+            text = self.inputs[0].text().strip()  # type: ignore[attr-defined]
+            if len(text) == 8 and text.isdigit():
+                self.inputs[0].setText(f"{text[:4]}-{text[4:6]}-{text[6:]}")  # type: ignore[attr-defined]
+                self._emit()
+
+    def focus(self) -> None:
+        self.inputs[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _placeholder(kind: str, hint: str) -> str:
+    return hint or {
+        "date": "YYYY-MM-DD",
+        "id_number": "18位公民身份号码",
+        "uscc": "18位统一社会信用代码",
+        "phone": "手机或固定电话",
+        "money": "金额",
+        "count": "整数",
+    }.get(kind, "")
+
+
+class FormView(QScrollArea):
+    """Editors for every row of a :class:`FormModel`, grouped by party in a scrolling page.
+
+    Signals:
+        edited(str): the clerk changed the value of this element code.
+    """
+
+    edited = Signal(str)
+
+    def __init__(self, model: FormModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.editors: dict[str, FieldEditor] = {}
+        self._enter = _EnterMovesOn(self)
+        self._shown_errors = False
+        self.setWidgetResizable(True)
+        self.model.modelReset.connect(self.rebuild)
+        self.model.dataChanged.connect(self.sync_from_model)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        focused = next((c for c, e in self.editors.items() if e.isAncestorOf(self.focusWidget())), None)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        self.editors = {}
+        groups: dict[str, QFormLayout] = {}
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, 1)
+            group = index.data(GROUP_ROLE)
+            if group not in groups:
+                box = QGroupBox(group)
+                groups[group] = QFormLayout(box)
+                groups[group].setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+                column.addWidget(box)
+            code = index.data(CODE_ROLE)
+            editor = FieldEditor(
+                index.data(KIND_ROLE), index.data(OPTIONS_ROLE), index.data(DERIVED_ROLE), index.data(HINT_ROLE),
+                self._enter,
+            )
+            editor.changed.connect(lambda value, c=code: self._write(c, value))
+            label = QLabel(self.model.index(row, 0).data())
+            label.setToolTip(code)
+            groups[group].addRow(label, editor)
+            self.editors[code] = editor
+        column.addStretch(1)
+        self.setWidget(page)
+        self.sync_from_model()
+        if focused in self.editors:
+            self.editors[focused].focus()
+
+    def _write(self, code: str, value: Any) -> None:
+        row = self.model.row_of(code)
+        if row >= 0:
+            self.model.setData(self.model.index(row, 1), value)
+            self.edited.emit(code)
+
+    def sync_from_model(self, *_args: QModelIndex) -> None:
+        """Show derived values and errors (errors of untouched empty fields wait for the first submit)."""
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, 1)
+            editor = self.editors.get(index.data(CODE_ROLE))
+            if editor is None:
+                continue
+            value = index.data(VALUE_ROLE)
+            editor.show_value(value)
+            error = index.data(ERROR_ROLE) or ""
+            untouched_required = value in (None, "") and index.data(REQUIRED_ROLE)
+            editor.show_error(error if (self._shown_errors or not untouched_required) else "")
+
+    def focus_first_error(self) -> str | None:
+        """Show every error and put the cursor in the first field that has one."""
+        self._shown_errors = True
+        self.sync_from_model()
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, 1)
+            if index.data(ERROR_ROLE):
+                editor = self.editors[index.data(CODE_ROLE)]
+                self.ensureWidgetVisible(editor)
+                editor.focus()
+                return str(index.data(CODE_ROLE))
+        return None
+
+    def focus_first_field(self) -> None:
+        for editor in self.editors.values():
+            if not editor.derived:
+                editor.focus()
+                return

@@ -1,0 +1,275 @@
+"""Qt models over an :class:`~desktop.forms.session.IntakeSession`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from desktop.cases.decisions import MaterialStatus
+from desktop.forms.decision import STATUS_LABELS, Mark
+from desktop.forms.session import IntakeSession
+
+Index = QModelIndex | QPersistentModelIndex
+Role = Qt.ItemDataRole
+CODE_ROLE = Role.UserRole + 1
+KIND_ROLE = Role.UserRole + 2
+REQUIRED_ROLE = Role.UserRole + 3
+GROUP_ROLE = Role.UserRole + 4
+OPTIONS_ROLE = Role.UserRole + 5
+DERIVED_ROLE = Role.UserRole + 6
+ERROR_ROLE = Role.UserRole + 7
+VALUE_ROLE = Role.UserRole + 8
+HINT_ROLE = Role.UserRole + 9
+
+_GREY = QBrush(QColor("#8a8a8a"))
+_RED = QBrush(QColor("#c0392b"))
+
+
+class _SessionTable(QAbstractTableModel):
+    """A read-mostly table whose rows are recomputed from the session on ``refresh``."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, session: IntakeSession) -> None:
+        super().__init__()
+        self.session = session
+        self._rows: list[Any] = self._compute()
+
+    def _compute(self) -> list[Any]:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        rows = self._compute()
+        if len(rows) != len(self._rows) or [self._key(r) for r in rows] != [self._key(r) for r in self._rows]:
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+        else:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.HEADERS) - 1))
+
+    def _key(self, row: Any) -> str:
+        return str(row)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Role.DisplayRole) -> Any:  # noqa: N802
+        if role == Role.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def _valid(self, index: Index) -> bool:
+        return index.isValid() and 0 <= index.row() < len(self._rows) and 0 <= index.column() < len(self.HEADERS)
+
+
+class ApplicabilityModel(_SessionTable):
+    """Each item of the bundle: whether it applies under the answers, and why."""
+
+    HEADERS = ("事项", "办理部门", "是否办理", "依据", "承诺时限")
+
+    def _compute(self) -> list[Any]:
+        return list(self.session.applicability)
+
+    def _key(self, row: Any) -> str:
+        return str(row.item_code)
+
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        a = self._rows[index.row()]
+        item = self.session.idx.items[a.item_code]
+        if role == Role.DisplayRole:
+            return (
+                item.name,
+                self.session.idx.department_name(item.department),
+                "办理" if a.applies else "不办理",
+                "；".join(a.reasons),
+                f"{item.guide.promised_days}个工作日" if item.guide.promised_days else "即办",
+            )[index.column()]
+        if role == Role.ForegroundRole and not a.applies:
+            return _GREY
+        if role == CODE_ROLE:
+            return a.item_code
+        return None
+
+
+class FormModel(_SessionTable):
+    """The merged form: one row per data element, columns label / value / error.
+
+    Signals:
+        edited(str): the value of this element code was changed through ``setData``.
+    """
+
+    HEADERS = ("项目", "内容", "提示")
+    edited = Signal(str)
+
+    def _compute(self) -> list[Any]:
+        return [(g.label, f) for g in self.session.form.groups for f in g.fields]
+
+    def _key(self, row: Any) -> str:
+        return f"{row[1].code}:{row[1].required}"
+
+    def row_of(self, code: str) -> int:
+        return next((n for n, (_g, f) in enumerate(self._rows) if f.code == code), -1)
+
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        group, f = self._rows[index.row()]
+        el = f.element
+        getters: dict[int, Callable[[], Any]] = {
+            CODE_ROLE: lambda: f.code,
+            KIND_ROLE: lambda: el.kind.value,
+            REQUIRED_ROLE: lambda: f.required,
+            GROUP_ROLE: lambda: group,
+            OPTIONS_ROLE: lambda: list(el.options),
+            DERIVED_ROLE: lambda: el.derive is not None,
+            HINT_ROLE: lambda: el.hint or "",
+            VALUE_ROLE: lambda: self.session.effective_values().get(f.code),
+            ERROR_ROLE: lambda: self.session.errors().get(f.code, ""),
+        }
+        if role in getters:
+            return getters[role]()
+        if role == Role.DisplayRole:
+            if index.column() == 0:
+                return el.label + ("*" if f.required and not el.derive else "")
+            if index.column() == 1:
+                return _display(self.session.effective_values().get(f.code))
+            return self.session.errors().get(f.code, "")
+        if role == Role.EditRole and index.column() == 1:
+            return self.session.values.get(f.code)
+        if role == Role.ForegroundRole and index.column() == 2:
+            return _RED
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if self._valid(index) and index.column() == 1 and not self._rows[index.row()][1].element.derive:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Role.EditRole) -> bool:  # noqa: N802
+        if not self._valid(index) or index.column() != 1 or role != Role.EditRole:
+            return False
+        code = self._rows[index.row()][1].code
+        self.session.set_value(code, value)
+        self.refresh()
+        self.edited.emit(code)
+        return True
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return f"{value.get('division', '')} {value.get('detail', '')}".strip()
+    return str(value)
+
+
+class ChecklistModel(_SessionTable):
+    """The merged material checklist; the clerk edits status, copies and the 容缺 deadline.
+
+    Signals:
+        edited(str): the mark of this material code changed.
+    """
+
+    HEADERS = ("材料名称", "要求", "涉及事项", "核验情况", "收取份数", "容缺期限")
+    STATUS_COL, COPIES_COL, DEADLINE_COL = 3, 4, 5
+    edited = Signal(str)
+
+    def _compute(self) -> list[Any]:
+        return list(self.session.checklist)
+
+    def _key(self, row: Any) -> str:
+        return str(row.code)
+
+    def entry(self, row: int) -> Any:
+        return self._rows[row]
+
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        entry = self._rows[index.row()]
+        mark = self.session.mark(entry.code)
+        col = index.column()
+        if role == CODE_ROLE:
+            return entry.code
+        if role in (Role.DisplayRole, Role.EditRole):
+            return self._cell(entry, mark, col, role == Role.EditRole)
+        if role == Role.ToolTipRole and col == 2:
+            return "\n".join(
+                f"{self.session.idx.items[n.item_code].name}：{n.form.value}"
+                + (f" {n.copies}份" if n.copies else "")
+                + ("（可容缺）" if n.deferrable else "")
+                for n in entry.needs
+            )
+        if role == Role.ForegroundRole and col == self.STATUS_COL and mark.status in (None, MaterialStatus.MISSING):
+            return _RED
+        return None
+
+    def _cell(self, entry: Any, mark: Mark, col: int, edit: bool) -> Any:
+        if col == 0:
+            return entry.material.name + ("（可用电子证照）" if entry.material.elicence else "")
+        if col == 1:
+            need = entry.form.value + (f" {entry.copies}份" if entry.copies else "")
+            return need + ("，可容缺" if entry.deferrable else "")
+        if col == 2:
+            return "、".join(self.session.idx.items[c].name for c in entry.item_codes)
+        if col == self.STATUS_COL:
+            return mark.status.value if edit and mark.status else STATUS_LABELS[mark.status]
+        if col == self.COPIES_COL:
+            return mark.copies if edit else (str(mark.copies) if mark.copies else "")
+        if mark.status is MaterialStatus.DEFERRED:
+            days = mark.deadline_days
+            return days if edit else (f"{days}个工作日内" if days else "请设定期限")
+        return None if edit else ""
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if self._valid(index) and index.column() in (self.STATUS_COL, self.COPIES_COL, self.DEADLINE_COL):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Role.EditRole) -> bool:  # noqa: N802
+        if not self._valid(index) or role != Role.EditRole:
+            return False
+        entry = self._rows[index.row()]
+        mark = self.session.mark(entry.code)
+        col = index.column()
+        try:
+            if col == self.STATUS_COL:
+                self._set_status(entry, mark, MaterialStatus(value) if value else None)
+            elif col == self.COPIES_COL:
+                mark.copies = max(0, min(99, int(value)))
+            elif col == self.DEADLINE_COL and mark.status is MaterialStatus.DEFERRED:
+                mark.deadline_days = max(1, min(int(value), self.session.deferral_limit(entry.code)))
+            else:
+                return False
+        except (TypeError, ValueError):
+            return False
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(self.HEADERS) - 1))
+        self.edited.emit(entry.code)
+        return True
+
+    def _set_status(self, entry: Any, mark: Mark, status: MaterialStatus | None) -> None:
+        if status is MaterialStatus.DEFERRED and not entry.deferrable:
+            raise ValueError("not deferrable")
+        if status is MaterialStatus.ELICENCE and not entry.material.elicence:
+            raise ValueError("no e-licence for this material")
+        mark.status = status
+        if status in (MaterialStatus.RECEIVED, MaterialStatus.CHECKED) and not mark.copies:
+            mark.copies = max(1, entry.copies)
+        if status is MaterialStatus.DEFERRED and not mark.deadline_days:
+            mark.deadline_days = self.session.deferral_limit(entry.code)
+        if status is not MaterialStatus.DEFERRED:
+            mark.deadline_days = None

@@ -1,0 +1,328 @@
+"""The intake screen: four steps over one :class:`IntakeSession`.
+
+1 情形 (situation answers and which items apply), 2 填表 (the merged form), 3 材料 (the merged
+checklist), 4 决定 (受理 / 容缺受理 / 一次性告知 / 不予受理). Keyboard: Ctrl+PgDown / Ctrl+PgUp next and
+previous step, Ctrl+Enter 受理 on the last step; in the checklist, keys 1–5 set a row's status.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.cases.decisions import MaterialStatus
+from desktop.cases.states import DECISION_LABELS, Decision
+from desktop.forms.session import IntakeSession
+from desktop.ui.intake.delegates import StatusDelegate
+from desktop.ui.intake.form_view import FormView
+from desktop.ui.intake.models import ApplicabilityModel, ChecklistModel, FormModel
+
+STATUS_KEYS = {
+    Qt.Key.Key_1: MaterialStatus.RECEIVED,
+    Qt.Key.Key_2: MaterialStatus.CHECKED,
+    Qt.Key.Key_3: MaterialStatus.ELICENCE,
+    Qt.Key.Key_4: MaterialStatus.MISSING,
+    Qt.Key.Key_5: MaterialStatus.DEFERRED,
+}
+
+
+def _table(model: QObject) -> QTableView:
+    view = QTableView()
+    view.setModel(model)  # type: ignore[arg-type]
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.setWordWrap(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class SituationPage(QWidget):
+    """Radio groups for the bundle's questions and the table of items they decide.
+
+    Signals:
+        answered(str, str): question code, chosen option value.
+    """
+
+    answered = Signal(str, str)
+
+    def __init__(self, session: IntakeSession) -> None:
+        super().__init__()
+        self.session = session
+        self.model = ApplicabilityModel(session)
+        layout = QVBoxLayout(self)
+        self.groups: dict[str, QButtonGroup] = {}
+        questions = QWidget()
+        grid = QVBoxLayout(questions)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for code in session.bundle.questions:
+            question = session.idx.questions[code]
+            box = QGroupBox(question.text)
+            row = QHBoxLayout(box)
+            group = QButtonGroup(self)
+            for option in question.options:
+                radio = QRadioButton(option.label)
+                radio.setProperty("value", option.value)
+                radio.setChecked(session.answers[code] == option.value)
+                group.addButton(radio)
+                row.addWidget(radio)
+            row.addStretch(1)
+            group.buttonToggled.connect(lambda button, on, c=code: on and self._answer(c, button.property("value")))
+            self.groups[code] = group
+            grid.addWidget(box)
+        layout.addWidget(questions)
+        layout.addWidget(QLabel("根据以上情形，本次办理的事项："))
+        self.table = _table(self.model)
+        layout.addWidget(self.table, 1)
+
+    def _answer(self, code: str, value: str) -> None:
+        self.session.set_answer(code, value)
+        self.model.refresh()
+        self.answered.emit(code, value)
+
+    def focus_first(self) -> None:
+        if self.groups:
+            buttons = next(iter(self.groups.values())).buttons()
+            checked = next((b for b in buttons if b.isChecked()), buttons[0])
+            checked.setFocus()
+
+
+class ChecklistPage(QWidget):
+    """The merged checklist with keyboard marking (1 收取, 2 核验, 3 电子证照, 4 缺件, 5 容缺).
+
+    Signals:
+        marked(str): the mark of this material changed.
+        attach_requested(str): the clerk wants to attach a scan to this material.
+    """
+
+    marked = Signal(str)
+    attach_requested = Signal(str)
+
+    def __init__(self, session: IntakeSession) -> None:
+        super().__init__()
+        self.session = session
+        self.model = ChecklistModel(session)
+        self.model.edited.connect(self.marked)
+        self.table = _table(self.model)
+        self.table.setItemDelegateForColumn(ChecklistModel.STATUS_COL, StatusDelegate(self.table))
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.installEventFilter(self)
+        self.help = QLabel("快捷键：1 已收取　2 已核验　3 电子证照免提交　4 缺件　5 容缺（设定补正期限）　F2 修改份数/期限")
+        self.help.setStyleSheet("color: #555")
+        all_checked = QPushButton("其余全部已核验")
+        all_checked.clicked.connect(self.mark_rest_checked)
+        attach = QPushButton("附加扫描件…")
+        attach.clicked.connect(self._attach)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.help, 1)
+        buttons.addWidget(all_checked)
+        buttons.addWidget(attach)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            status = STATUS_KEYS.get(Qt.Key(event.key()))
+            row = self.table.currentIndex().row()
+            if status is not None and row >= 0 and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.set_status(row, status)
+                self.table.selectRow(min(row + 1, self.model.rowCount() - 1))
+                return True
+        return False
+
+    def set_status(self, row: int, status: MaterialStatus | None) -> bool:
+        index = self.model.index(row, ChecklistModel.STATUS_COL)
+        return self.model.setData(index, status.value if status else "")
+
+    def mark_rest_checked(self) -> None:
+        for row in range(self.model.rowCount()):
+            if self.session.mark(self.model.entry(row).code).status is None:
+                self.set_status(row, MaterialStatus.CHECKED)
+
+    def _attach(self) -> None:
+        row = self.table.currentIndex().row()
+        if row >= 0:
+            self.attach_requested.emit(self.model.entry(row).code)
+
+    def focus_first(self) -> None:
+        self.table.setFocus()
+        if self.model.rowCount() and self.table.currentIndex().row() < 0:
+            self.table.selectRow(0)
+
+
+class DecisionPage(QWidget):
+    """What is missing and the four decisions, each enabled only when the marks allow it.
+
+    Signals:
+        chosen(object, str): the clerk chose this Decision, with the reason text (for 不予受理).
+    """
+
+    chosen = Signal(object, str)
+
+    def __init__(self, session: IntakeSession) -> None:
+        super().__init__()
+        self.session = session
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.reason = QPlainTextEdit(placeholderText="不予受理的理由（必填），如：申请事项不属于本机关职权范围")
+        self.reason.setMaximumHeight(90)
+        self.buttons: dict[Decision, QPushButton] = {}
+        row = QHBoxLayout()
+        for decision in Decision:
+            button = QPushButton(DECISION_LABELS[decision])
+            button.setMinimumHeight(40)
+            button.clicked.connect(lambda _c=False, d=decision: self.choose(d))
+            self.buttons[decision] = button
+            row.addWidget(button)
+        self.buttons[Decision.ACCEPT].setToolTip("Ctrl+Enter")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(QLabel("不予受理理由："))
+        layout.addWidget(self.reason)
+        layout.addLayout(row)
+
+    def refresh(self) -> None:
+        a = self.session.assessment()
+        names = {e.code: e.material.name for e in self.session.checklist}
+        lines = [f"<h3>{self.session.bundle.name}</h3>", f"办理事项：{len(self.session.items)}项"]
+        errors = self.session.errors()
+        if errors:
+            lines.append(f"<p style='color:#c0392b'>表单还有{len(errors)}处需要填写或更正。</p>")
+        for title, codes in (("未核验", a.unchecked), ("缺少", a.missing), ("容缺后补", a.deferred)):
+            if codes:
+                lines.append(f"<p><b>{title}：</b>{'、'.join(names[c] for c in codes)}</p>")
+        if not (a.unchecked or a.missing or a.deferred):
+            lines.append("<p>材料齐全。</p>")
+        self.summary.setText("".join(lines))
+        for decision, button in self.buttons.items():
+            why = a.why_not(decision)
+            button.setEnabled(why is None)
+            button.setToolTip(why or (DECISION_LABELS[decision] + ("（Ctrl+Enter）" if decision is Decision.ACCEPT else "")))
+
+    def choose(self, decision: Decision) -> None:
+        if not self.buttons[decision].isEnabled():
+            return
+        if decision is Decision.REJECT and not self.reason.toPlainText().strip():
+            self.summary.setText(self.summary.text() + "<p style='color:#c0392b'>请填写不予受理的理由。</p>")
+            self.reason.setFocus()
+            return
+        self.chosen.emit(decision, self.reason.toPlainText().strip())
+
+
+class IntakeWidget(QWidget):
+    """One intake from situations to decision.
+
+    Signals:
+        changed(): anything the clerk entered changed (autosave the draft).
+        decided(object, str): the clerk decided (Decision, reason) and the form is valid for it.
+        attach_requested(str): attach a scan to this material code.
+        cancelled(): the clerk left the intake (the draft stays).
+    """
+
+    changed = Signal()
+    decided = Signal(object, str)
+    attach_requested = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, session: IntakeSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.situations = SituationPage(session)
+        self.form_model = FormModel(session)
+        self.form = FormView(self.form_model)
+        self.checklist = ChecklistPage(session)
+        self.decision = DecisionPage(session)
+        self.tabs = QTabWidget()
+        for n, (page, title) in enumerate(
+            ((self.situations, "情形"), (self.form, "填表"), (self.checklist, "材料"), (self.decision, "决定")), 1
+        ):
+            self.tabs.addTab(page, f"{n} {title}")
+        self.title = QLabel(f"<b>{session.bundle.name}</b>　{session.bundle.code}")
+        self.title.setStyleSheet("font-size: 15px")
+        back = QPushButton("返回办件列表")
+        back.clicked.connect(self.cancelled)
+        prev_button = QPushButton("上一步")
+        next_button = QPushButton("下一步")
+        prev_button.setToolTip("Ctrl+PgUp")
+        next_button.setToolTip("Ctrl+PgDown")
+        prev_button.clicked.connect(self.previous_step)
+        next_button.clicked.connect(self.next_step)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(back)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(prev_button)
+        bottom.addWidget(next_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        self.situations.answered.connect(self._answers_changed)
+        self.form.edited.connect(lambda _c: self.changed.emit())
+        self.checklist.marked.connect(lambda _c: self.changed.emit())
+        self.checklist.attach_requested.connect(self.attach_requested)
+        self.decision.chosen.connect(self._decide)
+        self.tabs.currentChanged.connect(self._entered_step)
+        for keys, slot in (
+            ("Ctrl+PgDown", self.next_step),
+            ("Ctrl+PgUp", self.previous_step),
+            ("Ctrl+Return", self.accept_shortcut),
+            ("Ctrl+Enter", self.accept_shortcut),
+        ):
+            QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _answers_changed(self, _code: str, _value: str) -> None:
+        self.form_model.refresh()
+        self.checklist.model.refresh()
+        self.changed.emit()
+
+    def next_step(self) -> None:
+        self.tabs.setCurrentIndex(min(self.tabs.currentIndex() + 1, self.tabs.count() - 1))
+
+    def previous_step(self) -> None:
+        self.tabs.setCurrentIndex(max(self.tabs.currentIndex() - 1, 0))
+
+    def _entered_step(self, step: int) -> None:
+        if step == 0:
+            self.situations.focus_first()
+        elif step == 1:
+            self.form.focus_first_field()
+        elif step == 2:
+            self.checklist.focus_first()
+        else:
+            self.decision.refresh()
+
+    def accept_shortcut(self) -> None:
+        if self.tabs.currentIndex() == 3:
+            self.decision.choose(Decision.ACCEPT)
+
+    def _decide(self, decision: Decision, reason: str) -> None:
+        # Every decision writes the applicant's identity; accept and defer need the whole form right.
+        errors = self.session.errors()
+        if decision in (Decision.ACCEPT, Decision.DEFER) and errors:
+            self.tabs.setCurrentIndex(1)
+            self.form.focus_first_error()
+            return
+        self.decided.emit(decision, reason)

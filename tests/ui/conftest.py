@@ -1,0 +1,47 @@
+"""Fixtures for the Qt tests: a main window over a fresh store with a window profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop import settings as settings_mod
+from desktop.demo import DEMO_PROFILE
+
+
+@pytest.fixture
+def profile_settings(tmp_path: Path) -> settings_mod.Settings:
+    s = settings_mod.Settings()
+    s.center_name, s.division_code, s.window_code, s.clerk = DEMO_PROFILE
+    settings_mod.save(s, tmp_path / "settings.json")
+    return s
+
+
+@pytest.fixture
+def main_window(qtbot: QtBot, tmp_path: Path, profile_settings: settings_mod.Settings) -> Iterator[object]:
+    from desktop.ui.fonts import install_font
+    from desktop.ui.main_window import MainWindow
+
+    install_font(qtbot_app())
+    window = MainWindow(profile_settings, tmp_path / "cases.sqlite3", tmp_path / "settings.json")
+    window.offer_drafts_on_start = False
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    with qtbot.waitSignal(window.catalog_ready, timeout=30_000):
+        window.start_loading()
+    qtbot.waitUntil(lambda: window.store is not None, timeout=30_000)
+    yield window
+    if window.intake is not None:
+        window.intake._timer.stop()
+    window.store_pool.waitForDone(10_000)
+    window.store.close()
+
+
+def qtbot_app() -> object:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance()

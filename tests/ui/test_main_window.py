@@ -1,0 +1,59 @@
+"""The main window: Chinese from the shipped font, the picker's search, the case list model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from desktop.ui.bundle_picker import CODE_ROLE
+
+
+def _visible_bundles(window: Any) -> list[str]:
+    proxy = window.picker.filter
+    names = []
+    for g in range(proxy.rowCount()):
+        group = proxy.index(g, 0)
+        names += [proxy.index(r, 0, group).data(CODE_ROLE) for r in range(proxy.rowCount(group))]
+    return names
+
+
+def test_app_font_is_the_shipped_cjk_font(main_window: Any) -> None:
+    from PySide6.QtGui import QFontInfo
+    from PySide6.QtWidgets import QApplication
+
+    assert QFontInfo(QApplication.font()).family() == "WenQuanYi Micro Hei"
+
+
+def test_picker_lists_35_bundles_in_two_groups(main_window: Any) -> None:
+    assert len(_visible_bundles(main_window)) == 35
+    proxy = main_window.picker.filter
+    assert [proxy.index(g, 0).data() for g in range(proxy.rowCount())] == ["个人事项", "法人事项"]
+
+
+def test_picker_finds_by_name_pinyin_initials_and_code(main_window: Any, qtbot: QtBot) -> None:
+    search = main_window.picker.search
+    for query in ("新生儿", "xse", "LNYJS001", "XSE"):
+        search.setText(query)
+        assert _visible_bundles(main_window) == ["LNYJS001"], query
+    search.setText("qykb")
+    assert _visible_bundles(main_window) == ["LNYJS033"]
+
+
+def test_enter_in_search_opens_the_first_match(main_window: Any, qtbot: QtBot) -> None:
+    main_window.picker.search.setText("gmsh")
+    with qtbot.waitSignal(main_window.intake_opened, timeout=10_000):
+        qtbot.keyClick(main_window.picker.search, "\r")
+    assert main_window.intake.session.bundle.name == "公民身后一件事"
+
+
+def test_case_model_passes_the_model_tester(main_window: Any, qtmodeltester: Any, qtbot: QtBot) -> None:
+    from desktop import demo
+    from desktop.cases.profile import Profile
+
+    demo.seed_store(main_window.store, main_window.catalog, Profile(*demo.DEMO_PROFILE), 4)
+    with qtbot.waitSignal(main_window.cases_loaded, timeout=10_000):
+        main_window.refresh_cases()
+    assert main_window.case_model.rowCount() == 4
+    qtmodeltester.check(main_window.case_model)
+    qtmodeltester.check(main_window.picker.filter)
