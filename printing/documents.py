@@ -101,7 +101,7 @@ def _days(days: int | None) -> str:
 def _promised(item: DocItem) -> str:
     if item.promised_date is None:
         return "—"
-    return cn_date(item.promised_date) + ("（预计）" if item.estimated else "")
+    return cn_date(item.promised_date) + ("\n（预计）" if item.estimated else "")
 
 
 def _copies(m: DocMaterial) -> str:
@@ -287,7 +287,7 @@ def one_time_notice_pdf(doc: DocCase) -> bytes:
             f"根据{ADMIN_LICENSING_LAW}第三十二条的规定，现将需要补正的全部内容一次性告知如下："
         )
     )
-    story += [Spacer(0, 2 * mm), _outstanding_table(doc.outstanding, with_status=True)]
+    story += [Spacer(0, 2 * mm), _outstanding_table(doc.outstanding, with_status=True), Spacer(0, 2 * mm)]
     story.append(
         _body(
             "以上为需要补正的全部材料。请您按上述要求补正后提交，补正材料齐全、符合法定形式的，本中心将依法予以受理；"
