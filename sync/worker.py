@@ -155,14 +155,17 @@ def default_spool_dir(store: Store) -> Path:
 def _send_outbox(
     store: Store, client: PlatformClient, now: datetime, *, rng: random.Random, batch: int, report: SyncReport
 ) -> None:
+    entries = store.pending_outbox(now, batch)
+    history = _History.load(store, {e.case_id for e in entries})
     blocked: set[uuid.UUID] = set()  # a case whose older revision did not go stays behind it this run
-    for entry in store.pending_outbox(now, batch):
+    for entry in entries:
         assert entry.id is not None
-        if entry.case_id in blocked or _older_unsent(store, entry):
+        if entry.case_id in blocked or history.older_unsent(entry):
             blocked.add(entry.case_id)
             continue
         try:
-            _send_entry(store, client, entry, report)
+            _send_entry(store, client, entry, history.base_revision(entry), report)
+            history.sent(entry)
         except TransientError as exc:
             blocked.add(entry.case_id)
             when = now + timedelta(seconds=backoff_delay(entry.attempts, rng))
@@ -181,14 +184,47 @@ def _send_outbox(
             report.quarantined.append(Quarantined(entry.case_id, entry.revision, str(exc)))
 
 
+@dataclass
+class _History:
+    """Every outbox row (id, revision, status) of the cases in this batch, read once per run."""
+
+    rows: dict[uuid.UUID, list[tuple[int, int, OutboxStatus]]]
+
+    @classmethod
+    def load(cls, store: Store, case_ids: set[uuid.UUID]) -> _History:
+        rows: dict[uuid.UUID, list[tuple[int, int, OutboxStatus]]] = {c: [] for c in case_ids}
+        if case_ids:
+            query = select(OutboxEntry.case_id, OutboxEntry.id, OutboxEntry.revision, OutboxEntry.status).where(
+                col(OutboxEntry.case_id).in_(case_ids)
+            )
+            with Session(store.engine) as session:
+                for case_id, entry_id, revision, status in session.exec(query):
+                    rows[case_id].append((int(entry_id or 0), revision, OutboxStatus(status)))
+        return cls(rows)
+
+    def older_unsent(self, entry: OutboxEntry) -> bool:
+        assert entry.id is not None
+        return any(i < entry.id and s is not OutboxStatus.SENT for i, _r, s in self.rows[entry.case_id])
+
+    def base_revision(self, entry: OutboxEntry) -> int | None:
+        """The newest revision of this case the platform acknowledged, as far as this PC knows."""
+        sent = [r for _i, r, s in self.rows[entry.case_id] if s is OutboxStatus.SENT and r < entry.revision]
+        return max(sent, default=None)
+
+    def sent(self, entry: OutboxEntry) -> None:
+        self.rows[entry.case_id] = [
+            (i, r, OutboxStatus.SENT if i == entry.id else s) for i, r, s in self.rows[entry.case_id]
+        ]
+
+
 class _LocalProblemError(Exception):
     """Something on this PC keeps the entry from going (an attachment file missing or damaged)."""
 
 
-def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, report: SyncReport) -> None:
+def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, base: int | None, report: SyncReport) -> None:
     assert entry.id is not None
     shas = _upload_attachments(store, client, entry)
-    receipt = client.submit_case(str(entry.case_id), entry.revision, base_revision(store, entry), entry.payload, shas)
+    receipt = client.submit_case(str(entry.case_id), entry.revision, base, entry.payload, shas)
     store.mark_sent(entry.id, receipt.platform_number)
     report.sent.append(Sent(entry.case_id, entry.revision, receipt.platform_number))
 
@@ -206,16 +242,6 @@ def _conflict(store: Store, client: PlatformClient, entry: OutboxEntry, exc: Con
     store.quarantine(entry.id, reason)
     report.conflicts.append(Conflict(entry.case_id, entry.revision, platform_revision, number))
     report.quarantined.append(Quarantined(entry.case_id, entry.revision, reason))
-
-
-def _older_unsent(store: Store, entry: OutboxEntry) -> bool:
-    query = select(func.count()).where(
-        OutboxEntry.case_id == entry.case_id,
-        col(OutboxEntry.id) < entry.id,
-        OutboxEntry.status != OutboxStatus.SENT,
-    )
-    with Session(store.engine) as session:
-        return session.exec(query).one() > 0
 
 
 def base_revision(store: Store, entry: OutboxEntry) -> int | None:
