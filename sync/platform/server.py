@@ -105,6 +105,14 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go in separate writes; Nagle + delayed ACK would add 40 ms
     server: PlatformHTTPServer
 
+    timeout = 60  # an idle keep-alive connection is closed after a minute
+
+    def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(self.timeout)
+            self.request.do_handshake()  # here, in the connection's thread, not in the accept loop
+        super().setup()
+
     def do_GET(self) -> None:
         self._handle()
 
@@ -166,22 +174,31 @@ class PlatformHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], platform: Platform) -> None:
+    def __init__(self, address: tuple[str, int], platform: Platform, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(address, Handler)
         self.platform = platform
+        self.ssl_context = ssl_context
+
+    def get_request(self) -> tuple[Any, Any]:
+        sock, addr = self.socket.accept()
+        if self.ssl_context is not None:
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("connection from %s failed", client_address, exc_info=True)  # resets and bad TLS are routine
 
 
 def make_server(
     db_url: str, host: str = "127.0.0.1", port: int = 8443, *, tls_cert: Path | None = None, tls_key: Path | None = None
 ) -> PlatformHTTPServer:
     """A bound server ready for ``serve_forever()``; port 0 picks a free port (see ``server_address``)."""
-    server = PlatformHTTPServer((host, port), Platform(open_engine(db_url)))
+    ctx = None
     if tls_cert is not None:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(tls_cert, tls_key)
-        server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    return server
+    return PlatformHTTPServer((host, port), Platform(open_engine(db_url)), ctx)
 
 
 def serve(

@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sync_helpers import Running, enroll, start_platform
 
 from sync.client import DeviceIdentity, PlatformClient
-from sync.crypto import Ed25519PrivateKey
-from sync.platform.operator import create_enrollment_code
-from sync.platform.server import PlatformHTTPServer, make_server
-from sync.platform.service import Platform
-
-
-@dataclass
-class Running:
-    """A platform server running in a thread."""
-
-    server: PlatformHTTPServer
-    url: str
-    db_url: str
-
-    @property
-    def platform(self) -> Platform:
-        return self.server.platform
-
-
-def start_platform(db_url: str) -> tuple[Running, threading.Thread]:
-    server = make_server(db_url, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    return Running(server, f"http://127.0.0.1:{server.server_address[1]}", db_url), thread
 
 
 @pytest.fixture
@@ -49,15 +24,6 @@ def running(platform_db_url: str) -> Iterator[Running]:
     run.server.server_close()
     thread.join()
     run.platform.engine.dispose()
-
-
-def enroll(run: Running, label: str = "测试窗口", url: str | None = None) -> DeviceIdentity:
-    code = create_enrollment_code(run.platform, label)
-    client = PlatformClient(url or run.url, None, timeout=5)
-    try:
-        return client.enroll(code, Ed25519PrivateKey.generate(), label)
-    finally:
-        client.close()
 
 
 @pytest.fixture

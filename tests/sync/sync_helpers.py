@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +12,11 @@ from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.profile import Profile
 from desktop.cases.states import Decision
 from desktop.store.repo import Store
+from sync.client import DeviceIdentity, PlatformClient
+from sync.crypto import Ed25519PrivateKey
+from sync.platform.operator import create_enrollment_code
+from sync.platform.server import PlatformHTTPServer, make_server
+from sync.platform.service import Platform
 
 WINDOW = Profile("和平区政务服务中心", "210102", "03", "王芳")
 FIELD = Profile("和平区政务服务中心", "210102", "91", "李强")
@@ -48,3 +55,32 @@ def queue_case(
         profile=profile,
     )
     return case.id
+
+
+@dataclass
+class Running:
+    """A platform server running in a thread."""
+
+    server: PlatformHTTPServer
+    url: str
+    db_url: str
+
+    @property
+    def platform(self) -> Platform:
+        return self.server.platform
+
+
+def start_platform(db_url: str) -> tuple[Running, threading.Thread]:
+    server = make_server(db_url, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    return Running(server, f"http://127.0.0.1:{server.server_address[1]}", db_url), thread
+
+
+def enroll(run: Running, label: str = "测试窗口", url: str | None = None) -> DeviceIdentity:
+    code = create_enrollment_code(run.platform, label)
+    client = PlatformClient(url or run.url, None, timeout=5)
+    try:
+        return client.enroll(code, Ed25519PrivateKey.generate(), label)
+    finally:
+        client.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Running
+from sync_helpers import Running
 
 from desktop import paths
 from desktop.catalog.loader import raw_from_dir

@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Running
-from sync_helpers import Clock
+from sync_helpers import Clock, Running
 from test_sync_faults import assert_exactly_once, fill
 
 from desktop.store.repo import Store

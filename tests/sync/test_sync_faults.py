@@ -9,9 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Running
 from sqlmodel import Session, select
-from sync_helpers import Clock, queue_case
+from sync_helpers import Clock, Running, queue_case
 from sync_proxy import FAULTS, FaultPlan, FaultProxy
 
 from desktop.store.models import OutboxEntry, OutboxStatus

@@ -6,7 +6,7 @@ import time
 import uuid
 
 import pytest
-from conftest import Running, enroll
+from sync_helpers import Running, enroll
 
 from sync import auth
 from sync.client import ConflictError, PlatformClient, RejectedError, UnauthorizedError

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Running, enroll, start_platform
-from sync_helpers import Clock
+from sync_helpers import Clock, Running, enroll, start_platform
 from test_sync_faults import RATES, assert_exactly_once, drain, faulty_client, fill
 
 from desktop.store.repo import Store

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Running, enroll
-from sync_helpers import FIELD, Clock, queue_case
+from sync_helpers import FIELD, Clock, Running, enroll, queue_case
 
 from desktop.store.repo import Store
 from sync.client import DeviceIdentity, PlatformClient

@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Running, enroll
-from sync_helpers import WINDOW, Clock, queue_case
+from sync_helpers import WINDOW, Clock, Running, enroll, queue_case
 
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.states import CaseState, Decision
