@@ -20,7 +20,17 @@ from desktop.catalog.check import problems
 from desktop.catalog.loader import CatalogError, parse_raw
 from sync.canonical import dumps
 from sync.client import PlatformClient, PlatformError
-from sync.crypto import Ed25519PrivateKey, Ed25519PublicKey, b64d, b64e, read_ed25519_public, verify
+from sync.crypto import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+    b64d,
+    b64e,
+    read_ed25519_private,
+    read_ed25519_public,
+    verify,
+    write_private_key,
+    write_public_key,
+)
 from sync.protocol import version_key
 
 FORMAT = "yishi-catalog-update/1"
@@ -213,3 +223,41 @@ def update_catalog(
     except OSError as exc:
         return CatalogUpdateReport(current, error=f"cannot write the catalog update: {exc}")
     return CatalogUpdateReport(update.version, installed=update.version)
+
+
+# -- publisher side (runs where the private key is, never on the platform server or a window) --------------------
+
+
+def holidays_for_years(years: list[int]) -> dict[str, dict[str, list[str]]]:
+    """Public holidays and 调休 working days from the ``chinesecalendar`` package, in the update's shape."""
+    import chinese_calendar
+
+    return {
+        str(year): {
+            "holidays": sorted(d.isoformat() for d in chinese_calendar.holidays if d.year == year),
+            "workdays": sorted(d.isoformat() for d in chinese_calendar.workdays if d.year == year),
+        }
+        for year in years
+    }
+
+
+def sign_catalog_dir(
+    catalog_dir: Path, private_key_path: Path, *, years: list[int], published_at: str
+) -> tuple[str, str, str]:
+    """(version, document, signature) for the catalog directory plus holiday data of ``years``.
+
+    Checks the catalog first, so a publisher cannot sign what every window would refuse.
+    """
+    from desktop.catalog.loader import raw_from_dir
+
+    raw = raw_from_dir(catalog_dir)
+    _check_catalog(raw)
+    document = build_document(raw, holidays_for_years(years), published_at)
+    return str(raw["version"]), document, sign_document(document, read_ed25519_private(private_key_path))
+
+
+def generate_publisher_key(private_path: Path, public_path: Path) -> None:
+    """A new publisher key pair (for pilots; production keys are generated inside the HSM)."""
+    key = Ed25519PrivateKey.generate()
+    write_private_key(private_path, key)
+    write_public_key(public_path, key.public_key())

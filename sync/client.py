@@ -339,3 +339,12 @@ def enroll_device(base_url: str, code: str, folder: Path, label: str, *, ca_file
         client.close()
     save_identity(folder, identity, base_url, platform_key)
     return identity
+
+
+def client_from_folder(folder: Path, *, ca_file: Path | None = None, timeout: float = 15.0) -> PlatformClient | None:
+    """A client for the device enrolled in ``folder``, or ``None`` if this PC is not enrolled yet."""
+    loaded = load_identity(folder)
+    if loaded is None:
+        return None
+    identity, url = loaded
+    return PlatformClient(url, identity, timeout=timeout, ca_file=ca_file)

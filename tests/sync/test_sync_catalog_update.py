@@ -143,3 +143,16 @@ def test_window_fetches_the_published_catalog_and_refuses_a_forgery(
     other_dir = tmp_path / "other"
     refused = update_catalog(client, other_dir, shipped["version"], Ed25519PrivateKey.generate().public_key())
     assert refused.refused and not installed_path(other_dir).exists()
+
+
+def test_publisher_signs_the_catalog_directory_with_holidays_the_windows_accept(tmp_path: Path) -> None:
+    from sync.catalog_update import generate_publisher_key, sign_catalog_dir
+    from sync.crypto import read_ed25519_public
+
+    generate_publisher_key(tmp_path / "pub.key", tmp_path / "pub.pem")
+    version, document, signature = sign_catalog_dir(
+        paths.catalog_dir(), tmp_path / "pub.key", years=[2025], published_at="2025-01-01T00:00:00+00:00"
+    )
+    update = verify_update(version, document, signature, read_ed25519_public(tmp_path / "pub.pem"), None)
+    assert "2025-10-01" in update.holidays["2025"]["holidays"]
+    assert "2025-09-28" in update.holidays["2025"]["workdays"]  # 国庆调休

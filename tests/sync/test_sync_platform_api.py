@@ -158,3 +158,23 @@ def test_enrollment_code_works_once(running: Running) -> None:
         c.enroll(code, Ed25519PrivateKey.generate(), "冒名")
     assert exc.value.status == 403
     c.close()
+
+
+def test_concurrent_duplicate_submissions_get_one_platform_number(running: Running, client: PlatformClient) -> None:
+    import threading
+
+    assert client.identity is not None
+    ident, cid, numbers = client.identity, _case(), []
+
+    def submit() -> None:
+        c = PlatformClient(running.url, ident, timeout=10)
+        numbers.append(c.submit_case(cid, 1, None, {"name": "张三"}, []).platform_number)
+        c.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(numbers) == 8 and len(set(numbers)) == 1
+    assert running.platform.counts()["cases"] == 1

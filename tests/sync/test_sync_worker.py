@@ -196,3 +196,27 @@ def test_a_case_with_unsent_local_changes_is_not_overwritten_by_the_platform(
     report = sync_once(store, client, clock.now)
     assert [s.revision for s in report.sent] == [2]
     assert [(c.case_id, c.state) for c in report.status_changes] == [(case.id, CaseState.PLATFORM_ACCEPTED)]
+
+
+def test_status_bar_counts_follow_the_outbox(store: Store, client: PlatformClient, clock: Clock) -> None:
+    from sync.summary import outbox_counts
+
+    queue_case(store, "甲")
+    queue_case(store, "乙")
+    assert outbox_counts(store).pending == 2
+    sync_once(store, client, clock.now)
+    counts = outbox_counts(store)
+    assert (counts.pending, counts.quarantined) == (0, 0)
+
+
+def test_enrolled_folder_gives_a_working_client(running: Running, tmp_path: Path) -> None:
+    from sync.client import client_from_folder, enroll_device, load_platform_key
+    from sync.platform.operator import create_enrollment_code
+
+    folder = tmp_path / "device"
+    assert client_from_folder(folder) is None
+    enroll_device(running.url, create_enrollment_code(running.platform, "窗口"), folder, "窗口")
+    c = client_from_folder(folder)
+    assert c is not None and c.status_updates(0).updates == []
+    load_platform_key(folder)
+    c.close()
