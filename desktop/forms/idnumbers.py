@@ -14,6 +14,12 @@ from functools import lru_cache
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+# stdnum's table names province and county only; Liaoning's prefectures (GB/T 2260) fill the middle.
+_LIAONING_CITIES = {
+    "2101": "沈阳市", "2102": "大连市", "2103": "鞍山市", "2104": "抚顺市", "2105": "本溪市", "2106": "丹东市",
+    "2107": "锦州市", "2108": "营口市", "2109": "阜新市", "2110": "辽阳市", "2111": "盘锦市", "2112": "铁岭市",
+    "2113": "朝阳市", "2114": "葫芦岛市",
+}  # fmt: skip
 _PERMIT_REGIONS = {"81": "香港居民居住证", "82": "澳门居民居住证", "83": "台湾居民居住证"}
 
 
@@ -85,7 +91,8 @@ def _region(code: str) -> str | None:
         return None
     county = info.get("county", "").split(",")[-1]
     county = county.split("]")[-1]
-    return "".join(p for p in (info.get("province"), info.get("prefecture"), county) if p)
+    city = info.get("prefecture") or _LIAONING_CITIES.get(code[:4], "")
+    return "".join(p for p in (info.get("province"), city, county) if p)
 
 
 def region_name(text: object) -> str | None:

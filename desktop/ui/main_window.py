@@ -236,7 +236,8 @@ class MainWindow(QMainWindow):
         assert profile is not None
         self.intake = IntakeHost(self.store, self.store_pool, session, case_id, profile)
         self.intake.decided.connect(self._intake_decided)
-        self.intake.failed.connect(lambda m: self._store_failed(m))
+        self.intake.failed.connect(self._store_failed)
+        self.intake.save_failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.intake.widget.cancelled.connect(self.close_intake)
         self.stack.addWidget(self.intake.widget)
         self.stack.setCurrentWidget(self.intake.widget)

@@ -28,12 +28,14 @@ class IntakeHost(QObject):
     Signals:
         saved(): the draft was written.
         decided(object): the decision was committed durably; carries the stored Case.
-        failed(str): a store call failed; Chinese message for the clerk.
+        failed(str): the decision could not be written; Chinese message for the clerk.
+        save_failed(str): an autosave failed (the clerk keeps working; the next save retries).
     """
 
     saved = Signal()
     decided = Signal(object)
     failed = Signal(str)
+    save_failed = Signal(str)
 
     def __init__(
         self, store: Any, pool: QThreadPool, session: IntakeSession, case_id: uuid.UUID, profile: Profile
@@ -49,15 +51,18 @@ class IntakeHost(QObject):
         self._timer.timeout.connect(self.save_now)
         self.widget.changed.connect(self._timer.start)
         self.widget.decided.connect(self.decide)
+        self.closed = False  # decided: the case is no longer a draft
 
     def save_now(self) -> None:
         self._timer.stop()
+        if self.closed:
+            return
         draft = self.session.to_draft()
         materials = self.session.material_entries(dt.date.today(), marked_only=True)
         store, case_id = self.store, self.case_id
         Op(self.pool, lambda: store.save_draft(case_id, draft["answers"], draft["values"], materials)).success(
             lambda _r: self.saved.emit()
-        ).failure(lambda e: self.failed.emit(f"草稿保存失败：{e}")).run()
+        ).failure(lambda e: self.save_failed.emit(f"草稿保存失败：{e}")).run()
 
     def decide(self, decision: Decision, reason: str) -> None:
         self.save_now()
@@ -72,9 +77,14 @@ class IntakeHost(QObject):
             "reason": reason or None,
         }
         case_id = self.case_id
+        self.closed = True
         Op(self.pool, lambda: store.decide(case_id, decision, **kwargs)).success(self.decided.emit).failure(
-            lambda e: self.failed.emit(f"办件保存失败，未作出决定：{e}")
+            self._decide_failed
         ).run()
+
+    def _decide_failed(self, exc: Exception) -> None:
+        self.closed = False
+        self.failed.emit(f"办件保存失败，未作出决定：{exc}")
 
 
 def new_case(store: Any, idx: CatalogIndex, bundle_code: str, profile: Profile) -> tuple[IntakeSession, uuid.UUID]:

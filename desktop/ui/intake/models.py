@@ -183,8 +183,8 @@ class ChecklistModel(_SessionTable):
         edited(str): the mark of this material code changed.
     """
 
-    HEADERS = ("材料名称", "要求", "涉及事项", "核验情况", "收取份数", "容缺期限")
-    STATUS_COL, COPIES_COL, DEADLINE_COL = 3, 4, 5
+    HEADERS = ("材料名称", "要求", "核验情况", "收取份数", "容缺期限", "涉及事项")
+    STATUS_COL, COPIES_COL, DEADLINE_COL, ITEMS_COL = 2, 3, 4, 5
     edited = Signal(str)
 
     def _compute(self) -> list[Any]:
@@ -206,7 +206,7 @@ class ChecklistModel(_SessionTable):
             return entry.code
         if role in (Role.DisplayRole, Role.EditRole):
             return self._cell(entry, mark, col, role == Role.EditRole)
-        if role == Role.ToolTipRole and col == 2:
+        if role == Role.ToolTipRole and col == self.ITEMS_COL:
             return "\n".join(
                 f"{self.session.idx.items[n.item_code].name}：{n.form.value}"
                 + (f" {n.copies}份" if n.copies else "")
@@ -223,13 +223,13 @@ class ChecklistModel(_SessionTable):
         if col == 1:
             need = entry.form.value + (f" {entry.copies}份" if entry.copies else "")
             return need + ("，可容缺" if entry.deferrable else "")
-        if col == 2:
-            return "、".join(self.session.idx.items[c].name for c in entry.item_codes)
+        if col == self.ITEMS_COL:
+            return None if edit else "、".join(self.session.idx.items[c].name for c in entry.item_codes)
         if col == self.STATUS_COL:
             return mark.status.value if edit and mark.status else STATUS_LABELS[mark.status]
         if col == self.COPIES_COL:
             return mark.copies if edit else (str(mark.copies) if mark.copies else "")
-        if mark.status is MaterialStatus.DEFERRED:
+        if mark.status is MaterialStatus.DEFERRED:  # the deadline column
             days = mark.deadline_days
             return days if edit else (f"{days}个工作日内" if days else "请设定期限")
         return None if edit else ""
