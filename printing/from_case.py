@@ -17,7 +17,7 @@ from desktop.cases.numbers import format_number
 from desktop.cases.states import Decision
 from desktop.forms.checklist import ChecklistEntry, merge_checklist
 from printing.documents import DocKind
-from printing.model import HOTLINE, DocCase, DocItem, DocMaterial, MaterialForm, MaterialStatus
+from printing.model import HOTLINE, OUTSTANDING, DocCase, DocItem, DocMaterial, MaterialForm, MaterialStatus
 
 if TYPE_CHECKING:
     from desktop.catalog.index import CatalogIndex
@@ -180,7 +180,7 @@ def _doc_material(
         status=status,
         deadline=record.deadline,
         item_names=() if every else tuple(names[c] for c in served),
-        note=(material.note or "") if material and status not in (MaterialStatus.RECEIVED, MaterialStatus.CHECKED) else "",
+        note=(material.note or "") if material and status in OUTSTANDING else "",
     )
 
 
