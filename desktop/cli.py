@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     test = sub.add_parser("selftest", help="open the store, check the catalog, show the window offscreen, exit")
     test.set_defaults(func=_selftest)
+
+    from desktop import sync_cli
+
+    sync_cli.register(sub)
     return parser
 
 
