@@ -23,7 +23,16 @@ def check_path(path: Path) -> list[str]:
 
 
 def load_index(path: Path | None = None) -> CatalogIndex:
-    """Load and check a catalog; raises :class:`CatalogError` listing every problem."""
+    """Load and check a catalog; raises :class:`CatalogError` listing every problem.
+
+    Without ``path``: a newer signed update installed by sync if there is one, else the shipped catalog.
+    """
+    if path is None:
+        from desktop.catalog_choice import installed_index
+
+        installed = installed_index()
+        if installed is not None:
+            return installed
     loaded = load(path or paths.catalog_dir())
     errors = problems(loaded.catalog)
     if errors:
