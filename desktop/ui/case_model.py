@@ -37,6 +37,8 @@ class CaseTableModel(QAbstractTableModel):
         super().__init__()
         self._rows: list[Any] = []
         self.bundle_names = bundle_names or {}
+        # optional extra roles (font, colours, tooltip) per row, e.g. sync state: style(row, role) -> value | None
+        self.style: Callable[[Any, int], Any] | None = None
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
@@ -60,7 +62,7 @@ class CaseTableModel(QAbstractTableModel):
             return self.COLUMNS[index.column()][1](row)
         if role == ID_ROLE:
             return str(row.id)
-        return None
+        return self.style(row, role) if self.style is not None else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:

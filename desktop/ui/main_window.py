@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self.refresh_cases)
         self.case_view.doubleClicked.connect(self._open_case)
+        from desktop.ui.sync_status import SyncPanel
+
+        self.sync_panel = SyncPanel(self)
 
     # -- layout -------------------------------------------------------------------------------------------------
 
@@ -221,10 +224,12 @@ class MainWindow(QMainWindow):
         """Resume a draft, or reopen a 补正/退件 case when the applicant returns."""
         if self.intake is not None or self.profile() is None:
             return
+        from desktop.catalog_choice import for_case
         from desktop.ui.intake.host import reopen_case
 
         store, idx = self.store, self.catalog
-        Op(self.store_pool, lambda: reopen_case(store, idx, case_id)).success(self._show_intake).failure(
+        reopen = lambda: reopen_case(store, for_case(store, case_id, idx), case_id)  # noqa: E731
+        Op(self.store_pool, reopen).success(self._show_intake).failure(
             lambda e: self._store_failed(f"无法打开办件：{e}")
         ).run()
 

@@ -1,0 +1,284 @@
+"""Sync in the window: status-bar figures, 立即同步, the periodic background run, 重新提交, changed rows.
+
+Every run goes to this panel's own one-thread pool and opens its own store connection (see
+:mod:`desktop.sync_run`); the UI thread only reads results. Network trouble never raises a dialog: the status bar
+says the window is offline and cases stay safe in the local outbox until the next run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QToolBar
+
+from desktop import sync_run
+from desktop.cases.clock import LOCAL_TZ
+from desktop.cases.states import STATE_LABELS, CaseState
+from desktop.ui import loading
+from desktop.ui.workers import Op, serial_pool
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+    from sync.crypto import Ed25519PublicKey
+
+QUARANTINED_FG = QColor("#b00020")
+QUARANTINED_BG = QColor("#fde7e9")
+CHANGED_BG = QColor("#fff4ce")
+STATUS_MESSAGE_MS = 15_000
+
+
+class SyncPanel(QObject):
+    """Owns the window's sync: a timer every ``settings.sync_interval_seconds``, a pool, actions and labels.
+
+    Signals:
+        status_read(object): fresh :class:`desktop.sync_run.SyncStatus` figures are on screen.
+        sync_finished(object): a run ended; carries its :class:`desktop.sync_run.SyncOutcome`.
+        catalog_installed(str): a newer signed catalog was installed; new intakes use this version.
+    """
+
+    status_read = Signal(object)
+    sync_finished = Signal(object)
+    catalog_installed = Signal(str)
+
+    def __init__(
+        self,
+        window: MainWindow,
+        *,
+        device_folder: Path | None = None,
+        data_folder: Path | None = None,
+        public_key: Ed25519PublicKey | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.device_folder = device_folder or sync_run.device_dir()
+        self.data_folder = data_folder or sync_run.data_dir()
+        self.public_key = public_key
+        self.pool = serial_pool()
+        self.running = False
+        self.started = False
+        self.offline: str | None = None
+        self.status: sync_run.SyncStatus | None = None
+        self.changed: set[str] = set()
+        self.label = window.sync_label
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.sync_action = QAction("立即同步", window)
+        self.sync_action.setShortcut(QKeySequence("F9"))
+        self.sync_action.setToolTip("把待上报的办件发送到省一体化政务服务平台，并取回办理状态（F9）")
+        self.sync_action.triggered.connect(self.sync_now)
+        self.retry_action = QAction("重新提交", window)
+        self.retry_action.setToolTip("平台拒收的办件修正后重新提交")
+        self.retry_action.setEnabled(False)
+        self.retry_action.triggered.connect(self.retry_selected)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.sync_now)
+        self._attach()
+
+    # -- wiring ---------------------------------------------------------------------------------------------------
+
+    def _attach(self) -> None:
+        window = self.window
+        _toolbar(window).addAction(self.sync_action)
+        view = window.case_view
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        view.addAction(self.retry_action)
+        window.case_model.style = self.row_style
+        view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        window.cases_loaded.connect(lambda _n: self._cases_loaded())
+        window.case_decided.connect(lambda _c: self.sync_soon())
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self._show()
+
+    def shutdown(self) -> None:
+        """Stop the timer and wait for a run in flight (at exit)."""
+        self.timer.stop()
+        self.pool.waitForDone(30_000)
+
+    def _cases_loaded(self) -> None:
+        self.read_status()
+        self._selection_changed()
+        if not self.started:
+            self.started = True
+            seconds = self.window.settings.sync_interval_seconds
+            if seconds > 0:
+                self.timer.start(seconds * 1000)
+            self.sync_soon()
+
+    # -- runs -----------------------------------------------------------------------------------------------------
+
+    def sync_soon(self) -> None:
+        """A run shortly after an event (start, a decision), outside the handler that caused it."""
+        QTimer.singleShot(0, self.sync_now)
+
+    def sync_now(self) -> None:
+        """Start one background run unless one is running or this PC is not enrolled."""
+        if self.running or self.window.store is None:
+            return
+        if not sync_run.is_enrolled(self.device_folder):
+            self._show()
+            return
+        self.running = True
+        self.sync_action.setEnabled(False)
+        self._show()
+        db, device, data, key = self.window.db_path, self.device_folder, self.data_folder, self.public_key
+        Op(self.pool, lambda: sync_run.run_sync(db, device, data, public_key=key)).success(self._finished).failure(
+            self._crashed
+        ).run()
+
+    def _finished(self, outcome: sync_run.SyncOutcome) -> None:
+        self.running = False
+        self.sync_action.setEnabled(True)
+        self.status = outcome.status
+        report = outcome.report
+        self.offline = report.stopped if report is not None else None
+        if report is not None:
+            self._announce(report)
+            if report.changed_cases or report.transfers:
+                self.window.refresh_cases()
+        if outcome.catalog is not None and outcome.catalog.installed:
+            self._reload_catalog(outcome.catalog.installed)
+        self._show()
+        self.sync_finished.emit(outcome)
+
+    def _crashed(self, exc: Exception) -> None:
+        """A bug or a disk problem, not the network: say so in the status bar, keep working."""
+        self.running = False
+        self.sync_action.setEnabled(True)
+        self.offline = f"{type(exc).__name__}: {exc}"
+        self._show()
+        self.window.statusBar().showMessage(f"同步出错（办件已保存在本机）：{exc}", STATUS_MESSAGE_MS)
+
+    def _announce(self, report: Any) -> None:
+        if report.stopped:
+            self.window.statusBar().showMessage("未能连接省平台：办件已安全保存在本机，稍后自动重试", STATUS_MESSAGE_MS)
+            return
+        if report.status_changes:
+            self.changed.update(str(c.case_id) for c in report.status_changes)
+            counts = Counter(STATE_LABELS.get(c.state, str(c.state)) for c in report.status_changes)
+            detail = "、".join(f"{label}{n}件" for label, n in counts.items())
+            self.window.statusBar().showMessage(
+                f"平台办理状态更新 {len(report.status_changes)} 件：{detail}（列表中加粗显示）", STATUS_MESSAGE_MS
+            )
+        elif report.quarantined:
+            self.window.statusBar().showMessage(
+                f"{len(report.quarantined)} 件办件被平台拒收，请在列表中右键“重新提交”", STATUS_MESSAGE_MS
+            )
+
+    def _reload_catalog(self, version: str) -> None:
+        def loaded(result: loading.LoadedCatalog) -> None:
+            self.window._catalog_loaded(result)
+            self.window.statusBar().showMessage(
+                f"事项目录已更新到 {version} 版：新办件按新版办理，草稿和已有办件保持原版本", STATUS_MESSAGE_MS
+            )
+            self.catalog_installed.emit(version)
+
+        Op(QThreadPool.globalInstance(), loading.load_catalog).success(loaded).failure(
+            lambda e: self.window.statusBar().showMessage(f"新版事项目录未能加载：{e}", STATUS_MESSAGE_MS)
+        ).run()
+
+    # -- figures --------------------------------------------------------------------------------------------------
+
+    def read_status(self) -> None:
+        """Re-read the outbox figures on the store pool (after a refresh, a decision, a retry)."""
+        store = self.window.store
+        if store is None:
+            return
+        Op(self.window.store_pool, lambda: sync_run.read_status(store)).success(self._status_ready).failure(
+            lambda _e: None  # figures are informative only; the next refresh tries again
+        ).run()
+
+    def _status_ready(self, status: sync_run.SyncStatus) -> None:
+        self.status = status
+        self._show()
+        self.status_read.emit(status)
+
+    def _show(self) -> None:
+        self.label.setText(status_text(self.status, self.offline, self.running, self._enrolled()))
+        tip = self.offline or (self.status.last_error if self.status else None)
+        self.label.setToolTip(f"最近的错误：{tip}" if tip else "")
+
+    def _enrolled(self) -> bool:
+        return sync_run.is_enrolled(self.device_folder)
+
+    # -- the case list --------------------------------------------------------------------------------------------
+
+    def row_style(self, row: Any, role: int) -> Any:
+        """Extra roles for the case list: quarantined rows in red with the reason, changed rows in bold."""
+        quarantined = row.state == CaseState.QUARANTINED
+        changed = str(row.id) in self.changed
+        if role == Qt.ItemDataRole.FontRole and changed:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and quarantined:
+            return QUARANTINED_FG
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QUARANTINED_BG if quarantined else CHANGED_BG if changed else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if quarantined:
+                reason = (self.status.quarantine_reasons.get(str(row.id)) if self.status else None) or "未说明"
+                return f"平台拒收：{reason}\n修正后右键选择“重新提交”"
+            if changed:
+                return "平台办理状态刚刚更新"
+        return None
+
+    def selected_row(self) -> Any | None:
+        rows = self.window.case_view.selectionModel().selectedRows()
+        return self.window.case_model.row_at(rows[0].row()) if rows else None
+
+    def _selection_changed(self) -> None:
+        row = self.selected_row()
+        self.retry_action.setEnabled(row is not None and row.state == CaseState.QUARANTINED)
+        if row is not None and str(row.id) in self.changed:
+            self.changed.discard(str(row.id))  # the clerk has seen it
+            model = self.window.case_model
+            for index in self.window.case_view.selectionModel().selectedRows():
+                last = model.index(index.row(), model.columnCount() - 1)
+                model.dataChanged.emit(model.index(index.row(), 0), last)
+
+    def retry_selected(self) -> None:
+        """重新提交: put the selected quarantined case back in the outbox and sync."""
+        row = self.selected_row()
+        store = self.window.store
+        if row is None or store is None or row.state != CaseState.QUARANTINED:
+            return
+        case_id, clerk = uuid.UUID(str(row.id)), self.window.settings.clerk
+
+        def done(_result: object) -> None:
+            self.window.statusBar().showMessage(f"办件 {row.number or ''} 已重新提交，等待上报", STATUS_MESSAGE_MS)
+            self.window.refresh_cases()
+            self.sync_soon()
+
+        Op(self.window.store_pool, lambda: store.retry_quarantined(case_id, clerk)).success(done).failure(
+            lambda e: self.window.statusBar().showMessage(f"无法重新提交：{e}", STATUS_MESSAGE_MS)
+        ).run()
+
+
+def status_text(status: sync_run.SyncStatus | None, offline: str | None, running: bool, enrolled: bool) -> str:
+    """The status-bar text (rich text: refused cases in red)."""
+    if not enrolled:
+        return "同步：本机未注册到省平台（yishi enroll）"
+    parts = ["同步中…" if running else "离线" if offline else "在线"]
+    if status is not None:
+        parts.append(f"待上报 {status.pending}")
+        if status.failed:
+            parts.append(f"重试中 {status.failed}")
+        refused = f"被拒 {status.quarantined}"
+        parts.append(f'<span style="color:{QUARANTINED_FG.name()}">{refused}</span>' if status.quarantined else refused)
+        when = status.last_success.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M") if status.last_success else "尚无"
+        parts.append(f"上次同步 {when}")
+    return "　".join(parts)
+
+
+def _toolbar(window: MainWindow) -> QToolBar:
+    for bar in window.findChildren(QToolBar):
+        if bar.windowTitle() == "主工具栏":
+            bar.addSeparator()
+            return bar
+    return window.addToolBar("同步")
