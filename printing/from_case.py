@@ -9,6 +9,7 @@ prints, with the stored names and codes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from desktop.cases.clock import LOCAL_TZ
@@ -33,6 +34,16 @@ DECISION_DOCUMENTS: dict[Decision, tuple[DocKind, ...]] = {
     Decision.NOTIFY: (DocKind.ONE_TIME,),
     Decision.REJECT: (DocKind.REJECT,),
 }
+
+
+@dataclass(frozen=True)
+class CaseDocuments:
+    """What the result dialog needs of a decided case: its printable view and its documents."""
+
+    case_id: str
+    decision: Decision
+    doc: DocCase
+    kinds: tuple[DocKind, ...]
 
 
 class NotDecided(ValueError):  # noqa: N818 - reads as what happened
@@ -92,6 +103,15 @@ def doc_case(
         consult_phone=consult_phone or HOTLINE,
         supervise_phone=supervise_phone or HOTLINE,
     )
+
+
+def case_documents(detail: CaseDetail, idx: CatalogIndex, **phones: str) -> CaseDocuments:
+    """The printable view and document list of a decided case (``phones``: consult/supervise)."""
+    decision = detail.case.decision
+    if decision is None:
+        raise NotDecided(f"case {detail.case.id} has no decision yet")
+    doc = doc_case(detail, idx, **phones)
+    return CaseDocuments(str(detail.case.id), decision, doc, tuple(documents_for(detail.case, detail.items)))
 
 
 def phone_of(values: Mapping[str, Any]) -> str:

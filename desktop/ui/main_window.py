@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
         self._actions()
         self._show_profile()
         self.picker.picked.connect(self.start_intake)
+        from desktop.ui.result_flow import ResultFlow
+
+        self.result_flow = ResultFlow(self)  # result dialog after a decision, 重新打印 from the case list
         self.case_search.textChanged.connect(lambda _t: self._search_timer.start())
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self.refresh_cases)

@@ -1,0 +1,129 @@
+"""Open the 办理结果 dialog after a decision, and again (重新打印) for a decided case of the list.
+
+The case is read back from the store on ``window.store_pool`` (after the decision's own commit, which
+ran on the same ordered thread), so the dialog always shows what was stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any, cast
+
+import shiboken6
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolBar
+
+from desktop import settings as settings_mod
+from desktop.ui.result_dialog import ResultDialog
+from desktop.ui.workers import Op
+from printing.from_case import CaseDocuments, NotDecided, case_documents
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+
+class ResultFlow(QObject):
+    """The window's print path: result dialog after ``case_decided``, reprint action and context menu.
+
+    Signals:
+        dialog_opened(object): a :class:`ResultDialog` is on screen.
+    """
+
+    dialog_opened = Signal(object)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)  # the window is reached as parent(): no Python reference cycle with it
+        self.dialog: ResultDialog | None = None
+        self.reprint_action = QAction("重新打印", window)
+        self.reprint_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.reprint_action.setToolTip("重新打印所选办件的受理回执、告知书或流转单 (Ctrl+P)")
+        self.reprint_action.triggered.connect(self.reprint_selected)
+        toolbar = window.findChild(QToolBar)
+        if toolbar is not None:
+            toolbar.addAction(self.reprint_action)
+        else:
+            window.addAction(self.reprint_action)
+        view = window.case_view
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._popup)
+        window.case_decided.connect(self._decided)
+
+    @property
+    def window(self) -> MainWindow:
+        return cast("MainWindow", self.parent())
+
+    def _decided(self, case: Any) -> None:
+        self.show_case(case.id)
+
+    # -- the case list ----------------------------------------------------------------------------------------
+
+    def selected_row(self) -> Any | None:
+        index = self.window.case_view.currentIndex()
+        return self.window.case_model.row_at(index.row()) if index.isValid() else None
+
+    def reprint_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            self.window.statusBar().showMessage("请先在办件列表中选择一个办件", 5000)
+        elif not row.decision:
+            self.window.statusBar().showMessage("该办件尚未作出办理决定，没有可打印的文书", 5000)
+        else:
+            self.show_case(uuid.UUID(row.id))
+
+    def context_menu(self, pos: QPoint) -> QMenu | None:
+        """The case list's menu at ``pos`` (viewport coordinates); ``None`` off the rows."""
+        index = self.window.case_view.indexAt(pos)
+        if not index.isValid():
+            return None
+        self.window.case_view.setCurrentIndex(index)
+        row = self.window.case_model.row_at(index.row())
+        menu = QMenu(self.window.case_view)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        action = menu.addAction("重新打印…", self.reprint_selected)
+        action.setEnabled(bool(row.decision))
+        return menu
+
+    def _popup(self, pos: QPoint) -> None:
+        menu = self.context_menu(pos)
+        if menu is not None:
+            menu.popup(self.window.case_view.viewport().mapToGlobal(pos))
+
+    # -- the dialog -------------------------------------------------------------------------------------------
+
+    def show_case(self, case_id: uuid.UUID) -> None:
+        """Read the decided case and show its documents (in the background, then on the UI thread)."""
+        w = self.window
+        if w.store is None or w.catalog is None:
+            return
+        store, idx, s = w.store, w.catalog, w.settings
+        phones = {"consult_phone": s.consult_phone, "supervise_phone": s.supervise_phone}
+        Op(w.store_pool, lambda: case_documents(store.get(case_id), idx, **phones)).success(self._loaded).failure(
+            self._load_failed
+        ).run()
+
+    def _loaded(self, docs: CaseDocuments) -> None:
+        if not shiboken6.isValid(self):  # the window closed while the case was read
+            return
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
+            self.dialog.close()
+            if not self.dialog.jobs:  # a dialog still printing stays (hidden) until its jobs report
+                self.dialog.deleteLater()
+        self.dialog = ResultDialog(docs, self.window.settings.printer_name, self.window)
+        self.dialog.printer_changed.connect(self._save_printer)
+        self.dialog.show()
+        self.dialog.first_print_button().setFocus()
+        self.dialog_opened.emit(self.dialog)
+
+    def _load_failed(self, exc: Exception) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if isinstance(exc, NotDecided):
+            text = "该办件尚未作出办理决定，没有可打印的文书"
+        else:
+            text = f"无法读取办件，文书未生成：{exc}"
+        self.window.statusBar().showMessage(text, 10000)
+
+    def _save_printer(self, name: str) -> None:
+        self.window.settings.printer_name = name
+        settings_mod.save(self.window.settings, self.window.settings_path)
