@@ -127,7 +127,8 @@ def main() -> None:
     base = statistics.median(plain)
     print(f"cases per round: {cases}, rounds: {rounds}, server: reference platform on SQLite (synchronous=FULL)")
     print(f"plain HTTP loop        {base:8.1f} cases/s  (baseline)")
-    print(f"sync client            {statistics.median(client):8.1f} cases/s  ratio {statistics.median(client) / base:.2f}")
+    client_rate = statistics.median(client)
+    print(f"sync client            {client_rate:8.1f} cases/s  ratio {client_rate / base:.2f}")
     print(
         f"sync worker + store    {statistics.median(worker):8.1f} cases/s  ratio {statistics.median(worker) / base:.2f}"
         "  (adds the local durable mark_sent per case)"

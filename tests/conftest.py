@@ -19,7 +19,6 @@ if os.environ.get("YISHI_BLOCK_QT") == "1":
         def find_spec(self, fullname: str, path: object, target: object = None) -> None:
             if fullname == "PySide6" or fullname.startswith("PySide6."):
                 raise ImportError(f"{fullname} is blocked: core code must not need Qt")
-            return None
 
     sys.meta_path.insert(0, _NoQt())
 else:

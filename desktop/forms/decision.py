@@ -9,8 +9,7 @@ from desktop.cases.decisions import MATERIAL_STATUS_LABELS, MaterialStatus
 from desktop.cases.states import Decision
 from desktop.forms.checklist import ChecklistEntry
 
-
-STATUS_LABELS: dict[MaterialStatus | None, str] = {None: "未核验", **MATERIAL_STATUS_LABELS}
+STATUS_LABELS: dict[MaterialStatus | None, str] = {None: "未核验", **dict(MATERIAL_STATUS_LABELS.items())}
 PRESENT = frozenset({MaterialStatus.RECEIVED, MaterialStatus.CHECKED, MaterialStatus.ELICENCE})
 
 

@@ -24,7 +24,7 @@ class ExprError(ValueError):
 
 
 def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    return value is None or value in ("", [], {})
 
 
 def _today() -> str:
@@ -107,23 +107,23 @@ def _check(node: ast.AST, answers: set[str], elements: set[str]) -> None:
                 _check(arg, answers, elements)
         case ast.Call():
             raise ExprError(f"call not allowed: {ast.unparse(node)}")
-        case ast.BoolOp(values=values):
-            for v in values:
-                _check(v, answers, elements)
+        case ast.BoolOp(values=operands):
+            for sub in operands:
+                _check(sub, answers, elements)
         case ast.UnaryOp(op=ast.Not() | ast.USub(), operand=operand):
             _check(operand, answers, elements)
         case ast.Compare(left=left, ops=ops, comparators=comps) if all(type(o) in _COMPARE for o in ops):
-            for v in (left, *comps):
-                _check(v, answers, elements)
+            for sub in (left, *comps):
+                _check(sub, answers, elements)
         case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINOP:
             _check(left, answers, elements)
             _check(right, answers, elements)
         case ast.List(elts=elts) | ast.Tuple(elts=elts):
-            for v in elts:
-                _check(v, answers, elements)
+            for sub in elts:
+                _check(sub, answers, elements)
         case ast.IfExp(test=test, body=body, orelse=orelse):
-            for v in (test, body, orelse):
-                _check(v, answers, elements)
+            for sub in (test, body, orelse):
+                _check(sub, answers, elements)
         case _:
             raise ExprError(f"not allowed in a rule: {ast.unparse(node)!r}")
 
@@ -138,17 +138,17 @@ def _eval(node: ast.expr, answers: Mapping[str, Any], values: Mapping[str, Any])
             return values.get(f"{party}.{attr}")
         case ast.Call(func=ast.Name(id=fn), args=args):
             return FUNCTIONS[fn](*(_eval(a, answers, values) for a in args))
-        case ast.BoolOp(op=ast.And(), values=vs):
+        case ast.BoolOp(op=ast.And(), values=operands):
             result: Any = True
-            for v in vs:
-                result = _eval(v, answers, values)
+            for sub in operands:
+                result = _eval(sub, answers, values)
                 if not result:
                     return result
             return result
-        case ast.BoolOp(values=vs):
+        case ast.BoolOp(values=operands):
             result = False
-            for v in vs:
-                result = _eval(v, answers, values)
+            for sub in operands:
+                result = _eval(sub, answers, values)
                 if result:
                     return result
             return result
@@ -160,9 +160,9 @@ def _eval(node: ast.expr, answers: Mapping[str, Any], values: Mapping[str, Any])
             lhs = _eval(left, answers, values)
             for op, comp in zip(ops, comps, strict=True):
                 rhs = _eval(comp, answers, values)
-                if lhs is None or rhs is None:
-                    if type(op) not in (ast.Eq, ast.NotEq):
-                        return False
+                # An empty value is only ever equal or unequal, never ordered.
+                if (lhs is None or rhs is None) and type(op) not in (ast.Eq, ast.NotEq):
+                    return False
                 if not _COMPARE[type(op)](lhs, rhs):
                     return False
                 lhs = rhs
@@ -170,7 +170,7 @@ def _eval(node: ast.expr, answers: Mapping[str, Any], values: Mapping[str, Any])
         case ast.BinOp(left=left, op=op, right=right):
             return _BINOP[type(op)](_eval(left, answers, values), _eval(right, answers, values))
         case ast.List(elts=elts) | ast.Tuple(elts=elts):
-            return [_eval(v, answers, values) for v in elts]
+            return [_eval(sub, answers, values) for sub in elts]
         case ast.IfExp(test=test, body=body, orelse=orelse):
             branch = body if _eval(test, answers, values) else orelse
             return _eval(branch, answers, values)

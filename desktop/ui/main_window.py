@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import uuid
-
 from desktop import settings as settings_mod
 from desktop.cases.numbers import format_number
 from desktop.cases.profile import Profile
@@ -32,7 +31,6 @@ from desktop.ui.bundle_picker import BundlePicker, build_model
 from desktop.ui.case_model import ID_ROLE, CaseTableModel
 from desktop.ui.profile_dialog import ProfileDialog
 from desktop.ui.workers import Op, serial_pool
-
 
 if TYPE_CHECKING:
     from desktop.ui.intake.host import IntakeHost
@@ -91,13 +89,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.profile_label, 1)
         self.statusBar().addPermanentWidget(self.sync_label)
         self._actions()
+        from desktop.ui.scanning import ScanController
+
+        self.scanning = ScanController(self)  # wedge scans, 扫描图片识别…, 附加扫描件…
         self._show_profile()
         self.picker.picked.connect(self.start_intake)
         from desktop.ui.result_flow import ResultFlow
 
         self.result_flow = ResultFlow(self)  # result dialog after a decision, 重新打印 from the case list
-        self.case_search.textChanged.connect(lambda _t: self._search_timer.start())
         self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self.case_search.textChanged.connect(lambda _t: self._search_timer.start())
         self._search_timer.timeout.connect(self.refresh_cases)
         self.case_view.doubleClicked.connect(self._open_case)
         from desktop.ui.sync_status import SyncPanel
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.intake.host import new_case
 
         store, idx, profile = self.store, self.catalog, self.profile()
+        assert profile is not None  # checked (or just entered) above
         Op(self.store_pool, lambda: new_case(store, idx, bundle_code, profile)).success(self._show_intake).failure(
             lambda e: self._store_failed(f"无法新建办件：{e}")
         ).run()

@@ -85,7 +85,8 @@ def test_death_bundle_picks_one_of_the_two_death_certificates(idx: CatalogIndex)
         }
         for v in options
     ]
-    assert {frozenset(p) for p in picked} == {frozenset({"出具死亡证明(正常死亡)"}), frozenset({"出具死亡证明(非正常死亡)"})}
+    expected = {frozenset({"出具死亡证明(正常死亡)"}), frozenset({"出具死亡证明(非正常死亡)"})}
+    assert {frozenset(p) for p in picked} == expected
 
 
 def test_catalog_version_and_checksum_are_stable() -> None:

@@ -21,7 +21,8 @@ BUNDLES = sorted(IDX.bundles)
 @st.composite
 def bundle_and_answers(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
     code = draw(st.sampled_from(BUNDLES))
-    answers = {q: draw(st.sampled_from([o.value for o in IDX.questions[q].options])) for q in IDX.bundles[code].questions}
+    questions = IDX.bundles[code].questions
+    answers = {q: draw(st.sampled_from([o.value for o in IDX.questions[q].options])) for q in questions}
     return code, answers
 
 

@@ -14,6 +14,7 @@ from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import CaseState, Decision
 from desktop.ui.intake.models import ChecklistModel
 
+
 def _type_chinese(widget: Any, text: str) -> None:
     """Chinese arrives through the input method, not as key codes (QTest only types ASCII)."""
     from PySide6.QtGui import QInputMethodEvent

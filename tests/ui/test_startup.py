@@ -15,7 +15,8 @@ def test_first_window_path_imports_no_orm_pdf_or_schema_libraries() -> None:
         import argparse
         from desktop.app import build
         app, window = build(argparse.Namespace(db=None))
-        heavy = [m for m in ("sqlmodel", "sqlalchemy", "alembic", "reportlab", "pydantic", "pypinyin") if m in sys.modules]
+        heavy = ("sqlmodel", "sqlalchemy", "alembic", "reportlab", "pydantic", "pypinyin")
+        heavy = [m for m in heavy if m in sys.modules]
         print(",".join(heavy))
         """
     )

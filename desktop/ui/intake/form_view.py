@@ -44,13 +44,13 @@ class _EnterMovesOn(QObject):
     """Return/Enter in an editor moves focus to the next field (scanners end a code with Enter)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-                if isinstance(watched, QComboBox) and watched.view().isVisible():
-                    return False
-                if isinstance(watched, QWidget):
-                    watched.focusNextChild()
-                    return True
+        is_key = event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+        if is_key and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():  # type: ignore[attr-defined]
+            if isinstance(watched, QComboBox) and watched.view().isVisible():
+                return False
+            if isinstance(watched, QWidget):
+                watched.focusNextChild()
+                return True
         return False
 
 
@@ -133,12 +133,20 @@ class FieldEditor(QWidget):
                 for widget, key in zip(self.inputs, ("division", "detail"), strict=True):
                     if widget.text() != str(value.get(key, "")):  # type: ignore[attr-defined]
                         widget.setText(str(value.get(key, "")))  # type: ignore[attr-defined]
-            elif self.inputs[0].text() != ("" if value is None else str(value)):  # type: ignore[attr-defined]
+            elif self._differs(value):
                 self.inputs[0].setText("" if value is None else str(value))  # type: ignore[attr-defined]
         finally:
             for widget in self.inputs:
                 widget.blockSignals(False)
         self._show_extra(value)
+
+    def _differs(self, value: Any) -> bool:
+        """Whether the line edit must be rewritten to show ``value``: not while the clerk's text means the
+        same (a space typed between two words is kept; ID numbers and credit codes show upper-cased)."""
+        text = self.inputs[0].text()  # type: ignore[attr-defined]
+        if text == ("" if value is None else str(value)):
+            return False
+        return self.kind in _UPPER_KINDS or self.value() != value
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -214,7 +222,10 @@ class FormView(QScrollArea):
                 column.addWidget(box)
             code = index.data(CODE_ROLE)
             editor = FieldEditor(
-                index.data(KIND_ROLE), index.data(OPTIONS_ROLE), index.data(DERIVED_ROLE), index.data(HINT_ROLE),
+                index.data(KIND_ROLE),
+                index.data(OPTIONS_ROLE),
+                index.data(DERIVED_ROLE),
+                index.data(HINT_ROLE),
                 self._enter,
             )
             editor.changed.connect(lambda value, c=code: self._write(c, value))
@@ -227,6 +238,22 @@ class FormView(QScrollArea):
         self.sync_from_model()
         if focused in self.editors:
             self.editors[focused].focus()
+
+    def set_value(self, code: str, value: Any) -> bool:
+        """Write ``value`` as if the clerk had entered it (a scan); False when the form has no such field."""
+        if self.model.row_of(code) < 0:
+            return False
+        self._write(code, value)
+        return True
+
+    def editor_holding(self, widget: QObject | None) -> tuple[str, FieldEditor] | None:
+        """The field whose editor is (or contains) ``widget``, e.g. the one a scan was aimed at."""
+        if not isinstance(widget, QWidget):
+            return None
+        for code, editor in self.editors.items():
+            if widget is editor or editor.isAncestorOf(widget):
+                return code, editor
+        return None
 
     def _write(self, code: str, value: Any) -> None:
         row = self.model.row_of(code)

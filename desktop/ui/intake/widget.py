@@ -83,13 +83,17 @@ class SituationPage(QWidget):
                 group.addButton(radio)
                 row.addWidget(radio)
             row.addStretch(1)
-            group.buttonToggled.connect(lambda button, on, c=code: on and self._answer(c, button.property("value")))
+            group.buttonToggled.connect(lambda button, on, c=code: self._toggled(c, button, on))
             self.groups[code] = group
             grid.addWidget(box)
         layout.addWidget(questions)
         layout.addWidget(QLabel("根据以上情形，本次办理的事项："))
         self.table = _table(self.model)
         layout.addWidget(self.table, 1)
+
+    def _toggled(self, code: str, button: QRadioButton, on: bool) -> None:
+        if on:  # the button switched off in the same group is not an answer
+            self._answer(code, button.property("value"))
 
     def _answer(self, code: str, value: str) -> None:
         self.session.set_answer(code, value)
@@ -125,7 +129,9 @@ class ChecklistPage(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.installEventFilter(self)
-        self.help = QLabel("快捷键：1 已收取　2 已核验　3 电子证照免提交　4 缺件　5 容缺（设定补正期限）　F2 修改份数/期限")
+        self.help = QLabel(
+            "快捷键：1 已收取　2 已核验　3 电子证照免提交　4 缺件　5 容缺（设定补正期限）　F2 修改份数/期限"
+        )
         self.help.setStyleSheet("color: #555")
         all_checked = QPushButton("其余全部已核验")
         all_checked.clicked.connect(self.mark_rest_checked)
@@ -218,7 +224,9 @@ class DecisionPage(QWidget):
         for decision, button in self.buttons.items():
             why = a.why_not(decision)
             button.setEnabled(why is None)
-            button.setToolTip(why or (DECISION_LABELS[decision] + ("（Ctrl+Enter）" if decision is Decision.ACCEPT else "")))
+            button.setToolTip(
+                why or (DECISION_LABELS[decision] + ("（Ctrl+Enter）" if decision is Decision.ACCEPT else ""))
+            )
 
     def choose(self, decision: Decision) -> None:
         if not self.buttons[decision].isEnabled():
