@@ -35,7 +35,8 @@ def build(args: argparse.Namespace) -> tuple[object, object]:
     window = MainWindow(settings, db_path_from(args, settings))
     window.resize(1366, 768)
     window.show()
-    QTimer.singleShot(0, window.start_loading)
+    # The first paint starts loading; this covers a platform that paints nothing before the event loop idles.
+    QTimer.singleShot(250, window.start_loading)
     return app, window
 
 

@@ -36,9 +36,16 @@ class _Task(QRunnable):
             result = self.fn()
         except Exception as exc:  # delivered to the UI, which shows it
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.relay.failed.emit(exc)
+            self._deliver(self.relay.failed, exc)
         else:
-            self.relay.done.emit(result)
+            self._deliver(self.relay.done, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            pass  # the app quit while this ran: nobody is left to tell
 
 
 _live: set[_Relay] = set()  # keep relays alive until their signal is delivered
@@ -67,6 +74,9 @@ class Op:
 
         def finish(callback: Callable[[Any], None], value: Any) -> None:
             _live.discard(relay)
+            # The relay's connections hold closures over the relay: delete it here, on the UI thread,
+            # rather than leave the cycle to a garbage collection that may run on a pool thread.
+            relay.deleteLater()
             callback(value)
 
         relay.done.connect(lambda r: finish(self._success, r))
