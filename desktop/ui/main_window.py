@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.store: Any = None
         self.intake: IntakeHost | None = None
         self._drafts_offered = False
+        self._loading_started = False
         self.offer_drafts_on_start = True
         self.store_pool = serial_pool()
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
@@ -145,8 +146,18 @@ class MainWindow(QMainWindow):
 
     # -- loading (off the UI thread) -----------------------------------------------------------------------------
 
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._loading_started:
+            # Loading imports heavy libraries on pool threads; starting it after the first paint keeps
+            # them from competing with that paint for the interpreter.
+            QTimer.singleShot(0, self.start_loading)
+
     def start_loading(self) -> None:
         """Load the catalog and open the store in the background, after the first paint."""
+        if self._loading_started:
+            return
+        self._loading_started = True
         Op(self.store_pool, lambda: loading.open_store(self.db_path)).success(self._store_opened).failure(
             self._load_failed
         ).run()
