@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolBar
+from shiboken6 import isValid
 
 from desktop import sync_run
 from desktop.cases.clock import LOCAL_TZ
@@ -53,8 +54,7 @@ class SyncPanel(QObject):
         data_folder: Path | None = None,
         public_key: Ed25519PublicKey | None = None,
     ) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(window)  # the window is reached through parent(): no Python reference cycle with it
         self.device_folder = device_folder or sync_run.device_dir()
         self.data_folder = data_folder or sync_run.data_dir()
         self.public_key = public_key
@@ -78,6 +78,10 @@ class SyncPanel(QObject):
         self.timer.timeout.connect(self.sync_now)
         self._attach()
 
+    @property
+    def window(self) -> MainWindow:
+        return cast("MainWindow", self.parent())
+
     # -- wiring ---------------------------------------------------------------------------------------------------
 
     def _attach(self) -> None:
@@ -87,20 +91,21 @@ class SyncPanel(QObject):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         view.addAction(self.retry_action)
         window.case_model.style = self.row_style
-        view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
-        window.cases_loaded.connect(lambda _n: self._cases_loaded())
-        window.case_decided.connect(lambda _c: self.sync_soon())
+        view.selectionModel().selectionChanged.connect(self._selection_changed)
+        window.cases_loaded.connect(self._cases_loaded)
+        window.case_decided.connect(self.sync_soon)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
         self._show()
 
     def shutdown(self) -> None:
-        """Stop the timer and wait for a run in flight (at exit)."""
+        """Stop the timer and wait for a run in flight and for queued figure reads (at exit)."""
         self.timer.stop()
         self.pool.waitForDone(30_000)
+        self.window.store_pool.waitForDone(30_000)
 
-    def _cases_loaded(self) -> None:
+    def _cases_loaded(self, _rows: int = 0) -> None:
         self.read_status()
         self._selection_changed()
         if not self.started:
@@ -112,9 +117,9 @@ class SyncPanel(QObject):
 
     # -- runs -----------------------------------------------------------------------------------------------------
 
-    def sync_soon(self) -> None:
+    def sync_soon(self, _case: object = None) -> None:
         """A run shortly after an event (start, a decision), outside the handler that caused it."""
-        QTimer.singleShot(0, self.sync_now)
+        QTimer.singleShot(0, self, self.sync_now)  # dropped if the window is gone by then
 
     def sync_now(self) -> None:
         """Start one background run unless one is running or this PC is not enrolled."""
@@ -132,6 +137,8 @@ class SyncPanel(QObject):
         ).run()
 
     def _finished(self, outcome: sync_run.SyncOutcome) -> None:
+        if not isValid(self):
+            return  # a result arriving after the window closed
         self.running = False
         self.sync_action.setEnabled(True)
         self.status = outcome.status
@@ -148,6 +155,8 @@ class SyncPanel(QObject):
 
     def _crashed(self, exc: Exception) -> None:
         """A bug or a disk problem, not the network: say so in the status bar, keep working."""
+        if not isValid(self):
+            return  # a result arriving after the window closed
         self.running = False
         self.sync_action.setEnabled(True)
         self.offline = f"{type(exc).__name__}: {exc}"
@@ -172,6 +181,8 @@ class SyncPanel(QObject):
 
     def _reload_catalog(self, version: str) -> None:
         def loaded(result: loading.LoadedCatalog) -> None:
+            if not isValid(self):
+                return
             self.window._catalog_loaded(result)
             self.window.statusBar().showMessage(
                 f"事项目录已更新到 {version} 版：新办件按新版办理，草稿和已有办件保持原版本", STATUS_MESSAGE_MS
@@ -194,6 +205,8 @@ class SyncPanel(QObject):
         ).run()
 
     def _status_ready(self, status: sync_run.SyncStatus) -> None:
+        if not isValid(self):
+            return  # a result arriving after the window closed
         self.status = status
         self._show()
         self.status_read.emit(status)
@@ -232,7 +245,7 @@ class SyncPanel(QObject):
         rows = self.window.case_view.selectionModel().selectedRows()
         return self.window.case_model.row_at(rows[0].row()) if rows else None
 
-    def _selection_changed(self) -> None:
+    def _selection_changed(self, *_args: object) -> None:
         row = self.selected_row()
         self.retry_action.setEnabled(row is not None and row.state == CaseState.QUARANTINED)
         if row is not None and str(row.id) in self.changed:
@@ -251,6 +264,8 @@ class SyncPanel(QObject):
         case_id, clerk = uuid.UUID(str(row.id)), self.window.settings.clerk
 
         def done(_result: object) -> None:
+            if not isValid(self):
+                return
             self.window.statusBar().showMessage(f"办件 {row.number or ''} 已重新提交，等待上报", STATUS_MESSAGE_MS)
             self.window.refresh_cases()
             self.sync_soon()
