@@ -6,10 +6,11 @@ model; it keeps no form state of its own.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -54,8 +55,8 @@ class _EnterMovesOn(QObject):
         return False
 
 
-class FieldEditor(QWidget):
-    """One field: its editor and its inline error line.
+class FieldEditor(QObject):
+    """One field: its input widget(s) in a form row, and an inline error line in the row below.
 
     Signals:
         changed(object): the clerk changed the value (str, bool, dict for an address, or None).
@@ -67,15 +68,14 @@ class FieldEditor(QWidget):
         super().__init__()
         self.kind = kind
         self.derived = derived
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.extra = QLabel()
-        self.extra.setStyleSheet("color: #555")
+        # Few widgets, palettes rather than style sheets, and the error line made on first use: a style sheet
+        # per widget and a container with two labels per field made the form several times slower to build.
+        self._error: QLabel | None = None
+        self._form: QFormLayout | None = None
+        self.extra = QLabel() if kind in ("id_number", "address") else None
+        if self.extra is not None:
+            self.extra.setPalette(_palette(QPalette.ColorRole.WindowText, "#555555"))
         self.inputs: list[QWidget] = []
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
         if kind in ("choice", "bool"):
             combo = QComboBox()
             combo.addItems(["", *(options if kind == "choice" else _BOOL)])
@@ -93,20 +93,43 @@ class FieldEditor(QWidget):
             edit = QLineEdit(placeholderText=_placeholder(kind, hint))
             edit.setReadOnly(derived)
             if derived:
-                edit.setStyleSheet("background: #f0f0f0; color: #444")
+                edit.setPalette(_palette(QPalette.ColorRole.Base, "#f0f0f0"))
                 edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             edit.textEdited.connect(self._emit)
             edit.editingFinished.connect(self._normalize)
             self.inputs.append(edit)
         for widget in self.inputs:
             widget.installEventFilter(enter)
-            row.addWidget(widget, 1 if widget is self.inputs[-1] else 0)
-        row.addWidget(self.extra)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(row)
-        layout.addWidget(self.error)
+        self.widget: QWidget = self.inputs[0]
+        if len(self.inputs) > 1 or self.extra is not None:
+            self.widget = QWidget()
+            row = QHBoxLayout(self.widget)
+            row.setContentsMargins(0, 0, 0, 0)
+            for widget in self.inputs:
+                row.addWidget(widget, 1 if widget is self.inputs[-1] else 0)
+            if self.extra is not None:
+                row.addWidget(self.extra)
+        self.setParent(self.widget)  # lives as long as its row
+
+    def place(self, form: QFormLayout, label: QLabel) -> None:
+        form.addRow(label, self.widget)
+        self._form = form
+
+    def owns(self, widget: QWidget | None) -> bool:
+        return widget is not None and (widget is self.widget or self.widget.isAncestorOf(widget))
+
+    @property
+    def error(self) -> QLabel:
+        """The inline error line, in the form row under the field."""
+        if self._error is None:
+            self._error = QLabel()
+            self._error.setPalette(_palette(QPalette.ColorRole.WindowText, "#c0392b"))
+            self._error.setWordWrap(True)
+            self._error.hide()
+            if self._form is not None:
+                row, _role = self._form.getWidgetPosition(self.widget)
+                self._form.insertRow(row + 1, "", self._error)
+        return self._error
 
     def value(self) -> Any:
         if self.kind in ("choice", "bool"):
@@ -149,6 +172,8 @@ class FieldEditor(QWidget):
         return self.kind in _UPPER_KINDS or self.value() != value
 
     def show_error(self, message: str) -> None:
+        if not message and self._error is None:
+            return
         self.error.setText(message)
         self.error.setVisible(bool(message))
 
@@ -159,7 +184,8 @@ class FieldEditor(QWidget):
             text = idnumbers.region_name(value) or ""
         elif self.kind == "address" and isinstance(value, dict):
             text = idnumbers.division_name(str(value.get("division", ""))) or ""
-        self.extra.setText(text)
+        if self.extra is not None:
+            self.extra.setText(text)
 
     def _emit(self, *_args: object) -> None:
         self.changed.emit(self.value())
@@ -173,6 +199,13 @@ class FieldEditor(QWidget):
 
     def focus(self) -> None:
         self.inputs[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+@cache
+def _palette(role: QPalette.ColorRole, color: str) -> QPalette:
+    palette = QPalette()
+    palette.setColor(role, QColor(color))
+    return palette
 
 
 def _placeholder(kind: str, hint: str) -> str:
@@ -207,7 +240,7 @@ class FormView(QScrollArea):
         self.rebuild()
 
     def rebuild(self) -> None:
-        focused = next((c for c, e in self.editors.items() if e.isAncestorOf(self.focusWidget())), None)
+        focused = next((c for c, e in self.editors.items() if e.owns(self.focusWidget())), None)
         page = QWidget()
         column = QVBoxLayout(page)
         self.editors = {}
@@ -231,7 +264,7 @@ class FormView(QScrollArea):
             editor.changed.connect(lambda value, c=code: self._write(c, value))
             label = QLabel(self.model.index(row, 0).data())
             label.setToolTip(code)
-            groups[group].addRow(label, editor)
+            editor.place(groups[group], label)
             self.editors[code] = editor
         column.addStretch(1)
         self.setWidget(page)
@@ -282,7 +315,7 @@ class FormView(QScrollArea):
             index = self.model.index(row, 1)
             if index.data(ERROR_ROLE):
                 editor = self.editors[index.data(CODE_ROLE)]
-                self.ensureWidgetVisible(editor)
+                self.ensureWidgetVisible(editor.widget)
                 editor.focus()
                 return str(index.data(CODE_ROLE))
         return None

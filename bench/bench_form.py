@@ -1,0 +1,99 @@
+"""The merged form of the largest bundle: build time against a flat form of as many fields, and the
+time from a keystroke in an ID field to its validation message.
+
+Both forms are built in the same run on the same QApplication (offscreen): the flat baseline is a
+QFormLayout of plain QLineEdits with one label each. Target: merged ≤ 50 ms and ≤ 2× the baseline.
+
+    .venv/bin/python bench/bench_form.py [ROUNDS]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget  # noqa: E402
+
+from desktop.catalog.export import load_index  # noqa: E402
+from desktop.forms.session import IntakeSession  # noqa: E402
+from desktop.ui.fonts import install_font  # noqa: E402
+from desktop.ui.intake.form_view import FormView  # noqa: E402
+from desktop.ui.intake.models import FormModel  # noqa: E402
+
+
+def flat_form(n: int) -> QScrollArea:
+    area = QScrollArea()
+    page = QWidget()
+    layout = QFormLayout(page)
+    for i in range(n):
+        layout.addRow(QLabel(f"字段{i}"), QLineEdit())
+    area.setWidget(page)
+    return area
+
+
+def ms(fn: object, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        widget = fn()  # type: ignore[operator]
+        widget.resize(1000, 700)
+        widget.show()
+        QApplication.processEvents()
+        times.append((time.perf_counter() - start) * 1000)
+        widget.deleteLater()
+        QApplication.processEvents()
+    return statistics.median(times)
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    app = QApplication(sys.argv[:1])
+    install_font(app)
+    idx = load_index()
+
+    def size(code: str) -> int:
+        return len(IntakeSession(idx, code).form.fields)
+
+    largest = max(idx.bundles, key=size)
+    n = size(largest)
+
+    def merged() -> FormView:
+        session = IntakeSession(idx, largest)
+        return FormView(FormModel(session))
+
+    ms(lambda: flat_form(n), 2)  # warm both: the first widgets pay for font and style caches
+    ms(merged, 2)
+    base = ms(lambda: flat_form(n), rounds)
+    ours = ms(merged, rounds)
+    print(f"largest bundle: {idx.bundles[largest].name} ({largest}), {n} fields in its merged form")
+    print(f"flat form of {n} line edits   {base:7.1f} ms  (baseline)")
+    print(f"merged form (engine + view)  {ours:7.1f} ms  ratio {ours / base:.2f}  (target <= 50 ms and <= 2.00)")
+
+    session = IntakeSession(idx, largest)
+    view = FormView(FormModel(session))
+    view.resize(1000, 700)
+    view.show()
+    editor = next(e for e in view.editors.values() if e.kind == "id_number" and not e.derived)
+    line = editor.inputs[0]
+    keystrokes = []
+    for digit in "21010219900101123":  # 17 digits, then a wrong check character
+        start = time.perf_counter()
+        QTest.keyClick(line, digit)
+        keystrokes.append((time.perf_counter() - start) * 1000)
+    start = time.perf_counter()
+    QTest.keyClick(line, Qt.Key.Key_5)
+    last = (time.perf_counter() - start) * 1000
+    assert editor.error.text(), "the wrong check character must show a message"
+    print(f"keystroke → validation message  median {statistics.median(keystrokes):.2f} ms, "
+          f"final key (message shown: {editor.error.text()}) {last:.2f} ms")
+    app.quit()
+
+
+if __name__ == "__main__":
+    main()
