@@ -16,15 +16,15 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
 
-from desktop.catalog.export import load_index  # noqa: E402
-from desktop.forms.session import IntakeSession  # noqa: E402
-from desktop.ui.fonts import install_font  # noqa: E402
-from desktop.ui.intake.form_view import FormView  # noqa: E402
-from desktop.ui.intake.models import FormModel  # noqa: E402
+from desktop.catalog.export import load_index
+from desktop.forms.session import IntakeSession
+from desktop.ui.fonts import install_font
+from desktop.ui.intake.form_view import FormView
+from desktop.ui.intake.models import FormModel
 
 
 def flat_form(n: int) -> QScrollArea:

@@ -6,6 +6,7 @@ on a pool thread and must not touch widgets; the callbacks run on the UI thread.
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -42,10 +43,8 @@ class _Task(QRunnable):
 
     @staticmethod
     def _deliver(signal: Any, value: object) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # the app quit while this ran: nobody is left to tell
             signal.emit(value)
-        except RuntimeError:
-            pass  # the app quit while this ran: nobody is left to tell
 
 
 _live: set[_Relay] = set()  # keep relays alive until their signal is delivered
