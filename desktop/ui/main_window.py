@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
             ("新建办件", "Ctrl+N", self.focus_picker),
             ("办件列表", "Ctrl+L", self.show_cases),
             ("窗口档案", "", self.edit_profile),
+            ("当日统计", "Ctrl+T", self.review_day),
             ("刷新", "F5", self.refresh_cases),
         )
         for text, keys, slot in spec:
@@ -206,6 +207,14 @@ class MainWindow(QMainWindow):
     def show_cases(self) -> None:
         self.stack.setCurrentIndex(0)
         self.refresh_cases()
+
+    def review_day(self) -> None:
+        """The supervisor's counts for a day (today by default)."""
+        if self.store is None:
+            return
+        from desktop.ui.day_review import DayReviewDialog
+
+        DayReviewDialog(self).open()
 
     def edit_profile(self) -> bool:
         dialog = ProfileDialog(self.settings, self)
