@@ -93,3 +93,15 @@ def test_json_export_is_valid_json_with_the_required_keys(capsys: pytest.Capture
         assert {"code", "name", "category", "lead_departments", "items"} <= bundle.keys()
         for item in bundle["items"]:
             assert {"code", "name", "department"} <= item.keys()
+
+
+def test_stats_json_gives_merged_and_separate_figures_for_all_35(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["catalog", "--stats", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data) == 35
+    for row in data:
+        assert set(row) == {"code", "fields_merged", "fields_separate", "materials_merged", "materials_separate"}
+        assert 0 < row["fields_merged"] <= row["fields_separate"]
+        assert 0 < row["materials_merged"] <= row["materials_separate"]
