@@ -15,12 +15,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from desktop import settings as settings_mod
-from desktop.ui.result_dialog import ResultDialog
 from desktop.ui.workers import Op
-from printing.from_case import CaseDocuments, NotDecided, case_documents
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.result_dialog import ResultDialog
+    from printing.from_case import CaseDocuments
 
 
 class ResultFlow(QObject):
@@ -48,6 +48,7 @@ class ResultFlow(QObject):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._popup)
         window.case_decided.connect(self._decided)
+        window.intake_opened.connect(self.close_dialog)  # the next applicant's intake takes the keyboard
 
     @property
     def window(self) -> MainWindow:
@@ -98,26 +99,35 @@ class ResultFlow(QObject):
             return
         store, idx, s = w.store, w.catalog, w.settings
         phones = {"consult_phone": s.consult_phone, "supervise_phone": s.supervise_phone}
-        Op(w.store_pool, lambda: case_documents(store.get(case_id), idx, **phones)).success(self._loaded).failure(
+        Op(w.store_pool, lambda: _read_documents(store, idx, case_id, phones)).success(self._loaded).failure(
             self._load_failed
         ).run()
 
     def _loaded(self, docs: CaseDocuments) -> None:
         if not shiboken6.isValid(self):  # the window closed while the case was read
             return
-        if self.dialog is not None and shiboken6.isValid(self.dialog):
-            self.dialog.close()
-            if not self.dialog.jobs:  # a dialog still printing stays (hidden) until its jobs report
-                self.dialog.deleteLater()
+        from desktop.ui.result_dialog import ResultDialog
+
+        self.close_dialog()
         self.dialog = ResultDialog(docs, self.window.settings.printer_name, self.window)
         self.dialog.printer_changed.connect(self._save_printer)
         self.dialog.show()
         self.dialog.first_print_button().setFocus()
         self.dialog_opened.emit(self.dialog)
 
+    def close_dialog(self, *_args: Any) -> None:
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
+            self.dialog.close()
+            if not self.dialog.jobs:  # a dialog still printing stays (hidden) until its jobs report
+                self.dialog.deleteLater()
+            self.window.activateWindow()  # keyboard shortcuts of the intake need the window active
+        self.dialog = None
+
     def _load_failed(self, exc: Exception) -> None:
         if not shiboken6.isValid(self):
             return
+        from printing.from_case import NotDecided
+
         if isinstance(exc, NotDecided):
             text = "该办件尚未作出办理决定，没有可打印的文书"
         else:
@@ -127,3 +137,10 @@ class ResultFlow(QObject):
     def _save_printer(self, name: str) -> None:
         self.window.settings.printer_name = name
         settings_mod.save(self.window.settings, self.window.settings_path)
+
+
+def _read_documents(store: Any, idx: Any, case_id: uuid.UUID, phones: dict[str, str]) -> CaseDocuments:
+    """Pool thread: the stored case as documents (printing is imported here, not at window start)."""
+    from printing.from_case import case_documents
+
+    return case_documents(store.get(case_id), idx, **phones)

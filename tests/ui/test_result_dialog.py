@@ -281,3 +281,12 @@ def test_receipt_printed_from_the_dialog_reaches_the_cups_queue(main_window: Any
             break
         time.sleep(0.25)
     assert found, f"nothing arrived in {outdirs}"
+
+
+def test_dialog_closes_when_the_next_intake_opens(main_window: Any, qtbot: QtBot) -> None:
+    dialog = _dialog_after_decision(main_window, qtbot, _decide(main_window, "企业开办", Decision.ACCEPT))
+    assert dialog.isVisible()
+    code = next(b.code for b in main_window.catalog.catalog.bundles if b.name == "新生儿出生")
+    with qtbot.waitSignal(main_window.intake_opened, timeout=20_000):
+        main_window.start_intake(code)
+    assert not dialog.isVisible() and main_window.result_flow.dialog is None
