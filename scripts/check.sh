@@ -12,13 +12,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "==> ruff";          .venv/bin/ruff check .
-echo "==> mypy";          .venv/bin/mypy desktop sync printing
-echo "==> import contracts"; .venv/bin/lint-imports
-echo "==> catalog";       .venv/bin/yishi catalog check resources/catalog
+# Every step runs even when an earlier one fails, so one CI run shows every problem; the exit says if any did.
+failed=()
+step() {
+  local name=$1
+  shift
+  echo "==> $name"
+  "$@" || failed+=("$name")
+}
 
-echo "==> core tests with Qt unavailable and no display"
-env -u DISPLAY -u QT_QPA_PLATFORM YISHI_BLOCK_QT=1 $PY -m pytest -q -m "not gui" -p no:pytest-qt -W ignore::pytest.PytestConfigWarning -o addopts="-ra --strict-markers" tests "$@"
+step ruff .venv/bin/ruff check .
+step mypy .venv/bin/mypy desktop sync printing
+step "import contracts" .venv/bin/lint-imports
+step catalog .venv/bin/yishi catalog check resources/catalog
+
+step "core tests with Qt unavailable and no display" \
+  env -u DISPLAY -u QT_QPA_PLATFORM YISHI_BLOCK_QT=1 $PY -m pytest -q -m "not gui and not slow" -p no:pytest-qt -W ignore::pytest.PytestConfigWarning -o addopts="-ra --strict-markers" tests "$@"
 
 # Real services for the tests that need them.
 if [ "$(id -u)" = 0 ] && [ -x scripts/pg-start.sh ]; then
@@ -28,8 +37,10 @@ if [ "$(id -u)" = 0 ] && [ -x scripts/cups-start.sh ]; then
   if scripts/cups-start.sh >/dev/null; then export YISHI_TEST_PRINTER=yishi-pdf; CUPS_STARTED=1; fi
 fi
 
-echo "==> frozen build and its self-test"
-scripts/build-frozen.sh
+step "frozen build and its self-test" scripts/build-frozen.sh
+step "all tests (Qt offscreen, services up)" $PY -m pytest -q tests "$@"
 
-echo "==> all tests (Qt offscreen, services up)"
-$PY -m pytest -q tests "$@"
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'FAILED steps: %s\n' "${failed[*]}" >&2
+  exit 1
+fi
