@@ -36,6 +36,10 @@ class Settings:
     printer_name: str = ""
     # scanning: keyboard-wedge bursts are keys closer than this
     wedge_max_interval_ms: int = 35
+    # scanning: watch the whole window for wedge-scanner bursts (off: scans arrive as plain typing)
+    scanner_wedge: bool = True
+    # scanned materials larger than this are refused
+    attachment_max_mb: int = 50
     extra: dict[str, Any] = field(default_factory=dict)
 
     def profile_complete(self) -> bool:

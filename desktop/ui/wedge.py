@@ -13,11 +13,11 @@ import time
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_COMMAND_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | (
-    Qt.KeyboardModifier.MetaModifier
+_COMMAND_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | (Qt.KeyboardModifier.MetaModifier)
 )
 MAX_BURST_CHARS = 4096
 
@@ -44,7 +44,9 @@ class WedgeDetector(QObject):
 
     Signals:
         scanned(str): a burst of at least ``min_length`` characters, each within ``max_interval_ms`` of
-            the previous, ended by Return/Enter. The characters and the Return are swallowed.
+            the previous, ended by Return/Enter. The characters and the Return are swallowed; while the
+            signal is handled, ``target`` is the widget they were aimed at and ``retype()`` delivers them
+            to it as ordinary typing after all.
     """
 
     scanned = Signal(str)
@@ -58,6 +60,7 @@ class WedgeDetector(QObject):
         self._last_ns = 0
         self._replaying = False
         self._swallow_release: int | None = None
+        self._last_burst: list[tuple[QObject, QKeyEvent]] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max_interval_ms)
@@ -71,6 +74,33 @@ class WedgeDetector(QObject):
         try:
             for target, event in held:
                 QCoreApplication.sendEvent(target, event)
+        finally:
+            self._replaying = False
+
+    @property
+    def target(self) -> QObject | None:
+        """The widget the last swallowed burst was aimed at (None before any scan)."""
+        return self._last_burst[0][0] if self._last_burst else None
+
+    def retype(self, *, replace: bool = False) -> None:
+        """Deliver the last swallowed burst and its Return to its widget, as if it had been typed.
+
+        ``replace`` selects the text of a line edit first, so the burst replaces it as typing over a
+        selection does. Each burst can be retyped once.
+        """
+        burst, self._last_burst = self._last_burst, []
+        if not burst:
+            return
+        target = burst[0][0]
+        if replace and isinstance(target, QLineEdit):
+            target.selectAll()
+        self._replaying = True
+        try:
+            for widget, event in burst:
+                QCoreApplication.sendEvent(widget, event)
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                enter = QKeyEvent(kind, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
+                QCoreApplication.sendEvent(target, enter)
         finally:
             self._replaying = False
 
@@ -110,7 +140,7 @@ class WedgeDetector(QObject):
         if self._held and len(self._text) >= self.min_length and self._gap_ok(now_ns):
             payload = "".join(self._text)
             self._timer.stop()
-            self._held, self._text = [], []
+            self._last_burst, self._held, self._text = self._held, [], []
             self._swallow_release = int(Qt.Key.Key_Return)
             self.scanned.emit(payload)
             return True

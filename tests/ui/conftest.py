@@ -16,6 +16,7 @@ from desktop.demo import DEMO_PROFILE
 def profile_settings(tmp_path: Path) -> settings_mod.Settings:
     s = settings_mod.Settings()
     s.center_name, s.division_code, s.window_code, s.clerk = DEMO_PROFILE
+    s.scanner_wedge = False  # QTest types faster than any person; tests of scanning turn the wedge on
     settings_mod.save(s, tmp_path / "settings.json")
     return s
 

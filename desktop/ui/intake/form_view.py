@@ -284,7 +284,7 @@ class FormView(QScrollArea):
         if not isinstance(widget, QWidget):
             return None
         for code, editor in self.editors.items():
-            if widget is editor or editor.isAncestorOf(widget):
+            if editor.owns(widget):
                 return code, editor
         return None
 

@@ -96,6 +96,7 @@ def new_case(store: Any, idx: CatalogIndex, bundle_code: str, profile: Profile) 
 def reopen_case(store: Any, idx: CatalogIndex, case_id: uuid.UUID) -> tuple[IntakeSession, uuid.UUID]:
     """Runs on the store pool: a draft as saved, or a 补正/退件 case reopened for the returning applicant."""
     from desktop.cases.states import CaseState
+    from desktop.forms.decision import Mark
     from desktop.forms.session import marks_from_records
 
     detail = store.get(case_id)
@@ -103,4 +104,6 @@ def reopen_case(store: Any, idx: CatalogIndex, case_id: uuid.UUID) -> tuple[Inta
         detail = store.reopen(case_id)
     case = detail.case
     marks = marks_from_records(detail.materials, dt.date.today())
+    for attachment in detail.attachments:
+        marks.setdefault(attachment.material_code, Mark()).attachments.append(attachment.sha256)
     return IntakeSession(idx, case.bundle_code, case.answers, case.values, marks), case.id

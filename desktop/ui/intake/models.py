@@ -219,7 +219,8 @@ class ChecklistModel(_SessionTable):
 
     def _cell(self, entry: Any, mark: Mark, col: int, edit: bool) -> Any:
         if col == 0:
-            return entry.material.name + ("（可用电子证照）" if entry.material.elicence else "")
+            scans = f"（扫描件{len(mark.attachments)}份）" if mark.attachments and not edit else ""
+            return entry.material.name + ("（可用电子证照）" if entry.material.elicence else "") + scans
         if col == 1:
             need = entry.form.value + (f" {entry.copies}份" if entry.copies else "")
             return need + ("，可容缺" if entry.deferrable else "")
