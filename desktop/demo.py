@@ -73,7 +73,7 @@ def candidates(element: Element, rng: random.Random, known: dict[str, Any] | Non
         division = rng.choice(DIVISIONS)
         yield {"division": division, "detail": f"{rng.choice(STREETS)}{rng.randint(1, 300)}号{rng.randint(1, 9)}单元"}
     elif code.endswith("name") or "姓名" in element.label or "开户名" in element.label:
-        if code.startswith(("enterprise.", "firm.", "buyer.", "seller.")) or "名称" in element.label:
+        if "名称" in element.label and "姓名" not in element.label:
             yield f"沈阳{rng.choice(['恒远', '金桥', '北辰', '兴业'])}{rng.choice(['科技', '商贸', '餐饮'])}有限公司"
         yield _person(rng)
         # cross-field rules often want the same person (an account in the applicant's own name)

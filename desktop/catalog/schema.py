@@ -9,6 +9,7 @@ safe expression language of :mod:`desktop.forms.expr`.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,8 +52,12 @@ class Department(Strict):
 
 
 class Party(Strict):
+    """A group of the merged form. ``place`` pins it first or last; otherwise groups follow the order in
+    which the bundle's items first ask about them."""
+
     code: str = Field(pattern=r"^[a-z_]+$")
     label: str
+    place: Literal["first", "auto", "last"] = "auto"
 
 
 class Element(Strict):

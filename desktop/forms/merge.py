@@ -74,9 +74,23 @@ def merge_form(
         by_party.setdefault(element.party, []).append(
             MergedField(element, required[el_code], tuple(needed_by[el_code]))
         )
-    parties = sorted(by_party, key=idx.party_order.__getitem__)
+    parties = _party_order(idx, item_codes, by_party)
     groups = tuple(PartyGroup(p, idx.party_labels[p], tuple(by_party[p])) for p in parties)
     return MergedForm(groups, tuple(_unique_checks(checks)))
+
+
+_PLACE = {"first": 0, "auto": 1, "last": 2}
+
+
+def _party_order(idx: CatalogIndex, item_codes: Sequence[str], parties: Mapping[str, object]) -> list[str]:
+    """Pinned parties first or last (申请人, 结果送达); the others as the bundle's items first ask about them
+    (企业 leads 企业开办, 逝者 leads 公民身后一件事), the catalog's party order breaking ties."""
+    first_seen: dict[str, int] = {}
+    for code in item_codes:
+        for f in idx.items[code].fields:
+            first_seen.setdefault(idx.elements[f.element].party, len(first_seen))
+    place = {p.code: _PLACE[p.place] for p in idx.catalog.parties}
+    return sorted(parties, key=lambda p: (place[p], first_seen.get(p, 999), idx.party_order[p]))
 
 
 def _unique_checks(checks: list[ItemCheck]) -> list[ItemCheck]:
