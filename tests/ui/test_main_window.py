@@ -57,3 +57,23 @@ def test_case_model_passes_the_model_tester(main_window: Any, qtmodeltester: Any
     assert main_window.case_model.rowCount() == 4
     qtmodeltester.check(main_window.case_model)
     qtmodeltester.check(main_window.picker.filter)
+
+
+def test_qt_dialog_buttons_speak_chinese(main_window: Any) -> None:
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from desktop.ui.fonts import install_translations
+
+    translators = install_translations(QApplication.instance())  # type: ignore[arg-type]
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        texts = {b.text().replace("&", "") for b in box.buttons()}
+        assert any("确定" in t for t in texts) and any("取消" in t for t in texts)
+    finally:
+        for t in translators:
+            QApplication.removeTranslator(t)
+
+
+def test_window_fits_1366_by_768(main_window: Any) -> None:
+    hint = main_window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768
