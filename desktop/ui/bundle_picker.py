@@ -32,7 +32,9 @@ def build_model(idx: CatalogIndex, reductions: dict[str, Reduction], keys: dict[
         name = QStandardItem(f"{bundle.seq:>2}. {bundle.name}")
         name.setData(bundle.code, CODE_ROLE)
         name.setData(keys.get(bundle.code), KEYS_ROLE)
-        name.setToolTip(f"{bundle.code}　牵头部门：{'、'.join(idx.department_name(d) for d in bundle.lead_departments)}")
+        name.setToolTip(
+            f"{bundle.code}　牵头部门：{'、'.join(idx.department_name(d) for d in bundle.lead_departments)}"
+        )
         r = reductions.get(bundle.code)
         figures = QStandardItem(
             f"表{r.fields_merged}/{r.fields_separate} 材{r.materials_merged}/{r.materials_separate}" if r else ""
