@@ -29,6 +29,9 @@ def build(args: argparse.Namespace) -> tuple[object, object]:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("yishi")
+    from desktop.ui.gc_timer import UiThreadCollector
+
+    UiThreadCollector(app)
     install_font(app)  # type: ignore[arg-type]
     install_translations(app)  # type: ignore[arg-type]
     settings = settings_mod.load()

@@ -79,8 +79,9 @@ class DayReviewDialog(QDialog):
     def _show(self, summary: Any) -> None:
         while self.body.count():
             item = self.body.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         names = {b.code: b.name for b in self.window_.catalog.catalog.bundles} if self.window_.catalog else {}
         decisions = [(DECISION_LABELS.get(Decision(k), k), v) for k, v in sorted(summary.by_decision.items())]
         bundles = sorted(((names.get(k, k), v) for k, v in summary.by_bundle.items()), key=lambda kv: -kv[1])

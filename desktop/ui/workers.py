@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -76,11 +77,18 @@ class Op:
             # The relay's connections hold closures over the relay: delete it here, on the UI thread,
             # rather than leave the cycle to a garbage collection that may run on a pool thread.
             relay.deleteLater()
-            callback(value)
+            if _receiver_alive(callback):
+                callback(value)
 
         relay.done.connect(lambda r: finish(self._success, r))
         relay.failed.connect(lambda e: finish(self._failure or _reraise, e))
         self.pool.start(_Task(self.fn, relay))
+
+
+def _receiver_alive(callback: Callable[[Any], None]) -> bool:
+    """False for a method of a Qt object already deleted (the window closed while the work ran)."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 def _reraise(exc: Exception) -> None:

@@ -12,6 +12,16 @@ from desktop import settings as settings_mod
 from desktop.demo import DEMO_PROFILE
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_the_ui_thread(qapp: object) -> Iterator[None]:
+    """As in the app: no automatic garbage collection on worker threads (it frees Qt objects there)."""
+    from desktop.ui.gc_timer import UiThreadCollector
+
+    collector = UiThreadCollector()
+    yield
+    collector.stop()
+
+
 @pytest.fixture
 def profile_settings(tmp_path: Path) -> settings_mod.Settings:
     s = settings_mod.Settings()

@@ -127,8 +127,8 @@ class FieldEditor(QObject):
             self._error.setWordWrap(True)
             self._error.hide()
             if self._form is not None:
-                row, _role = self._form.getWidgetPosition(self.widget)
-                self._form.insertRow(row + 1, "", self._error)
+                position: Any = self._form.getWidgetPosition(self.widget)  # (row, role); stubs say object
+                self._form.insertRow(int(position[0]) + 1, "", self._error)
         return self._error
 
     def value(self) -> Any:
