@@ -9,6 +9,8 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
+from desktop.cases.decisions import MaterialStatus
+from desktop.catalog.schema import MaterialForm
 from printing.layout import (
     BODY_W,
     SAMPLE_NOTE,
@@ -24,7 +26,7 @@ from printing.layout import (
     styles,
     table_style,
 )
-from printing.model import STATUS_LABELS, DocCase, DocItem, DocMaterial, MaterialForm, MaterialStatus
+from printing.model import DocCase, DocItem, DocMaterial, status_label
 from printing.payload import format_receipt_payload
 from printing.qr import QrFlowable, code128
 
@@ -123,7 +125,7 @@ def _items_table(items: tuple[DocItem, ...]) -> Table:
 
 def _taken_table(materials: tuple[DocMaterial, ...]) -> Table:
     rows = [
-        [str(n), m.name, str(m.form), _copies(m), STATUS_LABELS[MaterialStatus(m.status)]]
+        [str(n), m.name, str(m.form), _copies(m), status_label(m.form, m.status)]
         for n, m in enumerate(materials, start=1)
     ]
     widths = [11 * mm, 79 * mm, 24 * mm, 16 * mm, 36 * mm]

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from desktop.cases.clock import LOCAL_TZ
-from desktop.cases.decisions import applicant_of
+from desktop.cases.decisions import MaterialStatus, applicant_of
 from desktop.cases.numbers import format_number
 from desktop.cases.states import Decision
+from desktop.catalog.schema import MaterialForm
 from desktop.forms.checklist import ChecklistEntry, merge_checklist
 from printing.documents import DocKind
-from printing.model import HOTLINE, OUTSTANDING, DocCase, DocItem, DocMaterial, MaterialForm, MaterialStatus
+from printing.model import HOTLINE, OUTSTANDING, DocCase, DocItem, DocMaterial
 
 if TYPE_CHECKING:
     from desktop.catalog.index import CatalogIndex
@@ -209,5 +210,5 @@ def _form(status: MaterialStatus, entry: ChecklistEntry | None) -> MaterialForm:
     if status is MaterialStatus.ELICENCE:
         return MaterialForm.ELICENCE
     if entry is not None:
-        return MaterialForm(entry.form.value)
-    return MaterialForm.CHECKED_ORIGINAL if status is MaterialStatus.CHECKED else MaterialForm.COPY
+        return entry.form
+    return MaterialForm.ORIGINAL_CHECKED if status is MaterialStatus.CHECKED else MaterialForm.COPY

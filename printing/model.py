@@ -4,30 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
+
+from desktop.cases.decisions import MaterialStatus
+from desktop.catalog.schema import MaterialForm
+from desktop.forms.decision import PRESENT
 
 HOTLINE = "12345"
 
-
-class MaterialForm(StrEnum):
-    """How a material is taken at the window (printed as is)."""
-
-    KEPT_ORIGINAL = "原件收"
-    CHECKED_ORIGINAL = "原件验"
-    COPY = "复印件"
-    ELICENCE = "电子证照"
-
-
-class MaterialStatus(StrEnum):
-    """Where a material stands at the decision."""
-
-    RECEIVED = "received"
-    CHECKED = "checked"
-    ELICENCE = "elicence"
-    MISSING = "missing"
-    DEFERRED = "deferred"
-
-
+# What the 状态 column prints: fuller words than the window's short marks (desktop.cases.decisions).
 STATUS_LABELS: dict[MaterialStatus, str] = {
     MaterialStatus.RECEIVED: "已收取",
     MaterialStatus.CHECKED: "已核验",
@@ -36,8 +20,20 @@ STATUS_LABELS: dict[MaterialStatus, str] = {
     MaterialStatus.DEFERRED: "容缺后补",
 }
 
-TAKEN = frozenset({MaterialStatus.RECEIVED, MaterialStatus.CHECKED, MaterialStatus.ELICENCE})
-OUTSTANDING = frozenset({MaterialStatus.MISSING, MaterialStatus.DEFERRED})
+# A taken material printed in words that fit how it was taken: a kept original or a copy is received, not only checked.
+FORM_STATUS_LABELS: dict[tuple[MaterialForm, MaterialStatus], str] = {
+    (MaterialForm.ORIGINAL_KEPT, MaterialStatus.RECEIVED): "已收取原件",
+    (MaterialForm.ORIGINAL_KEPT, MaterialStatus.CHECKED): "已收取原件",
+    (MaterialForm.COPY, MaterialStatus.CHECKED): "已收取",
+}
+
+TAKEN = PRESENT
+OUTSTANDING = frozenset(set(MaterialStatus) - PRESENT)
+
+
+def status_label(form: MaterialForm, status: MaterialStatus) -> str:
+    """The printed 状态 of a material taken (or not) in ``form``."""
+    return FORM_STATUS_LABELS.get((form, status)) or STATUS_LABELS[status]
 
 
 def mask_id_number(number: str) -> str:

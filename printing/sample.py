@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from printing.model import DocCase, DocItem, DocMaterial, MaterialForm, MaterialStatus
+from desktop.cases.decisions import MaterialStatus
+from desktop.catalog.schema import MaterialForm
+from printing.model import DocCase, DocItem, DocMaterial
 from printing.workdays import add_working_days
 
 
@@ -25,19 +27,19 @@ def sample_case(decided_at: datetime = datetime(2025, 9, 26, 10, 30)) -> DocCase
     )
     supplement_by = add_working_days(start, 5).date
     materials = (
-        DocMaterial("父母双方居民身份证", MaterialForm.CHECKED_ORIGINAL, 1, MaterialStatus.CHECKED),
-        DocMaterial("居民户口簿", MaterialForm.CHECKED_ORIGINAL, 1, MaterialStatus.CHECKED),
+        DocMaterial("父母双方居民身份证", MaterialForm.ORIGINAL_CHECKED, 1, MaterialStatus.CHECKED),
+        DocMaterial("居民户口簿", MaterialForm.ORIGINAL_CHECKED, 1, MaterialStatus.CHECKED),
         DocMaterial("结婚证", MaterialForm.ELICENCE, 1, MaterialStatus.ELICENCE, item_names=("户口登记（出生登记）",)),
         DocMaterial(
             "出生医学证明申请表",
-            MaterialForm.KEPT_ORIGINAL,
+            MaterialForm.ORIGINAL_KEPT,
             1,
             MaterialStatus.RECEIVED,
             item_names=("出生医学证明办理",),
         ),
         DocMaterial(
             "新生儿近期免冠彩色照片",
-            MaterialForm.KEPT_ORIGINAL,
+            MaterialForm.ORIGINAL_KEPT,
             2,
             MaterialStatus.RECEIVED,
             item_names=("社会保障卡申领",),

@@ -7,6 +7,8 @@ import pytest
 from print_helpers import pdf_pages, pdf_text
 from pypdf import PdfReader
 
+from desktop.cases.decisions import MaterialStatus
+from desktop.catalog.schema import MaterialForm
 from printing.documents import (
     DocKind,
     deferred_notice_pdf,
@@ -17,7 +19,7 @@ from printing.documents import (
     render,
     transfer_slip_pdf,
 )
-from printing.model import DocCase, DocItem, DocMaterial, MaterialForm, MaterialStatus, mask_id_number
+from printing.model import DocCase, DocItem, DocMaterial, mask_id_number
 
 
 def _flat(text: str) -> str:

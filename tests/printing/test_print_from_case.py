@@ -10,15 +10,16 @@ from print_helpers import pdf_text
 from stored_cases import PROFILE, REASON, decided_case
 
 from desktop.cases.clock import LOCAL_TZ
+from desktop.cases.decisions import MaterialStatus
 from desktop.cases.numbers import format_number
 from desktop.cases.states import Decision
 from desktop.catalog.export import load_index
 from desktop.catalog.index import CatalogIndex
+from desktop.catalog.schema import MaterialForm
 from desktop.forms.checklist import merge_checklist
 from desktop.store.repo import Store
 from printing.documents import DocKind, pdf_bytes
 from printing.from_case import NotDecided, doc_case, document_file_name, documents_for, phone_of, window_label
-from printing.model import MaterialForm, MaterialStatus
 
 BUNDLES = ["公民身后一件事", "企业开办", "新生儿出生", "二手房转移登记及水电气联动过户"]
 
