@@ -15,7 +15,6 @@ from printing.layout import (
     BODY_W,
     SAMPLE_NOTE,
     CopyLabel,
-    SealBlock,
     build_pdf,
     cn_date,
     esc,
@@ -29,6 +28,7 @@ from printing.layout import (
 from printing.model import DocCase, DocItem, DocMaterial, status_label
 from printing.payload import format_receipt_payload
 from printing.qr import QrFlowable, code128
+from printing.seal import SealBlock
 
 ADMIN_LICENSING_LAW = "《中华人民共和国行政许可法》"
 RECONSIDERATION_LAW = "《中华人民共和国行政复议法》"
@@ -119,7 +119,7 @@ def _item_rows(items: tuple[DocItem, ...]) -> list[list[str]]:
 
 def _items_table(items: tuple[DocItem, ...]) -> Table:
     header = ["序号", "事项名称", "承办部门", "法定时限", "承诺时限", "承诺办结日期"]
-    widths = [11 * mm, 39 * mm, 45 * mm, 21 * mm, 21 * mm, 29 * mm]
+    widths = [10 * mm, 51 * mm, 37 * mm, 20 * mm, 20 * mm, 28 * mm]
     return grid(header, _item_rows(items), widths, center=(0, 3, 4, 5))
 
 
@@ -128,7 +128,7 @@ def _taken_table(materials: tuple[DocMaterial, ...]) -> Table:
         [str(n), m.name, str(m.form), _copies(m), status_label(m.form, m.status)]
         for n, m in enumerate(materials, start=1)
     ]
-    widths = [11 * mm, 79 * mm, 24 * mm, 16 * mm, 36 * mm]
+    widths = [10 * mm, 86 * mm, 22 * mm, 14 * mm, 34 * mm]
     return grid(["序号", "材料名称", "收取方式", "份数", "状态"], rows, widths, center=(0, 2, 3, 4))
 
 
@@ -156,11 +156,22 @@ def _body(text: str) -> Flowable:
 
 
 def _salutation(doc: DocCase) -> Flowable:
-    return para(f"{esc(doc.applicant_name)}：", styles().salutation)
+    # A case told to come back (一次性告知) may have no name yet: address the applicant, not a bare colon.
+    return para(f"{esc(doc.applicant_name.strip() or '申请人')}：", styles().salutation)
 
 
-def _note(text: str) -> Flowable:
-    return para(text, styles().note)
+def _receipt_tips(doc: DocCase) -> list[Flowable]:
+    """The closing tips of a receipt, small and numbered; the 预计 note only when a date is estimated."""
+    counting = "2. 承诺办结日期按工作日计算，不含周末和法定节假日，调休上班日计入。"
+    if any(item.estimated for item in doc.items):
+        counting += "注明“预计”的日期，当年节假日安排尚未公布，按周一至周五推算，以实际为准。"
+    tips = [
+        "温馨提示：",
+        "1. 请妥善保管本回执，查询、领取结果时出示本回执或提供受理编号和查询码。",
+        counting,
+        "3. " + _phone_text(doc),
+    ]
+    return [para(text, styles().tip) for text in tips]
 
 
 def _phone_text(doc: DocCase) -> str:
@@ -177,7 +188,8 @@ def _ending(doc: DocCase) -> Flowable:
 
 
 def _applied(doc: DocCase) -> str:
-    return f"您于{cn_date(doc.decided_at.date())}申请办理的“{esc(doc.bundle_name)}”（受理编号：{esc(doc.case_number)}）"
+    # The number stands in the heading above; inline, its colon could start a line when the text wraps.
+    return f"您于{cn_date(doc.decided_at.date())}申请办理的“{esc(doc.bundle_name)}”"
 
 
 # ---- documents ------------------------------------------------------------------------------------
@@ -214,22 +226,15 @@ def receipt_pdf(doc: DocCase) -> bytes:
     top.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
     story += [Spacer(0, 1 * mm), top, _salutation(doc)]
     when = cn_date(doc.decided_at.date())
-    story.append(_body(f"您申请办理的“{esc(doc.bundle_name)}”已于{when}受理。现将受理情况告知如下："))
+    story.append(_body(f"您申请办理的“{esc(doc.bundle_name)}”已于{when}受理，受理情况如下："))
     story += [_heading("一、办理事项及承诺办结日期"), _items_table(doc.items)]
     story += [_heading("二、已收取的申请材料"), _taken_table(doc.taken)]
     if doc.deferred:
+        story.append(Spacer(0, 1 * mm))
         story.append(_body(f"另有{len(doc.deferred)}项材料予以容缺受理，补齐要求及期限详见《容缺受理通知书》。"))
-    tips = [
-        _note("温馨提示：请妥善保管本回执，查询进度、领取结果时请出示本回执或提供受理编号和查询码。"),
-        _note(
-            "承诺办结日期按工作日计算，不含周末和法定节假日，调休上班日计入。注明“预计”的日期，"
-            "当年节假日安排尚未公布，按周一至周五推算，以实际为准。"
-        ),
-        _note(_phone_text(doc)),
-    ]
     # Tips beside the seal keep an ordinary receipt on one page.
     closing = Table(
-        [[tips, SealBlock(doc.center_name, doc.decided_at.date(), height=28 * mm)]],
+        [[_receipt_tips(doc), SealBlock(doc.center_name, doc.decided_at.date(), height=30 * mm)]],
         colWidths=[120 * mm, BODY_W - 120 * mm],
     )
     closing.setStyle(
@@ -270,7 +275,7 @@ def _deferred_copy(doc: DocCase, label: str) -> list[Flowable]:
             "逾期未补齐的，同意按上述规定处理。"
         )
     )
-    story += [Spacer(0, 3 * mm), signature_line("申请人"), _phones(doc), _ending(doc)]
+    story += [Spacer(0, 3 * mm), signature_line("申请人"), Spacer(0, 3 * mm), _phones(doc), _ending(doc)]
     return story
 
 

@@ -26,9 +26,21 @@ MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 24 * mm
 BODY_W = PAGE_W - 2 * MARGIN_X
 SAMPLE_NOTE = "本件依据样例办事指南生成"
-CELL_SIZE = 10
+CELL_SIZE = 9.5
 CELL_PAD = 4
-CELL_LEADING = 13.5
+CELL_LEADING = 12.5
+CELL_TOP, CELL_BOTTOM = 1.5, 3
+# Ruled cells of every bordered table (grids and field blocks).
+CELL_COMMANDS: list[tuple[Any, ...]] = [
+    ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+    ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+    ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
+    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ("TOPPADDING", (0, 0), (-1, -1), CELL_TOP),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_BOTTOM),
+    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+]
 DATE_BLANK = "&nbsp;" * 12 + "年" + "&nbsp;" * 8 + "月" + "&nbsp;" * 8 + "日"
 
 
@@ -44,14 +56,14 @@ class Styles:
         self.subtitle = style("subtitle", 12, 16, alignment=TA_CENTER, spaceBefore=-2 * mm, spaceAfter=2 * mm)
         self.number = style("number", 11, 16, alignment=TA_CENTER)
         self.cell_left12 = style("cell_left12", 11, 16)
-        self.salutation = style("salutation", 12, 21, spaceBefore=3 * mm)
+        self.salutation = style("salutation", 12, 19, spaceBefore=2 * mm)
         self.body = style("body", 12, 20, firstLineIndent=24, alignment=TA_LEFT)
-        self.heading = style("heading", 12, 18, spaceBefore=2.5 * mm, spaceAfter=1.5 * mm)
+        self.heading = style("heading", 12, 17, spaceBefore=2 * mm, spaceAfter=1 * mm)
         self.body_plain = style("body_plain", 12, 20)
-        self.cell = style("cell", 10, 13.5)
-        self.cell_center = style("cell_center", 10, 13.5, alignment=TA_CENTER)
-        self.head = style("head", 10, 13.5, alignment=TA_CENTER)
-        self.note = style("note", 10, 15, firstLineIndent=20)
+        self.cell = style("cell", CELL_SIZE, CELL_LEADING)
+        self.cell_center = style("cell_center", CELL_SIZE, CELL_LEADING, alignment=TA_CENTER)
+        self.head = style("head", CELL_SIZE, CELL_LEADING, alignment=TA_CENTER)
+        self.tip = style("tip", 9, 13)
         self.small = style("small", 8.5, 11, alignment=TA_CENTER)
         self.right = style("right", 12, 21, alignment=TA_RIGHT)
 
@@ -98,17 +110,10 @@ def grid(
     table.setStyle(
         table_style(
             [
-                ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-                ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
                 ("ALIGN", (0, 0), (-1, 0), "CENTER"),
                 *[("ALIGN", (i, 1), (i, -1), "CENTER") for i in center],
-                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                *CELL_COMMANDS,
             ]
         )
     )
@@ -134,54 +139,15 @@ def fields(pairs: Sequence[tuple[str, str]], widths: Sequence[float] = (21 * mm,
     table.setStyle(
         table_style(
             [
-                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-                ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
                 ("ALIGN", (0, 0), (0, -1), "CENTER"),
                 ("ALIGN", (2, 0), (2, -1), "CENTER"),
                 ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.94, 0.94, 0.94)),
                 ("BACKGROUND", (2, 0), (2, -1), colors.Color(0.94, 0.94, 0.94)),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                *CELL_COMMANDS,
             ]
         )
     )
     return table
-
-
-class SealBlock(Flowable):  # type: ignore[misc]
-    """Issuer and date at the right with a dashed circle where the office stamps its seal (印章)."""
-
-    def __init__(self, issuer: str, day: date, height: float = 36 * mm) -> None:
-        super().__init__()
-        self.issuer, self.day = issuer, day
-        self.height = height
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        return avail_width, self.height
-
-    def draw(self) -> None:
-        c, font = self.canv, styles().font
-        # The circle may reach past a short block, as a real seal overlaps the text around it.
-        r = 17 * mm
-        cx, cy = self.width - min(42 * mm, self.width / 2), self.height / 2 - 1.5 * mm
-        c.saveState()
-        c.setStrokeColor(colors.Color(0.55, 0.55, 0.55))
-        c.setDash(3, 2)
-        c.setLineWidth(0.8)
-        c.circle(cx, cy, r)
-        c.setFillColor(colors.Color(0.55, 0.55, 0.55))
-        c.setFont(font, 9)
-        c.drawCentredString(cx, cy + r - 8 * mm, "（印章）")
-        c.setFillColor(colors.black)
-        c.setFont(font, 12)
-        c.drawCentredString(cx, cy - 1 * mm, self.issuer)
-        c.drawCentredString(cx, cy - 8 * mm, cn_date(self.day))
-        c.restoreState()
 
 
 def signature_line(role: str) -> Table:
