@@ -20,19 +20,23 @@ _lock = threading.Lock()
 
 
 def installed_index(data_dir: Path | None = None, public_key: Ed25519PublicKey | None = None) -> CatalogIndex | None:
-    """The installed update as an index when it verifies and is newer than the shipped catalog, else ``None``."""
+    """The installed update as an index when it verifies and is newer than the shipped catalog, else ``None``.
+
+    Promised dates follow: the update's signed holiday data is counted with while the update is in use.
+    """
     from desktop import sync_run
     from desktop.catalog.index import CatalogIndex
     from desktop.catalog.loader import parse_raw
+    from printing.workdays import set_extra_holidays
     from sync.catalog_update import installed_catalog, installed_path
     from sync.protocol import version_key
 
     folder = data_dir or sync_run.data_dir()
-    if not installed_path(folder).exists():
-        return None
-    update = installed_catalog(folder, public_key)
+    update = installed_catalog(folder, public_key) if installed_path(folder).exists() else None
     if update is None or version_key(update.version) <= version_key(sync_run.shipped_catalog_version()):
+        set_extra_holidays(None)
         return None
+    set_extra_holidays(update.holidays, source=f"catalog {update.version}")
     loaded = parse_raw(update.catalog)
     return remember(CatalogIndex(loaded.catalog, loaded.checksum))
 

@@ -1,8 +1,9 @@
 """Promised completion dates counted in working days (工作日).
 
 Weekends and public holidays do not count; adjusted workdays (调休, a Saturday or Sunday made a working day) do.
-Sources, in order: the ``chinese_calendar`` package for the years it knows, then the updatable
-``resources/holidays/<year>.json`` files (format in ``resources/holidays/README.md``). A year neither knows is
+Sources, in order: holiday data of a signed catalog update in use (handed over with :func:`set_extra_holidays`
+when the app loads its catalog), the ``chinese_calendar`` package for the years it knows, then the updatable
+``resources/holidays/<year>.json`` files (format in ``resources/holidays/README.md``). A year none knows is
 counted Monday to Friday and the result is marked ``estimated``: official dates are never guessed.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -128,16 +129,51 @@ def _package_knows(year: int) -> bool:
     return True
 
 
+class _UpdateYears:
+    # Years from the signed catalog update in use; replaced whole (never mutated), so readers on other threads
+    # see the old mapping or the new one.
+    years: Mapping[int, HolidayYear] = {}
+
+
+_update = _UpdateYears()
+
+
+def set_extra_holidays(holidays: Mapping[str, Mapping[str, Sequence[str]]] | None, source: str = "") -> None:
+    """Count with a signed catalog update's holiday data: ``{"2027": {"holidays": [...], "workdays": [...]}}``.
+
+    A year present there is known officially (not estimated) and wins over the other sources; ``None`` or ``{}``
+    forgets the previous update's years. A year whose data is unusable is left out with a warning.
+    """
+    years: dict[int, HolidayYear] = {}
+    for key, spec in (holidays or {}).items():
+        try:
+            year = int(key)
+            years[year] = parse_holiday_year({**dict(spec), "year": year, "source": source}, year)
+        except (ValueError, TypeError) as exc:  # HolidayDataError is a ValueError
+            log.warning("ignoring holiday data for %r from %s: %s", key, source or "a catalog update", exc)
+    _update.years = years
+
+
+def extra_holiday_years() -> tuple[int, ...]:
+    """The years the signed catalog update in use brought, in order."""
+    return tuple(sorted(_update.years))
+
+
 def day_is_workday(day: date, directory: Path | None = None) -> tuple[bool, bool]:
     """``(is a working day, known officially)``; unknown years fall back to Monday–Friday."""
+    extra = _update.years.get(day.year)
+    if extra is not None:
+        return _scheduled_workday(day, extra), True
     if _package_knows(day.year):
         return bool(chinese_calendar.is_workday(day)), True
     shipped = _shipped_year(directory or holidays_dir(), day.year)
     if shipped is not None:
-        if day in shipped.workdays:
-            return True, True
-        return day.weekday() < 5 and day not in shipped.holidays, True
+        return _scheduled_workday(day, shipped), True
     return day.weekday() < 5, False
+
+
+def _scheduled_workday(day: date, year: HolidayYear) -> bool:
+    return day in year.workdays or (day.weekday() < 5 and day not in year.holidays)
 
 
 def add_working_days(start: date, days: int, directory: Path | None = None) -> Deadline:
