@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from print_helpers import pdf_text
 from stored_cases import PROFILE, REASON, decided_case
@@ -13,7 +10,6 @@ from desktop.cases.clock import LOCAL_TZ
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.numbers import format_number
 from desktop.cases.states import Decision
-from desktop.catalog.export import load_index
 from desktop.catalog.index import CatalogIndex
 from desktop.catalog.schema import MaterialForm
 from desktop.forms.checklist import merge_checklist
@@ -22,18 +18,6 @@ from printing.documents import DocKind, pdf_bytes
 from printing.from_case import NotDecided, doc_case, document_file_name, documents_for, phone_of, window_label
 
 BUNDLES = ["公民身后一件事", "企业开办", "新生儿出生", "二手房转移登记及水电气联动过户"]
-
-
-@pytest.fixture(scope="module")
-def idx() -> CatalogIndex:
-    return load_index()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "cases.sqlite3")
-    yield s
-    s.close()
 
 
 EXPECTED = {

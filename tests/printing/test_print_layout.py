@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from print_helpers import pdf_pages, pdf_text
@@ -15,7 +13,6 @@ from stored_cases import decided_case
 
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import Decision
-from desktop.catalog.export import load_index
 from desktop.catalog.index import CatalogIndex
 from desktop.catalog.schema import MaterialForm
 from desktop.store.repo import Store
@@ -26,18 +23,6 @@ from printing.model import DocCase, DocItem, DocMaterial, status_label
 from printing.seal import INSET, SEAL_LABEL, SEAL_RADIUS, fit_seal_text
 
 LONG_CENTER = "沈阳市和平区南湖街道便民服务中心"
-
-
-@pytest.fixture(scope="module")
-def idx() -> CatalogIndex:
-    return load_index()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "cases.sqlite3")
-    yield s
-    s.close()
 
 
 def _flat(text: str) -> str:
