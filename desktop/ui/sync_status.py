@@ -97,7 +97,9 @@ class SyncPanel(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
-        self._show()
+        # The enrolment check imports the sync client (crypto, http): it waits for the first status read,
+        # which follows the case list's loading, so it stays off the path to the first paint.
+        self.label.setText("同步：正在读取…")
 
     def shutdown(self) -> None:
         """Stop the timer and wait for a run in flight and for queued figure reads (at exit)."""

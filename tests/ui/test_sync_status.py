@@ -100,10 +100,10 @@ def window(main_window: Any) -> Iterator[Any]:
     main_window.sync_panel.shutdown()
 
 
-def test_toolbar_has_sync_now_and_status_bar_says_not_enrolled(window: Any) -> None:
+def test_toolbar_has_sync_now_and_status_bar_says_not_enrolled(window: Any, qtbot: QtBot) -> None:
     bars = window.findChildren(QToolBar)
     assert any(a.text() == "立即同步" for bar in bars for a in bar.actions())
-    assert "未注册" in window.sync_label.text()
+    qtbot.waitUntil(lambda: "未注册" in window.sync_label.text(), timeout=10_000)
 
 
 def test_sync_now_sends_the_outbox_and_shows_counts_and_last_sync_time(
