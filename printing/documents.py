@@ -308,10 +308,10 @@ def one_time_notice_pdf(doc: DocCase) -> bytes:
 def rejection_notice_pdf(doc: DocCase) -> bytes:
     """不予受理通知书: the reason and the applicant's rights to reconsideration (60 days) or suit (6 months)."""
     story = [*_head(DocKind.REJECT, doc), _salutation(doc)]
-    story.append(_body(f"{_applied(doc)}，经审查，决定不予受理。理由如下："))
-    story.append(_body(esc(doc.reject_reason or "（未填写理由）")))
+    story.append(_body(f"{_applied(doc)}，经审查，决定不予受理。"))
+    story.append(_body("不予受理的理由：" + esc(doc.reject_reason or "（未填写理由）")))
     if doc.items:
-        story += [_heading("涉及事项"), _items_table(doc.items)]
+        story += [_heading("涉及事项"), _items_table(doc.items), Spacer(0, 2 * mm)]
     story.append(
         _body(
             f"如对本决定不服，可以自收到本通知书之日起六十日内，依照{RECONSIDERATION_LAW}的规定申请行政复议；"
