@@ -34,6 +34,9 @@ from desktop.ui.workers import Op, serial_pool
 
 if TYPE_CHECKING:
     from desktop.ui.intake.host import IntakeHost
+    from desktop.ui.result_flow import ResultFlow
+    from desktop.ui.scanning import ScanController
+    from desktop.ui.sync_status import SyncPanel
 
 REOPENABLE = frozenset({CaseState.DRAFT, CaseState.SUPPLEMENT_NOTIFIED, CaseState.RETURNED})
 
@@ -90,20 +93,24 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.profile_label, 1)
         self.statusBar().addPermanentWidget(self.sync_label)
         self._actions()
-        from desktop.ui.scanning import ScanController
-
-        self.scanning = ScanController(self)  # wedge scans, 扫描图片识别…, 附加扫描件…
         self._show_profile()
         self.picker.picked.connect(self.start_intake)
-        from desktop.ui.result_flow import ResultFlow
-
-        self.result_flow = ResultFlow(self)  # result dialog after a decision, 重新打印 from the case list
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self.case_search.textChanged.connect(lambda _t: self._search_timer.start())
         self._search_timer.timeout.connect(self.refresh_cases)
         self.case_view.doubleClicked.connect(self._open_case)
+        self.scanning: ScanController | None = None
+        self.result_flow: ResultFlow | None = None
+        self.sync_panel: SyncPanel | None = None
+
+    def _attach_features(self) -> None:
+        """Scanning, printing and sync attach when loading starts: their imports stay off the first paint."""
+        from desktop.ui.result_flow import ResultFlow
+        from desktop.ui.scanning import ScanController
         from desktop.ui.sync_status import SyncPanel
 
+        self.scanning = ScanController(self)  # wedge scans, 扫描图片识别…, 附加扫描件…
+        self.result_flow = ResultFlow(self)  # result dialog after a decision, 重新打印 from the case list
         self.sync_panel = SyncPanel(self)
 
     # -- layout -------------------------------------------------------------------------------------------------
@@ -159,6 +166,7 @@ class MainWindow(QMainWindow):
         if self._loading_started:
             return
         self._loading_started = True
+        self._attach_features()
         Op(self.store_pool, lambda: loading.open_store(self.db_path)).success(self._store_opened).failure(
             self._load_failed
         ).run()
