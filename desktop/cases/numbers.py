@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 LENGTH = 22
 MAX_SEQUENCE = 9999
