@@ -1,14 +1,17 @@
 """Find barcodes and QR codes in an image: hostile-input-safe loading, fast pyramid scan, text decoding.
 
 Phone photos are large (12 MP) and zbar's time grows with pixels, so we scan a grayscale copy
-downscaled to about 1600 px on the long side first and only go up in resolution when nothing is
-found there. Every failure to read the input is a ScanError; nothing else escapes.
+downscaled to about 1600 px on the long side first. When nothing is found there, only the regions
+that look like codes (regions.py) are scanned at full size, with small 1-D codes straightened and
+sharpened (linear.py), under a CPU-time budget: a frame with no code gives up in about 0.4 s.
+Every failure to read the input is a ScanError; nothing else escapes.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,13 +20,19 @@ from typing import NamedTuple
 
 from PIL import Image, ImageFilter, ImageOps
 
+from desktop.scan.linear import BAND, STRETCH, bar_normal_degrees, bar_strip, straightened
+from desktop.scan.regions import Box, candidate_boxes
 from desktop.scan.zbar import RawSymbol, scan_gray
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PIXELS = 64_000_000  # a 48 MP phone photo fits; bigger headers are refused before decoding
 MAX_SIDE = 20_000
 FIRST_PASS_SIDE = 1600
-SECOND_PASS_SIDE = 3200
+BIG_FRAME_DENSITY = 2  # every other row and column of a downscaled big frame: codes there span many lines
+CROP_SIDE = 1600  # candidate regions are scanned at full size unless longer than this
+ANGLE_STEP = 12.0  # degrees: also tried either side of the estimated bar direction
+STRAIGHT_TOLERANCE = 5.0  # degrees: a bar strip this close to upright is not also tried unrotated
+BUDGET_S = 0.5  # CPU seconds per frame after which candidate regions are no longer tried
 # zbar reads 1-D codes only along rows and columns, so a tilted barcode needs a straightened retry.
 RETRY_ANGLES = (15.0, -15.0, 30.0, -30.0, 45.0, -45.0)
 TEXT_ENCODINGS = ("utf-8", "gb18030")
@@ -119,33 +128,66 @@ class _Pass(NamedTuple):
     to_source: Callable[[float, float], tuple[float, float]]
 
 
-def _scaled(gray: Image.Image, long_side: int) -> tuple[Image.Image, float]:
+class _View(NamedTuple):
+    """An image derived from the input and the map from its pixel coordinates back to the input's."""
+
+    image: Image.Image
+    to_source: Callable[[float, float], tuple[float, float]]
+
+
+def _identity(x: float, y: float) -> tuple[float, float]:
+    return x, y
+
+
+def _scaled(gray: Image.Image, long_side: int) -> _View:
     scale = min(1.0, long_side / max(gray.size))
     if scale >= 1.0:
-        return gray, 1.0
+        return _View(gray, _identity)
     size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
-    return gray.resize(size, Image.Resampling.BOX), gray.width / size[0]
+    fx, fy = gray.width / size[0], gray.height / size[1]
+    return _View(gray.resize(size, Image.Resampling.BOX), lambda x, y: (x * fx, y * fy))
 
 
-def _scan_at(gray: Image.Image, long_side: int) -> list[_Pass]:
-    frame, factor = _scaled(gray, long_side)
-    symbols = scan_gray(frame.tobytes(), frame.width, frame.height)
-    return [_Pass(s, lambda x, y: (x * factor, y * factor)) for s in symbols]
+def _smoothed(view: _View) -> _View:
+    # zbar finds bar edges from raw pixel differences; sensor grain between bars defeats it.
+    return _View(view.image.filter(ImageFilter.BoxBlur(1)), view.to_source)
 
 
-def _scan_rotated(gray: Image.Image, long_side: int, angle: float) -> list[_Pass]:
-    frame, factor = _scaled(gray, long_side)
-    turned = frame.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
-    symbols = scan_gray(turned.tobytes(), turned.width, turned.height)
+def _rotated(view: _View, angle: float) -> _View:
+    frame = view.image
+    turned = straightened(frame, angle)
     # PIL rotates counter-clockwise about the centre; undo that to map points back onto the input.
     cx, cy, fx, fy = turned.width / 2, turned.height / 2, frame.width / 2, frame.height / 2
     cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
 
     def back(x: float, y: float) -> tuple[float, float]:
         dx, dy = x - cx, y - cy
-        return ((fx + dx * cos - dy * sin) * factor, (fy + dx * sin + dy * cos) * factor)
+        return view.to_source(fx + dx * cos - dy * sin, fy + dx * sin + dy * cos)
 
-    return [_Pass(s, back) for s in symbols]
+    return _View(turned, back)
+
+
+def _cropped(gray: Image.Image, box: Box) -> _View:
+    crop = gray.crop((box.left, box.top, box.right, box.bottom))
+    inner = _scaled(crop, CROP_SIDE)
+
+    def back(x: float, y: float) -> tuple[float, float]:
+        cx, cy = inner.to_source(x, y)
+        return cx + box.left, cy + box.top
+
+    return _View(inner.image, back)
+
+
+def _strip(view: _View) -> _View:
+    def back(x: float, y: float) -> tuple[float, float]:
+        return view.to_source(x / STRETCH, y * BAND + BAND / 2)
+
+    return _View(bar_strip(view.image), back)
+
+
+def _scan(view: _View, density: int = 1) -> list[_Pass]:
+    image = view.image
+    return [_Pass(s, view.to_source) for s in scan_gray(image.tobytes(), image.width, image.height, density)]
 
 
 def _rect(found: _Pass) -> Rect:
@@ -163,41 +205,54 @@ def _decoded(found: _Pass) -> Decoded:
     return Decoded(found.symbol.symbology, text, found.symbol.data, _rect(found), encoding)
 
 
-def _smoothed(gray: Image.Image) -> Image.Image:
-    # zbar finds bar edges from raw pixel differences; sensor grain between bars defeats it.
-    return gray.filter(ImageFilter.BoxBlur(1))
+Scan = Callable[[], list[_Pass]]
 
 
-def _passes(gray: Image.Image) -> Iterator[Callable[[], list[_Pass]]]:
-    longest = max(gray.size)
-    yield lambda: _scan_at(gray, FIRST_PASS_SIDE)
-    small, factor = _scaled(gray, FIRST_PASS_SIDE)
-    smooth = _smoothed(small)
-    yield lambda: _scale_back(_scan_at(smooth, FIRST_PASS_SIDE), factor)
-    for angle in RETRY_ANGLES:
-        yield lambda angle=angle: _scale_back(_scan_rotated(smooth, FIRST_PASS_SIDE, angle), factor)  # type: ignore[misc]
-    if longest > FIRST_PASS_SIDE:
-        yield lambda: _scan_at(gray, SECOND_PASS_SIDE)
-    if longest > SECOND_PASS_SIDE:
-        yield lambda: _scan_at(gray, longest)
+def _whole_frame(gray: Image.Image) -> Iterator[Scan]:
+    """Cheap passes over the whole frame at about FIRST_PASS_SIDE; tilted retries only for small frames."""
+    first = _scaled(gray, FIRST_PASS_SIDE)
+    big = max(gray.size) > FIRST_PASS_SIDE
+    density = BIG_FRAME_DENSITY if big else 1
+    yield lambda: _scan(first, density)
+    smooth = _smoothed(first)
+    yield lambda: _scan(smooth, density)
+    if not big:
+        for angle in RETRY_ANGLES:
+            yield lambda angle=angle: _scan(_rotated(smooth, angle))  # type: ignore[misc]
 
 
-def _scale_back(found: list[_Pass], factor: float) -> list[_Pass]:
-    def scaled(f: _Pass) -> _Pass:
-        return _Pass(f.symbol, lambda x, y: _times(f.to_source(x, y), factor))
+def _in_region(gray: Image.Image, box: Box) -> Iterator[Scan]:
+    """Full-resolution passes over one candidate box: as is, then straightened and sharpened as a bar strip."""
+    crop = _cropped(gray, box)
+    yield lambda: _scan(crop)
+    angle = bar_normal_degrees(crop.image)
+    # The 4-filter estimate is coarse for strongly tilted codes; neighbours cost a few ms each.
+    for turn in (angle, angle + ANGLE_STEP, angle - ANGLE_STEP):
+        yield lambda turn=turn: _scan(_strip(_rotated(crop, turn)))  # type: ignore[misc]
+    if abs(angle) > STRAIGHT_TOLERANCE:
+        yield lambda: _scan(_strip(crop))
 
-    return [scaled(f) for f in found]
+
+def _in_regions(gray: Image.Image) -> Iterator[Scan]:
+    for box in candidate_boxes(gray):
+        yield from _in_region(gray, box)
 
 
-def _times(point: tuple[float, float], factor: float) -> tuple[float, float]:
-    return point[0] * factor, point[1] * factor
+def decode_gray(gray: Image.Image, budget_s: float = BUDGET_S) -> list[Decoded]:
+    """Scan an 8-bit grayscale image and stop at the first pass that finds something.
 
-
-def decode_gray(gray: Image.Image) -> list[Decoded]:
-    """Scan an 8-bit grayscale image: downscaled, then tilted retries, then larger; stops at the first hit."""
-    for scan in _passes(gray):
-        found = scan()
-        if found:
+    First the whole frame downscaled (plain, smoothed, tilted if small), always; then, while less than
+    ``budget_s`` seconds of this thread's CPU time are spent, full-resolution crops of the regions
+    that look like codes. The budget counts CPU time so a busy machine does not change the result.
+    """
+    deadline = time.thread_time() + budget_s
+    for scan in _whole_frame(gray):
+        if found := scan():
+            return [_decoded(f) for f in found]
+    for scan in _in_regions(gray):
+        if time.thread_time() > deadline:
+            break
+        if found := scan():
             return [_decoded(f) for f in found]
     return []
 

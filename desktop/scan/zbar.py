@@ -17,6 +17,8 @@ from pyzbar import wrapper as zw
 # zbar_config_e in zbar 0.23 (zbar.h): ENABLE 0, ADD_CHECK 1, EMIT_CHECK 2, ASCII 3, BINARY 4, NUM 5, ...
 ZBAR_CFG_BINARY = 4
 ZBAR_CFG_TEST_INVERTED = 0x81  # since 0.23.1: retry a frame inverted (white-on-black codes)
+ZBAR_CFG_X_DENSITY = 0x100  # scan every n-th column (1 = all); fewer lines, proportionally less time
+ZBAR_CFG_Y_DENSITY = 0x101  # scan every n-th row
 _Y800 = 808466521  # fourcc 'Y800': 8-bit grayscale
 # Not printed on anything a service window sees; DataBar also prints decoder assertions to stderr on noise.
 _DISABLED = (zw.ZBarSymbol.DATABAR, zw.ZBarSymbol.DATABAR_EXP, zw.ZBarSymbol.COMPOSITE, zw.ZBarSymbol.PDF417,
@@ -72,8 +74,11 @@ def _read_symbols(image: Any) -> list[RawSymbol]:
     return found
 
 
-def scan_gray(pixels: bytes, width: int, height: int) -> list[RawSymbol]:
-    """Scan one 8-bit grayscale frame (row-major, ``width * height`` bytes) for every symbology zbar knows."""
+def scan_gray(pixels: bytes, width: int, height: int, density: int = 1) -> list[RawSymbol]:
+    """Scan one 8-bit grayscale frame (row-major, ``width * height`` bytes) for every symbology zbar knows.
+
+    ``density`` n > 1 scans only every n-th row and column: for big frames where codes span many lines.
+    """
     if width <= 0 or height <= 0 or len(pixels) != width * height:
         raise ValueError(f"pixel buffer of {len(pixels)} bytes does not match {width}x{height}")
     scanner = zw.zbar_image_scanner_create()
@@ -81,6 +86,9 @@ def scan_gray(pixels: bytes, width: int, height: int) -> list[RawSymbol]:
         raise MemoryError("zbar could not create an image scanner")
     try:
         _configure(scanner)
+        if density > 1:
+            zw.zbar_image_scanner_set_config(scanner, zw.ZBarSymbol.NONE, ZBAR_CFG_X_DENSITY, density)
+            zw.zbar_image_scanner_set_config(scanner, zw.ZBarSymbol.NONE, ZBAR_CFG_Y_DENSITY, density)
         image = zw.zbar_image_create()
         if not image:
             raise MemoryError("zbar could not create an image")
