@@ -154,6 +154,38 @@ def mark_all(session: IntakeSession, decision: str, rng: random.Random) -> None:
             session.set_mark(e.code, Mark(MaterialStatus.CHECKED, max(1, e.copies)))
 
 
+SAMPLE_REASON = "申请人不具备申请资格（示例）"
+
+
+def decide_session(
+    store: Any, idx: CatalogIndex, session: IntakeSession, decision: Any, profile: Any, **extra_values: Any
+) -> Any:
+    """Record ``session`` as a new case decided ``decision``, as the window does; returns the stored Case."""
+    from desktop.cases.states import Decision
+
+    today = dt.date.today()
+    case = store.new_draft(session.bundle.code, idx.version, profile)
+    return store.decide(
+        case.id,
+        decision,
+        answers=session.answers,
+        values={**session.submitted_values(), **extra_values},
+        items=session.item_entries(today),
+        materials=session.material_entries(today),
+        profile=profile,
+        reason=SAMPLE_REASON if decision is Decision.REJECT else None,
+    )
+
+
+def decide_sample(
+    store: Any, idx: CatalogIndex, bundle_code: str, decision: Any, profile: Any, *, seed: int = 7
+) -> Any:
+    """A sample case of ``bundle_code`` with marks that fit ``decision``, decided in ``store``."""
+    session = sample_session(idx, bundle_code, seed)
+    mark_all(session, decision.value, random.Random(seed))
+    return decide_session(store, idx, session, decision, profile)
+
+
 def seed_store(store: Any, idx: CatalogIndex, profile: Any, count: int = 12, seed: int = 20261128) -> int:
     """Take ``count`` sample cases through the real pipeline; returns how many were decided."""
     from desktop.cases.states import Decision
@@ -161,7 +193,6 @@ def seed_store(store: Any, idx: CatalogIndex, profile: Any, count: int = 12, see
     rng = random.Random(seed)
     codes = sorted(idx.bundles)
     kinds = ["accept", "accept", "defer", "notify", "accept", "reject"]
-    today = dt.date.today()
     for n in range(count):
         bundle = codes[(n * 11) % len(codes)]  # 11 is coprime to 35: every bundle in turn
         session = sample_session(idx, bundle, seed + n)
@@ -170,15 +201,5 @@ def seed_store(store: Any, idx: CatalogIndex, profile: Any, count: int = 12, see
         decision = Decision(kind)
         if not session.assessment().allowed(decision):
             decision = Decision.ACCEPT if session.assessment().allowed(Decision.ACCEPT) else Decision.REJECT
-        case = store.new_draft(bundle, idx.version, profile)
-        store.decide(
-            case.id,
-            decision,
-            answers=session.answers,
-            values=session.submitted_values(),
-            items=session.item_entries(today),
-            materials=session.material_entries(today),
-            profile=profile,
-            reason="申请人不具备申请资格（示例）" if decision is Decision.REJECT else None,
-        )
+        decide_session(store, idx, session, decision, profile)
     return count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from typing import Any
 
@@ -13,7 +12,7 @@ from desktop.catalog.index import CatalogIndex
 from desktop.store.repo import CaseDetail, Store
 
 PROFILE = Profile(*demo.DEMO_PROFILE)
-REASON = "申请人不符合受理条件（示例）"
+REASON = demo.SAMPLE_REASON
 
 
 def bundle_code(idx: CatalogIndex, name: str) -> str:
@@ -28,16 +27,5 @@ def decided_case(
     session = demo.sample_session(idx, code, seed)
     demo.mark_all(session, decision.value, random.Random(seed))
     assert session.assessment().allowed(decision), session.assessment().why_not(decision)
-    case = store.new_draft(code, idx.version, PROFILE)
-    today = dt.date.today()
-    store.decide(
-        case.id,
-        decision,
-        answers=session.answers,
-        values={**session.submitted_values(), **extra},
-        items=session.item_entries(today),
-        materials=session.material_entries(today),
-        profile=PROFILE,
-        reason=REASON if decision is Decision.REJECT else None,
-    )
+    case = demo.decide_session(store, idx, session, decision, PROFILE, **extra)
     return store.get(case.id)

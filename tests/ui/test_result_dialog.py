@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import json
 import os
-import random
 import time
 import uuid
 from collections.abc import Iterator
@@ -46,22 +44,8 @@ def _print_jobs_finish() -> Iterator[None]:
 
 def _decide(window: Any, bundle: str, decision: Decision, seed: int = 3) -> Case:
     """A case decided the way the intake does it, in the window's own store."""
-    idx, store, profile = window.catalog, window.store, Profile(*demo.DEMO_PROFILE)
-    code = next(b.code for b in idx.catalog.bundles if b.name == bundle)
-    session = demo.sample_session(idx, code, seed)
-    demo.mark_all(session, decision.value, random.Random(seed))
-    case = store.new_draft(code, idx.version, profile)
-    today = dt.date.today()
-    return store.decide(
-        case.id,
-        decision,
-        answers=session.answers,
-        values=session.submitted_values(),
-        items=session.item_entries(today),
-        materials=session.material_entries(today),
-        profile=profile,
-        reason="申请人不符合受理条件（示例）" if decision is Decision.REJECT else None,
-    )
+    code = next(b.code for b in window.catalog.catalog.bundles if b.name == bundle)
+    return demo.decide_sample(window.store, window.catalog, code, decision, Profile(*demo.DEMO_PROFILE), seed=seed)
 
 
 def _dialog_after_decision(window: Any, qtbot: QtBot, case: Case) -> ResultDialog:

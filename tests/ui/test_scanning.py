@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import random
 from collections.abc import Iterator
@@ -55,15 +54,7 @@ def _scan(window: Any, qtbot: QtBot, widget: Any, text: str) -> tuple[str, str]:
 
 
 def _stored_case(window: Any, decision: Decision, bundle: str = "LNYJS001") -> Any:
-    idx, profile = window.catalog, Profile(*demo.DEMO_PROFILE)
-    session = demo.sample_session(idx, bundle, 11)
-    demo.mark_all(session, decision.value, random.Random(2))
-    today = dt.date.today()
-    draft = window.store.new_draft(bundle, idx.version, profile)
-    return window.store.decide(
-        draft.id, decision, answers=session.answers, values=session.submitted_values(),
-        items=session.item_entries(today), materials=session.material_entries(today), profile=profile,
-    )
+    return demo.decide_sample(window.store, window.catalog, bundle, decision, Profile(*demo.DEMO_PROFILE), seed=11)
 
 
 def _open(window: Any, qtbot: QtBot, name: str) -> Any:
