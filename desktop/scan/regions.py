@@ -15,6 +15,7 @@ from PIL import Image, ImageFilter
 
 CELL = 32  # full-size pixels per cell side
 MAX_BOXES = 6
+MIN_EDGE = 20  # mean edge strength of a cell below which it is never busy (even on blank paper)
 MIN_CELLS = 2  # one busy cell alone is text or a speck, not a code
 MARGIN_CELLS = 1  # quiet zone and the ends of a tilted code around the busy cells
 
@@ -32,12 +33,17 @@ class Box(NamedTuple):
 def _cell_means(gray: Image.Image) -> Image.Image:
     step = 2 if min(gray.size) >= 4 * CELL else 1
     half = gray.reduce(step) if step > 1 else gray
-    return half.filter(ImageFilter.FIND_EDGES).reduce(max(1, CELL // step))
+    edges = half.filter(ImageFilter.FIND_EDGES)
+    # PIL leaves the one-pixel border unfiltered (the original pixels); blank it so it is not an "edge".
+    inner = edges.crop((1, 1, edges.width - 1, edges.height - 1)) if min(edges.size) > 2 else edges
+    edges = Image.new("L", edges.size, 0)
+    edges.paste(inner, (1, 1))
+    return edges.reduce(max(1, CELL // step))
 
 
 def _threshold(values: bytes) -> int:
     median = statistics.median(values)
-    return max(int(median * 2.5), int(median) + 12)
+    return max(int(median * 2.5), int(median) + 12, MIN_EDGE)
 
 
 def _components(busy: list[bool], width: int, height: int) -> list[list[int]]:
