@@ -32,8 +32,6 @@ from desktop.ui.intake.models import (
     HINT_ROLE,
     KIND_ROLE,
     OPTIONS_ROLE,
-    REQUIRED_ROLE,
-    VALUE_ROLE,
     FormModel,
 )
 
@@ -296,15 +294,13 @@ class FormView(QScrollArea):
 
     def sync_from_model(self, *_args: QModelIndex) -> None:
         """Show derived values and errors (errors of untouched empty fields wait for the first submit)."""
-        for row in range(self.model.rowCount()):
-            index = self.model.index(row, 1)
-            editor = self.editors.get(index.data(CODE_ROLE))
+        # One snapshot of the model rather than four role look-ups per row: this runs on every keystroke.
+        for code, value, error, required in self.model.field_states():
+            editor = self.editors.get(code)
             if editor is None:
                 continue
-            value = index.data(VALUE_ROLE)
             editor.show_value(value)
-            error = index.data(ERROR_ROLE) or ""
-            untouched_required = value in (None, "") and index.data(REQUIRED_ROLE)
+            untouched_required = value in (None, "") and required
             editor.show_error(error if (self._shown_errors or not untouched_required) else "")
 
     def focus_first_error(self) -> str | None:

@@ -117,6 +117,12 @@ class FormModel(_SessionTable):
     def _key(self, row: Any) -> str:
         return f"{row[1].code}:{row[1].required}"
 
+    def field_states(self) -> list[tuple[str, Any, str, bool]]:
+        """(element code, shown value, error, required) for every row: what ``VALUE_ROLE``, ``ERROR_ROLE``
+        and ``REQUIRED_ROLE`` give, in one call."""
+        values, errors = self.session.effective_values(), self.session.errors()
+        return [(f.code, values.get(f.code), errors.get(f.code, ""), f.required) for _group, f in self._rows]
+
     def row_of(self, code: str) -> int:
         return next((n for n, (_g, f) in enumerate(self._rows) if f.code == code), -1)
 
