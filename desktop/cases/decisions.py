@@ -91,8 +91,13 @@ APPLICANT_ID_KEYS = ("applicant.id_number", "enterprise.uscc")
 
 
 def applicant_of(values: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """The applicant's name and ID (person first, then enterprise) copied for lists and search."""
-    return _first(values, APPLICANT_NAME_KEYS), _first(values, APPLICANT_ID_KEYS)
+    """The applicant's name and ID (person first, then enterprise) copied for lists and search.
+
+    Bundles whose form has neither (二手房 asks 出卖人/买受人) fall back to the first name and ID number in
+    form order, so the case list never shows a nameless case."""
+    names = (*APPLICANT_NAME_KEYS, *(k for k in values if k.endswith(".name")))
+    ids = (*APPLICANT_ID_KEYS, *(k for k in values if k.endswith((".id_number", ".uscc"))))
+    return _first(values, names), _first(values, ids)
 
 
 def _first(values: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:

@@ -53,3 +53,11 @@ def test_profile_validates_division_and_window() -> None:
     for division, window in [("21010", "03"), ("210102", "00"), ("210102", "3"), ("210102999", "01")]:
         with pytest.raises(ValueError):
             Profile("中心", division, window, "王芳")
+
+
+def test_applicant_falls_back_to_the_first_party_named_in_the_form() -> None:
+    from desktop.cases.decisions import applicant_of
+
+    values = {"seller.name": "王某", "seller.id_number": "11010519491231002X", "buyer.name": "李某"}
+    assert applicant_of(values) == ("王某", "11010519491231002X")
+    assert applicant_of({"applicant.name": "张三", "seller.name": "王某"})[0] == "张三"
