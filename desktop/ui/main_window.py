@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop import settings as settings_mod
 from desktop.cases.numbers import format_number
 from desktop.cases.profile import Profile
-from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState
+from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState, Decision
 from desktop.ui import loading
 from desktop.ui.bundle_picker import BundlePicker, build_model
 from desktop.ui.case_model import ID_ROLE, CaseTableModel
@@ -49,12 +49,14 @@ class MainWindow(QMainWindow):
         cases_loaded(int): the case list was refreshed with this many rows.
         intake_opened(object): an IntakeHost is on screen.
         case_decided(object): a decision was committed; carries the stored Case.
+        deferred_dialog_opened(object): the 补齐容缺材料 dialog for a 容缺受理 case is on screen.
     """
 
     catalog_ready = Signal()
     cases_loaded = Signal(int)
     intake_opened = Signal(object)
     case_decided = Signal(object)
+    deferred_dialog_opened = Signal(object)
 
     def __init__(self, settings: settings_mod.Settings, db_path: Path, settings_path: Path | None = None) -> None:
         super().__init__()
@@ -308,8 +310,23 @@ class MainWindow(QMainWindow):
         row = self.case_model.row_at(index.row())
         if case_id and row.state in REOPENABLE:
             self.open_case(uuid.UUID(case_id))
+        elif case_id and row.decision == Decision.DEFER:
+            self.complete_deferred(uuid.UUID(case_id))
         elif case_id:
             self.statusBar().showMessage(f"办件 {row.number or ''}：{STATE_LABELS.get(row.state, row.state)}", 5000)
+
+    def complete_deferred(self, case_id: uuid.UUID) -> None:
+        """A 容缺受理 case whose applicant returned with the deferred materials."""
+        store = self.store
+        Op(self.store_pool, lambda: store.get(case_id)).success(self._show_deferred).run()
+
+    def _show_deferred(self, detail: Any) -> None:
+        from desktop.ui.deferred_dialog import DeferredDialog
+
+        dialog = DeferredDialog(self, detail)
+        dialog.supplied.connect(lambda _case: self.refresh_cases())
+        dialog.open()
+        self.deferred_dialog_opened.emit(dialog)
 
     def offer_drafts(self) -> None:
         """After a crash, offer the newest open draft with everything that was typed."""

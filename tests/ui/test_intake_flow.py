@@ -165,3 +165,23 @@ def test_intake_models_pass_the_model_tester(main_window: Any, qtbot: QtBot, qtm
     qtmodeltester.check(intake.widget.situations.model, force_py=True)
     qtmodeltester.check(intake.widget.checklist.model, force_py=True)
     assert intake.widget.checklist.model.headerData(ChecklistModel.STATUS_COL, Qt.Orientation.Horizontal) == "核验情况"
+
+
+def test_a_deferred_case_is_completed_from_the_case_list(main_window: Any, qtbot: QtBot) -> None:
+    from desktop.cases.profile import Profile
+
+    code = next(b.code for b in main_window.catalog.catalog.bundles if b.name == "企业开办")
+    case = demo.decide_sample(main_window.store, main_window.catalog, code, Decision.DEFER, Profile(*demo.DEMO_PROFILE))
+    with qtbot.waitSignal(main_window.deferred_dialog_opened, timeout=10_000) as opened:
+        main_window.complete_deferred(case.id)
+    dialog = opened.args[0]
+    assert dialog.list.count() >= 1
+    dialog.submit()
+    assert "至少勾选" in dialog.message.text()
+    for n in range(dialog.list.count()):
+        dialog.list.item(n).setCheckState(Qt.CheckState.Checked)
+    with qtbot.waitSignal(dialog.supplied, timeout=10_000):
+        dialog.submit()
+    stored = main_window.store.get(case.id)
+    assert stored.case.decision is Decision.ACCEPT
+    assert not [m for m in stored.materials if m.status is MaterialStatus.DEFERRED]
