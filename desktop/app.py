@@ -61,12 +61,22 @@ def selftest(args: argparse.Namespace) -> int:
             outcome["ok"] = True
             app.quit()  # type: ignore[attr-defined]
 
+    def failed(message: str) -> None:
+        outcome["error"] = message
+        app.quit()  # type: ignore[attr-defined]
+
+    def timed_out() -> None:
+        outcome["error"] = "timed out after 120 s"
+        app.quit()  # type: ignore[attr-defined]
+
     window.catalog_ready.connect(check)  # type: ignore[attr-defined]
     window.cases_loaded.connect(lambda _n: check())  # type: ignore[attr-defined]
-    QTimer.singleShot(60_000, app.quit)  # type: ignore[attr-defined]
+    window.load_failed.connect(failed)  # type: ignore[attr-defined]
+    QTimer.singleShot(120_000, timed_out)
     app.exec()  # type: ignore[attr-defined]
     if not outcome.get("ok"):
-        print("selftest FAILED: the catalog or the store did not load", file=sys.stderr)
+        loaded = f"catalog {'loaded' if window.catalog else 'missing'}, store {'open' if window.store else 'missing'}"  # type: ignore[attr-defined]
+        print(f"selftest FAILED ({loaded}): {outcome.get('error', 'the app quit early')}", file=sys.stderr)
         return 1
     idx = window.catalog  # type: ignore[attr-defined]
     print(f"selftest OK: catalog {idx.version}, {len(idx.bundles)} bundles, store {window.db_path}")  # type: ignore[attr-defined]

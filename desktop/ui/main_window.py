@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         cases_loaded(int): the case list was refreshed with this many rows.
         intake_opened(object): an IntakeHost is on screen.
         case_decided(object): a decision was committed; carries the stored Case.
+        load_failed(str): the catalog or the store could not be loaded (English, for logs and the self-test).
         deferred_dialog_opened(object): the 补齐容缺材料 dialog for a 容缺受理 case is on screen.
     """
 
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
     cases_loaded = Signal(int)
     intake_opened = Signal(object)
     case_decided = Signal(object)
+    load_failed = Signal(str)
     deferred_dialog_opened = Signal(object)
 
     def __init__(self, settings: settings_mod.Settings, db_path: Path, settings_path: Path | None = None) -> None:
@@ -194,7 +196,10 @@ class MainWindow(QMainWindow):
             self.offer_drafts()
 
     def _load_failed(self, exc: Exception) -> None:
-        QMessageBox.critical(self, "启动失败", f"无法加载数据：{exc}")
+        self.load_failed.emit(f"{type(exc).__name__}: {exc}")
+        # Not modal: the window stays usable (and a self-test is not stuck behind a dialog nobody sees).
+        box = QMessageBox(QMessageBox.Icon.Critical, "启动失败", f"无法加载数据：{exc}", parent=self)
+        box.open()
 
     def refresh_cases(self) -> None:
         if self.store is None or self.catalog is None:
