@@ -170,7 +170,6 @@ class MainWindow(QMainWindow):
         if self._loading_started:
             return
         self._loading_started = True
-        self._attach_features()
         Op(self.store_pool, lambda: loading.open_store(self.db_path)).success(self._store_opened).failure(
             self._load_failed
         ).run()
@@ -179,6 +178,7 @@ class MainWindow(QMainWindow):
         Op(QThreadPool.globalInstance(), loading.load_catalog).success(self._catalog_loaded).failure(
             self._load_failed
         ).run()
+        self._attach_features()  # after the loads are on their way: a feature's trouble cannot stop them
 
     def _catalog_loaded(self, loaded: loading.LoadedCatalog) -> None:
         self.catalog = loaded.index
