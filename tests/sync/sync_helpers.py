@@ -18,6 +18,24 @@ from sync.platform.operator import create_enrollment_code
 from sync.platform.server import PlatformHTTPServer, make_server
 from sync.platform.service import Platform
 
+
+def submit_concurrently(url: str, identity: DeviceIdentity, case_id: str, times: int = 8) -> list[str]:
+    """The same case submitted ``times`` times at once by separate clients; the platform numbers returned."""
+    numbers: list[str] = []
+
+    def submit() -> None:
+        c = PlatformClient(url, identity, timeout=10)
+        numbers.append(c.submit_case(case_id, 1, None, {"name": "张三"}, []).platform_number)
+        c.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(times)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return numbers
+
+
 WINDOW = Profile("和平区政务服务中心", "210102", "03", "王芳")
 FIELD = Profile("和平区政务服务中心", "210102", "91", "李强")
 T0 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)

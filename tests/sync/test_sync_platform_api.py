@@ -6,7 +6,7 @@ import time
 import uuid
 
 import pytest
-from sync_helpers import Running, enroll
+from sync_helpers import Running, enroll, submit_concurrently
 
 from sync import auth
 from sync.client import ConflictError, PlatformClient, RejectedError, UnauthorizedError
@@ -161,20 +161,7 @@ def test_enrollment_code_works_once(running: Running) -> None:
 
 
 def test_concurrent_duplicate_submissions_get_one_platform_number(running: Running, client: PlatformClient) -> None:
-    import threading
-
     assert client.identity is not None
-    ident, cid, numbers = client.identity, _case(), []
-
-    def submit() -> None:
-        c = PlatformClient(running.url, ident, timeout=10)
-        numbers.append(c.submit_case(cid, 1, None, {"name": "张三"}, []).platform_number)
-        c.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    numbers = submit_concurrently(running.url, client.identity, _case())
     assert len(numbers) == 8 and len(set(numbers)) == 1
     assert running.platform.counts()["cases"] == 1

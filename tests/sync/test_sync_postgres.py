@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_helpers import Clock, Running, enroll, start_platform
+from sync_helpers import Clock, Running, enroll, start_platform, submit_concurrently
 from test_sync_faults import RATES, assert_exactly_once, drain, faulty_client, fill
 
 from desktop.store.repo import Store
@@ -51,18 +50,7 @@ def test_faulty_network_still_delivers_exactly_once_on_postgres(pg_running: Runn
 def test_concurrent_duplicate_submissions_get_one_number_on_postgres(pg_running: Running) -> None:
     identity = enroll(pg_running)
     cid = str(uuid.uuid4())
-    numbers: list[str] = []
-
-    def submit() -> None:
-        c = PlatformClient(pg_running.url, identity, timeout=10)
-        numbers.append(c.submit_case(cid, 1, None, {"name": "张三"}, []).platform_number)
-        c.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    numbers = submit_concurrently(pg_running.url, identity, cid)
     assert len(numbers) == 8 and len(set(numbers)) == 1
     assert pg_running.platform.counts()["cases"] == 1
     set_status(pg_running.platform, cid, PlatformStatus.ACCEPTED)

@@ -12,7 +12,7 @@ from sync_helpers import WINDOW, Clock, Running, enroll, queue_case
 
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.states import CaseState, Decision
-from desktop.store.models import OutboxStatus
+from desktop.store.models import Case, OutboxStatus
 from desktop.store.repo import Store
 from sync.client import PlatformClient
 from sync.crypto import sha256_hex
@@ -71,9 +71,8 @@ def test_resend_after_a_crash_before_mark_sent_gets_the_same_platform_number(
     assert running.platform.counts()["cases"] == 1
 
 
-def test_an_edit_after_sending_goes_as_a_new_revision_with_the_same_number(
-    store: Store, client: PlatformClient, clock: Clock
-) -> None:
+def _deferred_case(store: Store) -> Case:
+    """A 容缺受理 case (one deferred material) queued in ``store``."""
     case = store.new_draft("LNYJS003", "2026.11.1", WINDOW)
     store.decide(
         case.id,
@@ -84,6 +83,13 @@ def test_an_edit_after_sending_goes_as_a_new_revision_with_the_same_number(
         materials=[MaterialEntry("hukou", "户口簿", MaterialStatus.DEFERRED, deadline=date(2026, 12, 10))],
         profile=WINDOW,
     )
+    return case
+
+
+def test_an_edit_after_sending_goes_as_a_new_revision_with_the_same_number(
+    store: Store, client: PlatformClient, clock: Clock
+) -> None:
+    case = _deferred_case(store)
     first = sync_once(store, client, clock.now).sent[0]
     store.supply_deferred(case.id, ["hukou"])
     second = sync_once(store, client, clock.now).sent[0]
@@ -177,16 +183,7 @@ def test_platform_statuses_move_local_cases_and_the_cursor_persists(
 def test_a_case_with_unsent_local_changes_is_not_overwritten_by_the_platform(
     store: Store, client: PlatformClient, running: Running, clock: Clock
 ) -> None:
-    case = store.new_draft("LNYJS003", "2026.11.1", WINDOW)
-    store.decide(
-        case.id,
-        Decision.DEFER,
-        answers={},
-        values={"applicant.name": "王五"},
-        items=[ItemEntry("GA001", True, "GA")],
-        materials=[MaterialEntry("hukou", "户口簿", MaterialStatus.DEFERRED, deadline=date(2026, 12, 10))],
-        profile=WINDOW,
-    )
+    case = _deferred_case(store)
     sync_once(store, client, clock.now)
     set_status(running.platform, str(case.id), PlatformStatus.ACCEPTED)
     store.supply_deferred(case.id, ["hukou"])  # revision 2 waits in the outbox
