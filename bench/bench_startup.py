@@ -46,7 +46,7 @@ app.exec()
 
 YISHI = PAINT_FILTER + """
 import argparse, time
-from desktop.app import build
+from desktop.ui.application import build
 app, window = build(argparse.Namespace(db=None))
 f = FirstPaint()
 window.installEventFilter(f)

@@ -67,7 +67,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _selftest(args: argparse.Namespace) -> int:
-    from desktop.app import selftest
+    from desktop.ui.application import selftest
 
     return selftest(args)
 
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "catalog" and args.action == "check" and not args.file:
         parser.error("catalog check needs a FILE (a catalog directory or JSON file)")
     if args.command is None:
-        from desktop.app import run
+        from desktop.ui.application import run
 
         return run(args)
     return int(args.func(args))

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.settings import Settings
 
 
 def resources_dir() -> Path:
@@ -32,3 +36,14 @@ def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("yishi", appauthor=False)) / "cases.sqlite3"
+
+
+def db_path_from(args: Any, settings: Settings) -> Path:
+    """The case store a command uses: ``--db``, else ``YISHI_DB``, else the setting, else the data dir."""
+    import os
+
+    if getattr(args, "db", None):
+        return Path(args.db)
+    if os.environ.get("YISHI_DB"):
+        return Path(os.environ["YISHI_DB"])
+    return Path(settings.db_path) if settings.db_path else default_db_path()

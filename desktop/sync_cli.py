@@ -37,7 +37,7 @@ def platform_db(args: argparse.Namespace) -> str:
 
 def case_db(args: argparse.Namespace) -> Path:
     from desktop import settings as settings_mod
-    from desktop.app import db_path_from
+    from desktop.paths import db_path_from
 
     return db_path_from(args, settings_mod.load())
 

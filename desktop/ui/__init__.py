@@ -1,1 +1,1 @@
-"""All Qt code of yishi. Nothing outside this package (but desktop.app) imports PySide6."""
+"""All Qt code of yishi, the app entry (application.py) included. Nothing outside this package imports PySide6."""

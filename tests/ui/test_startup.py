@@ -13,7 +13,7 @@ def test_first_window_path_imports_no_orm_pdf_or_schema_libraries() -> None:
         import os, sys
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         import argparse
-        from desktop.app import build
+        from desktop.ui.application import build
         app, window = build(argparse.Namespace(db=None))
         heavy = ("sqlmodel", "sqlalchemy", "alembic", "reportlab", "pydantic", "pypinyin")
         heavy = [m for m in heavy if m in sys.modules]

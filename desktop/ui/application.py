@@ -1,22 +1,13 @@
-"""The window app's entry: builds QApplication and the main window (the one place outside desktop.ui with Qt)."""
+"""The window app's entry: builds QApplication and the main window, runs it, or self-tests it."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from desktop import paths
 from desktop import settings as settings_mod
-
-
-def db_path_from(args: argparse.Namespace, settings: settings_mod.Settings) -> Path:
-    if getattr(args, "db", None):
-        return Path(args.db)
-    if os.environ.get("YISHI_DB"):
-        return Path(os.environ["YISHI_DB"])
-    return Path(settings.db_path) if settings.db_path else paths.default_db_path()
 
 
 def build(args: argparse.Namespace) -> tuple[object, object]:
@@ -35,7 +26,7 @@ def build(args: argparse.Namespace) -> tuple[object, object]:
     install_font(app)  # type: ignore[arg-type]
     install_translations(app)  # type: ignore[arg-type]
     settings = settings_mod.load()
-    window = MainWindow(settings, db_path_from(args, settings))
+    window = MainWindow(settings, paths.db_path_from(args, settings))
     window.resize(1366, 768)
     window.show()
     # The first paint starts loading; this covers a platform that paints nothing before the event loop idles.
