@@ -16,7 +16,7 @@ from desktop.cases.numbers import parse_number
 from desktop.forms.idnumbers import id_error, normalize_id, uscc_error
 from desktop.scan.elicence import elicence_error, looks_like_elicence, parse_elicence_id
 from printing.payload import PREFIX as RECEIPT_PREFIX
-from printing.payload import parse_receipt_payload
+from printing.payload import ReceiptPayload, parse_receipt_payload, parse_receipt_url
 
 MAX_PAYLOAD_CHARS = 4096
 _ALLOWED_CONTROLS = frozenset("\t\r\n")
@@ -32,7 +32,7 @@ _QUERY_CODE = re.compile(r"\d{6}")
 class PayloadKind(StrEnum):
     """Kinds of scanned text the window recognises."""
 
-    RECEIPT = "receipt"  # our own acceptance receipt QR: case number + query code
+    RECEIPT = "receipt"  # our own receipt QR (the citizen's https link, or the older YISHI:1 text): number + query code
     CASE_NUMBER = "case_number"  # a bare case number, e.g. the Code 128 on a receipt or transfer slip
     USCC = "uscc"  # unified social credit code, alone or found in a business-licence QR
     RESIDENT_ID = "resident_id"
@@ -70,6 +70,23 @@ def _receipt(text: str) -> Payload:
         number = parse_number(parsed.case_number).canonical
     except ValueError:
         return Payload(PayloadKind.INVALID, text, problem="回执二维码中的办件编号无效")
+    return _receipt_with_code(text, number, parsed)
+
+
+def _receipt_url(text: str) -> Payload | None:
+    """A receipt link (``https://…/q/<number>?c=<code>``): ours only when the number's check character holds, so
+    another site's ``/q/`` link stays unknown rather than being called a damaged receipt."""
+    parsed = parse_receipt_url(text)
+    if parsed is None:
+        return None
+    try:
+        number = parse_number(parsed.case_number).canonical
+    except ValueError:
+        return None
+    return _receipt_with_code(text, number, parsed)
+
+
+def _receipt_with_code(text: str, number: str, parsed: ReceiptPayload) -> Payload:
     if not _QUERY_CODE.fullmatch(parsed.query_code):
         return Payload(PayloadKind.INVALID, text, value=number, problem="回执二维码中的查询密码无效")
     return Payload(PayloadKind.RECEIPT, text, value=number, query_code=parsed.query_code)
@@ -127,5 +144,5 @@ def classify(text: str) -> Payload:
         return _receipt(stripped)
     if looks_like_elicence(stripped):
         return _elicence(stripped)
-    found = _case_number(stripped) or _bare_code(stripped) or _licence_text(stripped)
+    found = _receipt_url(stripped) or _case_number(stripped) or _bare_code(stripped) or _licence_text(stripped)
     return found or Payload(PayloadKind.UNKNOWN, text)

@@ -8,7 +8,7 @@ import pytest
 
 from desktop.cases.numbers import format_number, make_number
 from desktop.scan.payload import MAX_PAYLOAD_CHARS, PayloadKind, classify
-from printing.payload import format_receipt_payload
+from printing.payload import format_receipt_payload, format_receipt_url
 
 NUMBER = make_number("210102001", "03", date(2026, 11, 28), 7)
 USCC = "91350100M000100Y43"
@@ -18,6 +18,43 @@ ELICENCE = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.
 def test_our_receipt_qr_gives_case_number_and_query_code() -> None:
     payload = classify(format_receipt_payload(NUMBER, "583920"))
     assert (payload.kind, payload.value, payload.query_code) == (PayloadKind.RECEIPT, NUMBER, "583920")
+
+
+def test_receipt_link_a_citizen_opens_is_recognised_as_our_receipt() -> None:
+    url = format_receipt_url("https://zwfw.example.cn/yjs", format_number(NUMBER), "583920")
+    assert url == f"https://zwfw.example.cn/yjs/q/{format_number(NUMBER)}?c=583920"
+    payload = classify(url)
+    assert (payload.kind, payload.value, payload.query_code, payload.text) == (
+        PayloadKind.RECEIPT,
+        NUMBER,
+        "583920",
+        url,
+    )
+
+
+def test_receipt_link_on_another_host_or_with_more_query_is_still_recognised() -> None:
+    payload = classify(f"https://other.example.org/q/{NUMBER}?from=wx&c=000123")
+    assert (payload.kind, payload.value, payload.query_code) == (PayloadKind.RECEIPT, NUMBER, "000123")
+
+
+def test_receipt_link_with_a_bad_query_code_is_invalid_with_reason() -> None:
+    payload = classify(f"https://zwfw.example.cn/q/{NUMBER}?c=58392")
+    assert (payload.kind, payload.value) == (PayloadKind.INVALID, NUMBER)
+    assert "查询密码" in payload.problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"http://zwfw.example.cn/q/{NUMBER}?c=583920",  # not https: not a link we print
+        f"https://zwfw.example.cn/q/{NUMBER[:-1]}{'0' if NUMBER[-1] != '0' else '1'}?c=583920",  # check character
+        f"https://zwfw.example.cn/q/{NUMBER}",  # no query code
+        f"https://zwfw.example.cn/q/{NUMBER}?c=583920&c=111111",  # two query codes
+        "https://www.example.com/q/abc?c=583920",
+    ],
+)
+def test_links_that_are_not_a_sound_receipt_are_not_taken_for_one(text: str) -> None:
+    assert classify(text).kind is not PayloadKind.RECEIPT
 
 
 def test_receipt_with_grouped_case_number_is_normalised() -> None:
