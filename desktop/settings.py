@@ -28,6 +28,15 @@ class Settings:
     # consultation and supervision phones printed on documents
     consult_phone: str = "12345"
     supervise_phone: str = "12345"
+    # the center's address and opening hours, printed on receipts and notices (where to collect, supply, return)
+    center_address: str = ""
+    center_hours: str = ""
+    # 复议机关 and the court named on a 不予受理通知书 when the catalog names none for the item
+    review_organ: str = ""
+    court: str = ""
+    # https prefix of the receipt QR a citizen opens: {receipt_base_url}/q/{case number}?c={query code};
+    # empty prints the app-only YISHI:1 payload instead
+    receipt_base_url: str = ""
     # storage and sync
     db_path: str = ""
     platform_url: str = ""
