@@ -25,6 +25,8 @@ class Settings:
     division_code: str = ""
     window_code: str = "01"
     clerk: str = ""
+    # the hall's time zone (IANA name): every business date — 受理日期, deadlines, report days — is local to it
+    time_zone: str = "Asia/Shanghai"
     # consultation and supervision phones printed on documents
     consult_phone: str = "12345"
     supervise_phone: str = "12345"

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 _SCHEMA = """
@@ -60,6 +61,20 @@ class SyncState:
                 "INSERT INTO kv (key, value) VALUES ('status_cursor', ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (str(cursor),),
+            )
+
+    def last_success(self) -> datetime | None:
+        """When a run last reached the platform and finished."""
+        with self._conn() as conn:
+            row = conn.execute("SELECT value FROM kv WHERE key = 'last_success_at'").fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
+    def record_success(self, when: datetime) -> None:
+        with self._conn() as conn:
+            conn.execute(
+                "INSERT INTO kv (key, value) VALUES ('last_success_at', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (when.isoformat(),),
             )
 
     def withhold(self, item: Withheld) -> None:

@@ -13,18 +13,18 @@ platform checks the signer is an enrolled device. Any flipped or missing byte re
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import shutil
 import struct
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.store.repo import Store
-from sync.canonical import dumps
+from sync.canonical import JsonError, dumps, loads
 from sync.client import DeviceIdentity
 from sync.crypto import (
     DecryptError,
@@ -35,12 +35,14 @@ from sync.crypto import (
     b64e,
     key_id,
     open_sealed,
+    private_dir,
     raw_public,
     seal,
     sha256_hex,
     verify,
+    write_private_file,
 )
-from sync.protocol import SHA256_RE, UUID_RE
+from sync.protocol import DEVICE_ID_RE, KEY_ID_RE, MAX_REVISION, MAX_TRANSFER, SHA256_RE, UUID_RE
 
 MAGIC = b"YSTF"
 FORMAT_VERSION = 1
@@ -48,6 +50,12 @@ _PREFIX = struct.Struct(">4sBI")
 SIGNATURE_SIZE = 64
 _INFO = b"yishi-transfer-v1"
 SUFFIX = ".yst"
+MAX_HEADER = 16 * 1024  # a real header is about 600 bytes
+MAX_CASES = 100_000
+_CIPHER, _KDF = "AES-256-GCM", "X25519-HKDF-SHA256"
+_TAG_SIZE = 16
+_MEDIA_TYPE_MAX = 100
+_CREATED_AT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,15}(?:Z|[+-][0-9]{2}:[0-9]{2})")
 
 
 class TransferError(Exception):
@@ -125,13 +133,13 @@ def export_transfer(
         "device_id": identity.device_id,
         "device_public_key": b64e(raw_public(identity.key.public_key())),
         "recipient_key_id": key_id(raw_public(platform_key)),
-        "cipher": "AES-256-GCM",
-        "kdf": "X25519-HKDF-SHA256",
+        "cipher": _CIPHER,
+        "kdf": _KDF,
         "case_count": len(cases),
     }
     # The ciphertext length is known before encrypting (GCM adds a 16-byte tag), so the header can carry it
     # and still be authenticated as associated data.
-    header["ciphertext_length"] = len(plaintext) + 16
+    header["ciphertext_length"] = len(plaintext) + _TAG_SIZE
     eph_key = X25519PrivateKey.generate()
     eph_pub = raw_public(eph_key.public_key())
     nonce = os.urandom(12)
@@ -141,22 +149,13 @@ def export_transfer(
     ciphertext = seal(platform_key, plaintext, aad=aad, info=_INFO, ephemeral=eph_key, nonce=nonce)
     body = aad + ciphertext
     data = body + identity.key.sign(body)
-    _write_atomic(out, data)
+    write_private_file(out, data)
     return read_transfer(data)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def read_transfer(data: bytes) -> Envelope:
-    """Check structure, length and signature; raises :class:`TransferError` naming the first problem."""
+    """Check structure, every header field, length and signature; raises :class:`TransferError` naming the first
+    problem. Nothing here trusts the header before it is checked: paths and keys are built from checked fields."""
     if len(data) < _PREFIX.size:
         raise TransferError(f"not a transfer file: only {len(data)} bytes")
     magic, version, head_len = _PREFIX.unpack_from(data)
@@ -164,10 +163,12 @@ def read_transfer(data: bytes) -> Envelope:
         raise TransferError("not a yishi transfer file (bad magic bytes)")
     if version != FORMAT_VERSION:
         raise TransferError(f"transfer file format version {version} is not supported (this app reads version 1)")
+    if head_len > MAX_HEADER:
+        raise TransferError(f"transfer file header claims {head_len} bytes (at most {MAX_HEADER}): file damaged")
     head_end = _PREFIX.size + head_len
     if len(data) < head_end:
         raise TransferError("transfer file is truncated inside its header")
-    header = _parse_header(data[_PREFIX.size : head_end])
+    header = parse_header(data[_PREFIX.size : head_end])
     expected = head_end + header["ciphertext_length"] + SIGNATURE_SIZE
     if len(data) != expected:
         what = "truncated" if len(data) < expected else "followed by extra bytes"
@@ -189,35 +190,89 @@ def read_transfer(data: bytes) -> Envelope:
     )
 
 
-def _parse_header(raw: bytes) -> dict[str, Any]:
+def parse_header(raw: bytes) -> dict[str, Any]:
+    """The header's JSON with every field checked: exactly the fields of version 1, each of its type and shape."""
     try:
-        header = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        header = loads(raw, max_depth=2)
+    except JsonError:
         raise TransferError("transfer file header is not valid JSON (file damaged)") from None
-    need = {
-        "transfer_id": str,
-        "device_id": str,
-        "device_public_key": str,
-        "recipient_key_id": str,
-        "ephemeral_public_key": str,
-        "nonce": str,
-        "ciphertext_length": int,
-        "case_count": int,
-        "created_at": str,
-    }
     if not isinstance(header, dict) or header.get("format") != "yishi-transfer":
         raise TransferError("transfer file header has the wrong format tag")
-    for name, kind in need.items():
-        if not isinstance(header.get(name), kind):
-            raise TransferError(f"transfer file header lacks {name}")
-    try:
-        for name in ("device_public_key", "ephemeral_public_key", "nonce"):
-            b64d(header[name])
-    except ValueError:
-        raise TransferError("transfer file header holds a malformed key") from None
-    if header["ciphertext_length"] < 16:
-        raise TransferError("transfer file header gives an impossible ciphertext length")
+    missing = sorted(_HEADER_CHECKS.keys() - header.keys())
+    if missing:
+        raise TransferError(f"transfer file header lacks {', '.join(missing)}")
+    unknown = sorted(header.keys() - _HEADER_CHECKS.keys())
+    if unknown:
+        raise TransferError(f"transfer file header has unknown fields: {', '.join(u[:40] for u in unknown[:5])}")
+    for name, check in _HEADER_CHECKS.items():
+        problem = check(header[name])
+        if problem:
+            raise TransferError(f"transfer file header field {name} {problem}")
     return header
+
+
+def _text(pattern: re.Pattern[str], shape: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if isinstance(value, str) and pattern.fullmatch(value) else f"must be {shape}"
+
+    return check
+
+
+def _b64_bytes(size: int, what: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        try:
+            raw = b64d(value) if isinstance(value, str) else None
+        except ValueError:
+            raw = None
+        if raw is None:
+            return f"must be base64 ({what}, {size} bytes)"
+        return None if len(raw) == size else f"must be {size} bytes ({what}), found {len(raw)}"
+
+    return check
+
+
+def _integer(low: int, high: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return None if ok else f"must be an integer from {low} to {high}"
+
+    return check
+
+
+def _equal(expected: Any) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        same = value == expected and type(value) is type(expected)
+        return None if same else f"must be {expected!r} (this app reads that only)"
+
+    return check
+
+
+def _timestamp(value: Any) -> str | None:
+    if isinstance(value, str) and _CREATED_AT_RE.fullmatch(value):
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return None
+    return "must be an ISO 8601 time with its UTC offset"
+
+
+_HEADER_CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "format": _equal("yishi-transfer"),
+    "version": _equal(FORMAT_VERSION),
+    "transfer_id": _text(UUID_RE, "a lowercase UUID"),
+    "created_at": _timestamp,
+    "device_id": _text(DEVICE_ID_RE, "'dev-' and 16 lowercase hex digits"),
+    "device_public_key": _b64_bytes(32, "an Ed25519 public key"),
+    "recipient_key_id": _text(KEY_ID_RE, "16 lowercase hex digits"),
+    "cipher": _equal(_CIPHER),
+    "kdf": _equal(_KDF),
+    "case_count": _integer(0, MAX_CASES),
+    "ciphertext_length": _integer(_TAG_SIZE, MAX_TRANSFER),
+    "ephemeral_public_key": _b64_bytes(32, "an X25519 public key"),
+    "nonce": _b64_bytes(12, "an AES-GCM nonce"),
+}
 
 
 def open_transfer(envelope: Envelope, platform_private: X25519PrivateKey) -> Contents:
@@ -240,29 +295,61 @@ def open_transfer(envelope: Envelope, platform_private: X25519PrivateKey) -> Con
 
 def _parse_contents(plaintext: bytes, case_count: int) -> Contents:
     try:
-        data = json.loads(plaintext)
-        cases = [
-            TransferCase(
-                c["case_id"], int(c["revision"]), c["base_revision"], dict(c["payload"]), list(c["attachments"])
-            )
-            for c in data["cases"]
-        ]
-        atts = {
-            a["sha256"]: TransferAttachment(a["sha256"], a["media_type"], b64d(a["data"])) for a in data["attachments"]
-        }
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        data = loads(plaintext)
+    except JsonError as exc:
         raise TransferError(f"transfer file contents are malformed: {exc}") from None
-    if len(cases) != case_count:
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise TransferError("transfer file contents are malformed: no list of cases")
+    if not isinstance(data.get("attachments"), list):
+        raise TransferError("transfer file contents are malformed: no list of attachments")
+    if len(data["cases"]) != case_count:
         raise TransferError("transfer file case count does not match its header")
-    for case in cases:
-        if not UUID_RE.match(case.case_id) or not all(
-            isinstance(s, str) and SHA256_RE.match(s) for s in case.attachments
-        ):
-            raise TransferError(f"transfer file holds a malformed case {case.case_id!r}")
-    for sha, att in atts.items():
-        if sha256_hex(att.data) != sha:
-            raise TransferError(f"attachment {sha[:12]}… in the transfer file does not match its hash")
+    cases = [_case(c, n) for n, c in enumerate(data["cases"], 1)]
+    atts: dict[str, TransferAttachment] = {}
+    for n, item in enumerate(data["attachments"], 1):
+        att = _attachment(item, n)
+        atts[att.sha256] = att
     return Contents(cases, atts)
+
+
+def _case(item: Any, n: int) -> TransferCase:
+    if not isinstance(item, dict):
+        raise TransferError(f"transfer file case {n} is not an object")
+    case_id, revision, base = item.get("case_id"), item.get("revision"), item.get("base_revision")
+    shas = item.get("attachments")
+    problem = None
+    if not isinstance(case_id, str) or not UUID_RE.fullmatch(case_id):
+        problem = "case_id is not a lowercase UUID"
+    elif _integer(1, MAX_REVISION)(revision) is not None:
+        problem = f"revision must be an integer from 1 to {MAX_REVISION}"
+    elif base is not None and _integer(1, revision - 1)(base) is not None:
+        problem = "base_revision must be null or an integer below revision"
+    elif not isinstance(item.get("payload"), dict):
+        problem = "payload is not an object"
+    elif not isinstance(shas, list) or not all(isinstance(x, str) and SHA256_RE.fullmatch(x) for x in shas):
+        problem = "attachments is not a list of sha256 hex strings"
+    if problem:
+        raise TransferError(f"transfer file case {n} is malformed: {problem}")
+    return TransferCase(case_id, revision, base, item["payload"], list(shas))
+
+
+def _attachment(item: Any, n: int) -> TransferAttachment:
+    if not isinstance(item, dict):
+        raise TransferError(f"transfer file attachment {n} is not an object")
+    sha, media, encoded = item.get("sha256"), item.get("media_type"), item.get("data")
+    if not isinstance(sha, str) or not SHA256_RE.fullmatch(sha):
+        raise TransferError(f"transfer file attachment {n} has no sha256 hex name")
+    if not isinstance(media, str) or len(media) > _MEDIA_TYPE_MAX:
+        raise TransferError(f"transfer file attachment {n} has a malformed media type")
+    try:
+        data = b64d(encoded) if isinstance(encoded, str) else None
+    except ValueError:
+        data = None
+    if data is None:
+        raise TransferError(f"transfer file attachment {n} is not base64")
+    if sha256_hex(data) != sha:
+        raise TransferError(f"attachment {sha[:12]}… in the transfer file does not match its hash")
+    return TransferAttachment(sha, media, data)
 
 
 # -- at a connected window: check and queue for upload -----------------------------------------------------------
@@ -279,10 +366,17 @@ def spool_transfer(path: Path, spool_dir: Path) -> Envelope:
     except OSError as exc:
         raise TransferError(f"cannot read {path}: {exc.strerror}") from None
     envelope = read_transfer(data)
-    target = spool_dir / f"{envelope.transfer_id}{SUFFIX}"
+    target = spool_path(spool_dir, envelope.transfer_id)
     if not target.exists() and not (spool_dir / "done" / target.name).exists():
-        _write_atomic(target, data)
+        write_private_file(target, data)
     return envelope
+
+
+def spool_path(spool_dir: Path, transfer_id: str) -> Path:
+    """The spool file of a transfer: named only from a checked UUID, so it can never leave ``spool_dir``."""
+    if not UUID_RE.fullmatch(transfer_id):
+        raise TransferError(f"transfer id {transfer_id[:40]!r} is not a lowercase UUID")
+    return spool_dir / f"{transfer_id}{SUFFIX}"
 
 
 def spooled(spool_dir: Path) -> list[Path]:
@@ -291,43 +385,10 @@ def spooled(spool_dir: Path) -> list[Path]:
 
 def settle_spooled(path: Path, outcome: str, note: str = "") -> None:
     """Move an uploaded (``done``) or refused (``rejected``) spool file aside, keeping the platform's answer."""
+    if outcome not in ("done", "rejected"):
+        raise ValueError(f"spool outcome must be done or rejected, not {outcome!r}")
     folder = path.parent / outcome
-    folder.mkdir(exist_ok=True)
+    private_dir(folder)
     if note:
-        (folder / (path.name + ".txt")).write_text(note, encoding="utf-8")
+        write_private_file(folder / (path.name + ".txt"), note.encode("utf-8"))
     shutil.move(str(path), folder / path.name)
-
-
-# -- at a field laptop: export the outbox -----------------------------------------------------------------------
-
-
-def export_outbox(
-    store: Store, out: Path, *, identity: DeviceIdentity, platform_key: X25519PublicKey, now: datetime | None = None
-) -> Envelope:
-    """Export every unsent outbox revision (and its attachments) into one transfer file at ``out``.
-
-    The entries stay pending: if the laptop later syncs directly, the platform recognises the same revisions and
-    answers with the same numbers, so nothing arrives twice.
-    """
-    from sync.worker import attachment_refs, base_revision, read_attachment
-
-    entries = store.pending_outbox(now or datetime.max.replace(tzinfo=UTC), limit=100_000)
-    cases, blobs = [], {}
-    for entry in entries:
-        refs = attachment_refs(entry.payload)
-        for ref in refs:
-            if ref["sha256"] not in blobs:
-                data = read_attachment(store, entry.case_id, ref["sha256"])
-                blobs[ref["sha256"]] = TransferAttachment(ref["sha256"], str(ref.get("media_type") or ""), data)
-        cases.append(
-            TransferCase(
-                str(entry.case_id),
-                entry.revision,
-                base_revision(store, entry),
-                entry.payload,
-                [r["sha256"] for r in refs],
-            )
-        )
-    if not cases:
-        raise TransferError("nothing to export: the outbox is empty")
-    return export_transfer(out, cases, list(blobs.values()), identity=identity, platform_key=platform_key)

@@ -14,9 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
 from desktop.cases.states import CaseState, can_transition
 from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.repo import CaseNotFound, Store
@@ -28,7 +25,7 @@ from sync.client import (
     TransientError,
     UnauthorizedError,
 )
-from sync.crypto import sha256_hex
+from sync.outbox_files import LocalProblemError, attachment_refs, read_attachment
 from sync.protocol import PlatformStatus
 from sync.state import SyncState, Withheld, state_path
 from sync.transfer import settle_spooled, spooled
@@ -178,7 +175,7 @@ def _send_outbox(
         except ConflictError as exc:
             blocked.add(entry.case_id)
             _conflict(store, client, entry, exc, report)
-        except (RejectedError, _LocalProblemError) as exc:
+        except (RejectedError, LocalProblemError) as exc:
             blocked.add(entry.case_id)
             store.quarantine(entry.id, str(exc))
             report.quarantined.append(Quarantined(entry.case_id, entry.revision, str(exc)))
@@ -192,15 +189,7 @@ class _History:
 
     @classmethod
     def load(cls, store: Store, case_ids: set[uuid.UUID]) -> _History:
-        rows: dict[uuid.UUID, list[tuple[int, int, OutboxStatus]]] = {c: [] for c in case_ids}
-        if case_ids:
-            query = select(OutboxEntry.case_id, OutboxEntry.id, OutboxEntry.revision, OutboxEntry.status).where(
-                col(OutboxEntry.case_id).in_(case_ids)
-            )
-            with Session(store.engine) as session:
-                for case_id, entry_id, revision, status in session.exec(query):
-                    rows[case_id].append((int(entry_id or 0), revision, OutboxStatus(status)))
-        return cls(rows)
+        return cls(store.outbox_history(case_ids))
 
     def older_unsent(self, entry: OutboxEntry) -> bool:
         assert entry.id is not None
@@ -215,10 +204,6 @@ class _History:
         self.rows[entry.case_id] = [
             (i, r, OutboxStatus.SENT if i == entry.id else s) for i, r, s in self.rows[entry.case_id]
         ]
-
-
-class _LocalProblemError(Exception):
-    """Something on this PC keeps the entry from going (an attachment file missing or damaged)."""
 
 
 def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, base: int | None, report: SyncReport) -> None:
@@ -242,43 +227,6 @@ def _conflict(store: Store, client: PlatformClient, entry: OutboxEntry, exc: Con
     store.quarantine(entry.id, reason)
     report.conflicts.append(Conflict(entry.case_id, entry.revision, platform_revision, number))
     report.quarantined.append(Quarantined(entry.case_id, entry.revision, reason))
-
-
-def base_revision(store: Store, entry: OutboxEntry) -> int | None:
-    """The newest revision of this case the platform acknowledged, as far as this PC knows."""
-    query = select(func.max(OutboxEntry.revision)).where(
-        OutboxEntry.case_id == entry.case_id,
-        OutboxEntry.status == OutboxStatus.SENT,
-        col(OutboxEntry.revision) < entry.revision,
-    )
-    with Session(store.engine) as session:
-        value = session.exec(query).one()
-    return None if value is None else int(value)
-
-
-def attachment_refs(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """The payload's attachment records (``sha256``, ``size``, ``media_type``), each sha once."""
-    seen: dict[str, dict[str, Any]] = {}
-    for ref in payload.get("attachments", []):
-        if isinstance(ref, dict) and isinstance(ref.get("sha256"), str):
-            seen.setdefault(ref["sha256"], ref)
-    return list(seen.values())
-
-
-def read_attachment(store: Store, case_id: uuid.UUID, sha: str) -> bytes:
-    """The attachment's bytes from the store, checked against its hash."""
-    try:
-        rows = [a for a in store.get(case_id).attachments if a.sha256 == sha]
-    except CaseNotFound:
-        rows = []
-    path = store.attachment_path(rows[0]) if rows else store.attachments_dir / sha[:2] / sha
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _LocalProblemError(f"attachment {sha[:12]}… cannot be read: {exc.strerror}") from None
-    if sha256_hex(data) != sha:
-        raise _LocalProblemError(f"attachment {sha[:12]}… is damaged on disk (hash differs)")
-    return data
 
 
 def _upload_attachments(store: Store, client: PlatformClient, entry: OutboxEntry) -> list[str]:
@@ -338,12 +286,6 @@ def pull_statuses(store: Store, client: PlatformClient, report: SyncReport) -> N
         raise _StopRunError(f"status pull refused: {exc}") from None
 
 
-def _has_unsent(store: Store, case_id: uuid.UUID) -> bool:
-    query = select(func.count()).where(OutboxEntry.case_id == case_id, OutboxEntry.status != OutboxStatus.SENT)
-    with Session(store.engine) as session:
-        return session.exec(query).one() > 0
-
-
 def _apply(store: Store, state: SyncState, update: Withheld, report: SyncReport) -> None:
     target = PLATFORM_TO_STATE.get(update.status)
     try:
@@ -353,7 +295,7 @@ def _apply(store: Store, state: SyncState, update: Withheld, report: SyncReport)
         return  # not a case of this PC (e.g. carried in by a transfer file from a field laptop)
     if target is None or current is target:
         return
-    if _has_unsent(store, case_id):
+    if store.has_unsent(case_id):
         # Local changes not yet on the platform win; look again once they are sent.
         state.withhold(update)
         report.withheld.append(case_id)
@@ -367,7 +309,7 @@ def _apply(store: Store, state: SyncState, update: Withheld, report: SyncReport)
 def _retry_withheld(store: Store, client: PlatformClient, state: SyncState, report: SyncReport) -> None:
     for item in state.withheld():
         case_id = uuid.UUID(item.case_id)
-        if _has_unsent(store, case_id):
+        if store.has_unsent(case_id):
             report.withheld.append(case_id)
             continue
         # The withheld status may be stale now (a new revision resets 退件): ask for the current one.

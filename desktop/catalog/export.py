@@ -23,16 +23,8 @@ def check_path(path: Path) -> list[str]:
 
 
 def load_index(path: Path | None = None) -> CatalogIndex:
-    """Load and check a catalog; raises :class:`CatalogError` listing every problem.
-
-    Without ``path``: a newer signed update installed by sync if there is one, else the shipped catalog.
-    """
-    if path is None:
-        from desktop.catalog_choice import installed_index
-
-        installed = installed_index()
-        if installed is not None:
-            return installed
+    """Load and check the catalog at ``path`` (default: the shipped one); raises :class:`CatalogError` listing every
+    problem. Which catalog the app uses (an installed signed update?) is :mod:`desktop.services.catalogs`' call."""
     loaded = load(path or paths.catalog_dir())
     errors = problems(loaded.catalog)
     if errors:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -27,14 +29,37 @@ def _empty(value: Any) -> bool:
     return value is None or value in ("", [], {})
 
 
+# The business day rules such as ``age(x) >= 18`` are judged on: the hall's local date, set by whoever evaluates
+# (the intake session, from its clock). Never the machine's date: a PC on UTC would judge a Beijing morning by
+# yesterday. A context variable, not a parameter, so every rule call site stays one line; unset is an error.
+_RULE_DAY: ContextVar[dt.date] = ContextVar("rule_day")
+
+
+@contextmanager
+def judged_on(day: dt.date) -> Iterator[None]:
+    """Evaluate rules inside this block as of the hall's local ``day``."""
+    token = _RULE_DAY.set(day)
+    try:
+        yield
+    finally:
+        _RULE_DAY.reset(token)
+
+
+def rule_day() -> dt.date:
+    try:
+        return _RULE_DAY.get()
+    except LookupError:
+        raise RuntimeError("a rule read today() outside judged_on(day): pass the hall's date") from None
+
+
 def _today() -> str:
-    return dt.date.today().isoformat()
+    return rule_day().isoformat()
 
 
 def _age(date_text: Any, on: Any = None) -> int | None:
     try:
         born = dt.date.fromisoformat(str(date_text))
-        ref = dt.date.fromisoformat(str(on)) if on else dt.date.today()
+        ref = dt.date.fromisoformat(str(on)) if on else rule_day()
     except ValueError:
         return None
     return ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))

@@ -12,12 +12,16 @@ from dataclasses import asdict
 from functools import cached_property
 from typing import Any
 
-from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
+from desktop.cases.clock import Clock
+from desktop.cases.decisions import DecisionInput, ItemEntry, MaterialEntry, MaterialStatus
+from desktop.cases.workdays import WorkCalendar
 from desktop.catalog.index import CatalogIndex
 from desktop.forms import validate
 from desktop.forms.checklist import ChecklistEntry, deferral_limit, merge_checklist
-from desktop.forms.decision import Assessment, Mark, assess
+from desktop.forms.decision import Assessment, Mark
+from desktop.forms.expr import judged_on
 from desktop.forms.merge import MergedForm, merge_form
+from desktop.forms.normalize import normalize_value
 from desktop.forms.situations import Applicability, applicability, full_answers
 
 
@@ -32,13 +36,18 @@ class IntakeSession:
         answers: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
         marks: Mapping[str, Mark] | None = None,
+        *,
+        clock: Clock,
+        calendar: WorkCalendar | None = None,
     ) -> None:
         self.idx = idx
+        self.clock = clock
+        self.calendar = calendar or WorkCalendar()
         self.bundle = idx.bundles[bundle_code]
         defaults = full_answers(idx, {})
         self.answers = {q: defaults[q] for q in self.bundle.questions}
         self.answers.update({k: v for k, v in (answers or {}).items() if k in self.answers})
-        self.values: dict[str, Any] = dict(values or {})
+        self.values: dict[str, Any] = {k: normalize_value(v) for k, v in (values or {}).items()}
         self.marks: dict[str, Mark] = dict(marks or {})
 
     # -- derived views (recomputed after each change) ----------------------------------------------------------
@@ -49,7 +58,8 @@ class IntakeSession:
 
     @cached_property
     def applicability(self) -> list[Applicability]:
-        return applicability(self.idx, self.bundle.code, self.answers)
+        with judged_on(self.clock.today()):
+            return applicability(self.idx, self.bundle.code, self.answers)
 
     @property
     def items(self) -> list[str]:
@@ -57,21 +67,26 @@ class IntakeSession:
 
     @cached_property
     def form(self) -> MergedForm:
-        return merge_form(self.idx, self.items, self.answers, self.values)
+        with judged_on(self.clock.today()):
+            return merge_form(self.idx, self.items, self.answers, self.values)
 
     @cached_property
     def checklist(self) -> list[ChecklistEntry]:
-        return merge_checklist(self.idx, self.items, self.answers)
+        with judged_on(self.clock.today()):
+            return merge_checklist(self.idx, self.items, self.answers)
 
     @cached_property
     def _effective(self) -> dict[str, Any]:
         merged = dict(self.values)
-        merged.update(validate.derived_values(self.idx, self.form, self.values))
+        with judged_on(self.clock.today()):
+            merged.update(validate.derived_values(self.idx, self.form, self.values))
         return merged
 
     @cached_property
     def _errors(self) -> dict[str, str]:
-        return validate.errors(self.idx, self.form, self.answers, self._effective)
+        today = self.clock.today()
+        with judged_on(today):
+            return validate.errors(self.idx, self.form, self.answers, self._effective, today)
 
     def effective_values(self) -> dict[str, Any]:
         """Typed values with derived ones (birth date and sex from an ID number, …) filled in."""
@@ -81,8 +96,14 @@ class IntakeSession:
         """Field errors by element code, in form order (cached until the next edit)."""
         return self._errors
 
+    def decision_input(self, reason: str | None = None) -> DecisionInput:
+        """What the store will be asked to record, for the one decision rule (outcomes not yet set)."""
+        today = self.clock.today()
+        return DecisionInput(self.item_entries(today), self.material_entries(today), self.errors(), reason)
+
     def assessment(self) -> Assessment:
-        return assess(self.checklist, self.marks)
+        unchecked = tuple(e.code for e in self.checklist if self.mark(e.code).status is None)
+        return Assessment(self.decision_input(), unchecked)
 
     def submitted_values(self) -> dict[str, Any]:
         """Only what the merged form asks now: values of fields that stopped applying are not sent."""
@@ -100,7 +121,7 @@ class IntakeSession:
         self._invalidate()
 
     def set_value(self, code: str, value: Any) -> None:
-        self.values[code] = value
+        self.values[code] = normalize_value(value)
         # Field rules may read values (visible-if on another field), so the form is recomputed.
         self._invalidate("form", "_effective", "_errors")
 
@@ -120,7 +141,9 @@ class IntakeSession:
         }
 
     @classmethod
-    def from_draft(cls, idx: CatalogIndex, bundle_code: str, data: Mapping[str, Any]) -> IntakeSession:
+    def from_draft(
+        cls, idx: CatalogIndex, bundle_code: str, data: Mapping[str, Any], *, clock: Clock
+    ) -> IntakeSession:
         marks = {}
         for code, raw in dict(data.get("marks") or {}).items():
             status = raw.get("status")
@@ -130,17 +153,15 @@ class IntakeSession:
                 deadline_days=raw.get("deadline_days"),
                 attachments=list(raw.get("attachments") or []),
             )
-        return cls(idx, bundle_code, data.get("answers"), data.get("values"), marks)
+        return cls(idx, bundle_code, data.get("answers"), data.get("values"), marks, clock=clock)
 
     # -- what a decision records ---------------------------------------------------------------------------------
 
     def item_entries(self, today: dt.date) -> list[ItemEntry]:
-        from printing.workdays import add_working_days
-
         entries = []
         for a in self.applicability:
             item = self.idx.items[a.item_code]
-            deadline = add_working_days(today, item.guide.promised_days) if a.applies else None
+            deadline = self.calendar.add_working_days(today, item.guide.promised_days) if a.applies else None
             entries.append(
                 ItemEntry(
                     item_code=item.code,
@@ -161,8 +182,6 @@ class IntakeSession:
     def material_entries(self, today: dt.date, *, marked_only: bool = False) -> list[MaterialEntry]:
         """The checklist as the store records it; an unmarked row counts as missing
         (``marked_only`` leaves unmarked rows out, for drafts)."""
-        from printing.workdays import add_working_days
-
         entries = []
         for entry in self.checklist:
             mark = self.mark(entry.code)
@@ -172,7 +191,7 @@ class IntakeSession:
             deadline = None
             if status is MaterialStatus.DEFERRED and mark.deadline_days:
                 days = min(mark.deadline_days, self.deferral_limit(entry.code))
-                deadline = add_working_days(today, days).date
+                deadline = self.calendar.add_working_days(today, days).date
             entries.append(
                 MaterialEntry(
                     material_code=entry.code,
@@ -181,17 +200,17 @@ class IntakeSession:
                     copies=mark.copies,
                     deadline=deadline,
                     items=list(entry.item_codes),
+                    deferrable=entry.deferrable,
+                    elicence_ok=bool(entry.material.elicence),
                 )
             )
         return entries
 
 
-def marks_from_records(records: Iterable[Any], today: dt.date) -> dict[str, Mark]:
+def marks_from_records(records: Iterable[Any], today: dt.date, calendar: WorkCalendar) -> dict[str, Mark]:
     """Marks back from stored material records (a draft or a reopened case)."""
-    from printing.workdays import working_days_between
-
     marks = {}
     for r in records:
-        days = working_days_between(today, r.deadline) if r.deadline else None
+        days = calendar.working_days_between(today, r.deadline) if r.deadline else None
         marks[r.material_code] = Mark(MaterialStatus(r.status), int(r.copies or 0), days or None)
     return marks

@@ -29,12 +29,12 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _date_error(element: Element, text: str) -> str | None:
+def _date_error(element: Element, text: str, today: dt.date) -> str | None:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         return "日期格式应为 YYYY-MM-DD"
-    if element.not_future and day > dt.date.today():
+    if element.not_future and day > today:
         return "日期不能晚于今天"
     if day.year < 1900:
         return "日期早于1900年，请核对"
@@ -66,8 +66,9 @@ def _number_error(kind: FieldKind, text: str) -> str | None:
     return None
 
 
-def field_error(element: Element, value: Any) -> str | None:
-    """Why ``value`` is not acceptable for ``element`` (format only; emptiness is checked elsewhere)."""
+def field_error(element: Element, value: Any, today: dt.date) -> str | None:
+    """Why ``value`` is not acceptable for ``element`` on the hall's ``today`` (format only; emptiness is checked
+    elsewhere)."""
     if is_empty(value):
         return None
     kind = element.kind
@@ -77,14 +78,14 @@ def field_error(element: Element, value: Any) -> str | None:
         return None if isinstance(value, bool) else "请选择是或否"
     text = str(value)
     if kind is FieldKind.ID_NUMBER:
-        return idnumbers.id_error(text)
+        return idnumbers.id_error(text, today)
     if kind is FieldKind.USCC:
         return idnumbers.uscc_error(text)
     if kind is FieldKind.PHONE:
         compact = text.strip().replace(" ", "")
         return None if _MOBILE.match(compact) or _LANDLINE.match(compact) else "电话号码格式不正确"
     if kind is FieldKind.DATE:
-        return _date_error(element, text)
+        return _date_error(element, text, today)
     if kind is FieldKind.CHOICE:
         return None if text in element.options else f"请从{'、'.join(element.options)}中选择"
     if kind in (FieldKind.MONEY, FieldKind.COUNT):
@@ -103,8 +104,10 @@ def derived_values(idx: CatalogIndex, form: MergedForm, values: Mapping[str, Any
     return out
 
 
-def errors(idx: CatalogIndex, form: MergedForm, answers: Answers, values: Mapping[str, Any]) -> dict[str, str]:
-    """Every field error of the form, keyed by element code, in form order."""
+def errors(
+    idx: CatalogIndex, form: MergedForm, answers: Answers, values: Mapping[str, Any], today: dt.date
+) -> dict[str, str]:
+    """Every field error of the form on the hall's ``today``, keyed by element code, in form order."""
     found: dict[str, str] = {}
     for f in form.fields:
         value = values.get(f.code)
@@ -112,7 +115,7 @@ def errors(idx: CatalogIndex, form: MergedForm, answers: Answers, values: Mappin
             if f.required and not f.element.derive:
                 found[f.code] = f"请填写{f.element.label}"
             continue
-        message = field_error(f.element, value)
+        message = field_error(f.element, value, today)
         if message:
             found[f.code] = message
     full = full_answers(idx, answers)

@@ -43,6 +43,3 @@ class EnumText(TypeDecorator[StrEnum]):
     def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
         return None if value is None else self.enum_type(value)
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import CaseState, Decision
-from desktop.store.columns import EnumText, UTCDateTime, utcnow
+from desktop.store.columns import EnumText, UTCDateTime
 
 
 class OutboxStatus(StrEnum):
@@ -51,8 +51,8 @@ class Case(SQLModel, table=True):
     window_code: str = Field(sa_column=Column(String(2), nullable=False))
     clerk: str
     reason: str | None = None
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True, index=True))
 
 
@@ -71,6 +71,9 @@ class CaseItem(SQLModel, table=True):
     promised_days: int | None = None
     promised_date: date | None = None
     estimated: bool = False
+    # 办理结果 of this item (None: it does not apply, or a case decided before outcomes were kept per item)
+    outcome: Decision | None = Field(default=None, sa_column=Column(EnumText(Decision), nullable=True))
+    outcome_reason: str | None = None
 
 
 class MaterialRecord(SQLModel, table=True):
@@ -101,7 +104,7 @@ class Attachment(SQLModel, table=True):
     path: str  # relative to the attachments dir: ab/<sha256>
     size: int
     media_type: str
-    added_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    added_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
 class OutboxEntry(SQLModel, table=True):
@@ -117,9 +120,9 @@ class OutboxEntry(SQLModel, table=True):
     case_id: uuid.UUID = _fk_case()
     revision: int
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_column=Column(EnumText(OutboxStatus), nullable=False))
     last_error: str | None = None
     platform_number: str | None = None  # added by migration 0002
@@ -135,7 +138,7 @@ class AuditEvent(SQLModel, table=True):
     case_id: uuid.UUID | None = Field(
         default=None, sa_column=Column(ForeignKey("case.id", ondelete="SET NULL"), nullable=True)
     )
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     actor: str
     action: str
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

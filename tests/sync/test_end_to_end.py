@@ -39,7 +39,8 @@ from sync.crypto import Ed25519PrivateKey
 from sync.platform import db
 from sync.platform.operator import create_enrollment_code, publish_catalog, set_status
 from sync.protocol import PlatformStatus
-from sync.transfer import export_outbox, spool_transfer
+from sync.outbox_files import export_outbox
+from sync.transfer import spool_transfer
 from sync.worker import PLATFORM_TO_STATE, default_spool_dir, sync_once
 
 RATES = {

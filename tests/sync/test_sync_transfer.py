@@ -14,7 +14,8 @@ from sync.client import DeviceIdentity, PlatformClient
 from sync.crypto import Ed25519PrivateKey, X25519PrivateKey, sha256_hex, x25519_public_from_b64
 from sync.platform.operator import platform_public_key
 from sync.platform.transfers import import_transfer
-from sync.transfer import TransferError, export_outbox, read_transfer, spool_transfer
+from sync.outbox_files import export_outbox
+from sync.transfer import TransferError, read_transfer, spool_transfer
 from sync.worker import sync_once
 
 

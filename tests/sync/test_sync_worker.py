@@ -196,13 +196,11 @@ def test_a_case_with_unsent_local_changes_is_not_overwritten_by_the_platform(
 
 
 def test_status_bar_counts_follow_the_outbox(store: Store, client: PlatformClient, clock: Clock) -> None:
-    from sync.summary import outbox_counts
-
     queue_case(store, "甲")
     queue_case(store, "乙")
-    assert outbox_counts(store).pending == 2
+    assert store.outbox_figures().pending == 2
     sync_once(store, client, clock.now)
-    counts = outbox_counts(store)
+    counts = store.outbox_figures()
     assert (counts.pending, counts.quarantined) == (0, 0)
 
 

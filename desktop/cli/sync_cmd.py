@@ -13,15 +13,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop import sync_run
+from desktop import settings as settings_mod
+from desktop.cases.clock import Clock
+from desktop.cli.common import fail as _fail
+from desktop.paths import db_path_from
+from desktop.services import sync as sync_service
+from desktop.store.repo import Store
+from sync.transfer import TransferError
 
 # 中文 status words an operator may type instead of the API's English ones
 STATUS_WORDS = {"受理": "accepted", "在办": "accepted", "办结": "completed", "退件": "returned", "不予受理": "rejected"}
-
-
-def _fail(message: str, code: int = 1) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
 
 
 def _print_json(data: Any) -> None:
@@ -32,18 +33,19 @@ def _print_json(data: Any) -> None:
 def platform_db(args: argparse.Namespace) -> str:
     """``--db`` (a URL or a SQLite path), else ``YISHI_PLATFORM_DB``, else ``platform.sqlite3`` in the data dir."""
     chosen = args.platform_db or os.environ.get("YISHI_PLATFORM_DB")
-    return chosen or str(sync_run.data_dir() / "platform.sqlite3")
+    return chosen or str(sync_service.data_dir() / "platform.sqlite3")
 
 
 def case_db(args: argparse.Namespace) -> Path:
-    from desktop import settings as settings_mod
-    from desktop.paths import db_path_from
-
     return db_path_from(args, settings_mod.load())
 
 
+def hall_clock() -> Clock:
+    return Clock.for_zone(settings_mod.load().time_zone)
+
+
 def device_folder(args: argparse.Namespace) -> Path:
-    return Path(args.device_dir) if getattr(args, "device_dir", None) else sync_run.device_dir()
+    return Path(args.device_dir) if getattr(args, "device_dir", None) else sync_service.device_dir()
 
 
 # -- platform operator ------------------------------------------------------------------------------------------
@@ -112,7 +114,6 @@ def platform_set_status(args: argparse.Namespace) -> int:
 
 
 def enroll(args: argparse.Namespace) -> int:
-    from desktop import settings as settings_mod
     from sync.client import PlatformError, enroll_device
 
     folder = device_folder(args)
@@ -139,10 +140,12 @@ def _ca(args: argparse.Namespace) -> Path | None:
 
 def sync(args: argparse.Namespace) -> int:
     folder = device_folder(args)
-    if not sync_run.is_enrolled(folder):
+    if not sync_service.is_enrolled(folder):
         return _fail(f"this PC is not enrolled (no identity in {folder}); run: yishi enroll URL CODE", 2)
-    outcome = sync_run.run_sync(case_db(args), folder, sync_run.data_dir(), timeout=args.timeout)
-    print(sync_run.outcome_json(outcome))
+    outcome = sync_service.run_sync(
+        case_db(args), folder, sync_service.data_dir(), clock=hall_clock(), timeout=args.timeout
+    )
+    print(sync_service.outcome_json(outcome))
     if outcome.report is not None and outcome.report.stopped:
         print(f"error: sync stopped: {outcome.report.stopped}", file=sys.stderr)
         return 3
@@ -150,17 +153,12 @@ def sync(args: argparse.Namespace) -> int:
 
 
 def export_transfer(args: argparse.Namespace) -> int:
-    from desktop.store.repo import Store
-    from sync.client import load_identity, load_platform_key
-    from sync.transfer import TransferError, export_outbox
-
     folder = device_folder(args)
-    loaded = load_identity(folder)
-    if loaded is None:
-        return _fail(f"this PC is not enrolled (no identity in {folder}); enrol it once while online", 2)
-    store = Store(case_db(args))
+    store = Store(case_db(args), clock=hall_clock())
     try:
-        envelope = export_outbox(store, Path(args.file), identity=loaded[0], platform_key=load_platform_key(folder))
+        envelope = sync_service.export_field_transfer(store, Path(args.file), folder)
+    except sync_service.NotEnrolledError:
+        return _fail(f"this PC is not enrolled (no identity in {folder}); enrol it once while online", 2)
     except TransferError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -172,13 +170,9 @@ def export_transfer(args: argparse.Namespace) -> int:
 
 
 def import_transfer(args: argparse.Namespace) -> int:
-    from desktop.store.repo import Store
-    from sync.transfer import TransferError, spool_transfer
-    from sync.worker import default_spool_dir
-
-    store = Store(case_db(args))
+    store = Store(case_db(args), clock=hall_clock())
     try:
-        envelope = spool_transfer(Path(args.file), default_spool_dir(store))
+        envelope = sync_service.import_field_transfer(store, Path(args.file))
     except TransferError as exc:
         return _fail(f"transfer file refused: {exc}")
     finally:

@@ -1,7 +1,8 @@
 """Realistic sample cases: fill a bundle's merged form with plausible, valid values.
 
 Used by ``yishi demo-data`` (a demo store for the README's one-command launch), by UI tests and
-benchmarks. Values are made up but pass every field rule and cross-field check of the catalog.
+benchmarks. Values are made up but pass every field rule and cross-field check of the catalog. Cases are decided
+through :func:`desktop.services.intake.decide`, as the window decides them.
 """
 
 from __future__ import annotations
@@ -13,9 +14,18 @@ from typing import Any
 
 from stdnum.cn import ric, uscc
 
-from desktop.catalog.index import CatalogIndex
+from desktop.cases.clock import Clock
+from desktop.cases.decisions import MaterialStatus
+from desktop.cases.profile import Profile
+from desktop.cases.states import Decision
 from desktop.catalog.schema import Element, FieldKind
+from desktop.forms.decision import Mark
+from desktop.forms.expr import parse
 from desktop.forms.session import IntakeSession
+from desktop.services.catalogs import CatalogInUse
+from desktop.services.hall import Hall
+from desktop.services.intake import decide, open_intake
+from desktop.store.models import Case
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超"]
@@ -42,10 +52,12 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def candidates(element: Element, rng: random.Random, known: dict[str, Any] | None = None) -> Iterator[Any]:
-    """Plausible values for ``element``, most likely first; the filler tries them until rules pass."""
+def candidates(
+    element: Element, rng: random.Random, today: dt.date, known: dict[str, Any] | None = None
+) -> Iterator[Any]:
+    """Plausible values for ``element`` on the hall's ``today``, most likely first; the filler tries them until
+    rules pass."""
     code, kind = element.code, element.kind
-    today = dt.date.today()
     if kind is FieldKind.ID_NUMBER:
         female = True if code.startswith(("mother.", "wife.")) else False if code.startswith("father.") else None
         for age in (35, 45, 62, 28, 70, 6, 22, 55, 7, 66):
@@ -87,11 +99,12 @@ def candidates(element: Element, rng: random.Random, known: dict[str, Any] | Non
 def fill(session: IntakeSession, rng: random.Random | None = None, rounds: int = 24) -> dict[str, str]:
     """Fill every field of the session's merged form; returns the errors left (none for a sound catalog)."""
     rng = rng or random.Random(7)
+    today = session.clock.today()
     tries: dict[str, Iterator[Any]] = {}
     for _ in range(rounds):
         for f in session.form.fields:
             if f.element.derive is None and f.code not in session.values:
-                tries[f.code] = candidates(f.element, rng, session.values)
+                tries[f.code] = candidates(f.element, rng, today, session.values)
                 session.set_value(f.code, next(tries[f.code]))
         errors = session.errors()
         if not errors:
@@ -100,25 +113,23 @@ def fill(session: IntakeSession, rng: random.Random | None = None, rounds: int =
             field = session.form.field(code)
             if field is None or field.element.derive:
                 continue
-            it = tries.setdefault(code, candidates(field.element, rng, session.values))
+            it = tries.setdefault(code, candidates(field.element, rng, today, session.values))
             value = next(it, None)
             if value is None:
-                tries[code] = candidates(field.element, rng, session.values)
+                tries[code] = candidates(field.element, rng, today, session.values)
                 value = next(tries[code])
             session.set_value(code, value)
     return session.errors()
 
 
-def sample_session(idx: CatalogIndex, bundle_code: str, seed: int = 7) -> IntakeSession:
-    session = IntakeSession(idx, bundle_code)
+def sample_session(catalog: CatalogInUse, bundle_code: str, clock: Clock, seed: int = 7) -> IntakeSession:
+    session = IntakeSession(catalog.index, bundle_code, clock=clock, calendar=catalog.calendar)
     fill(session, random.Random(seed))
     return session
 
 
 def _to_vary(session: IntakeSession, errors: dict[str, str]) -> list[str]:
     """The erroring fields, plus every field a failing cross-field rule reads (the ID behind an age rule)."""
-    from desktop.forms.expr import parse
-
     codes = dict.fromkeys(errors)
     messages = set(errors.values())
     for item_check in session.form.checks:
@@ -132,9 +143,6 @@ DEMO_PROFILE = ("沈阳市和平区南湖街道便民服务中心", "210102004",
 
 def mark_all(session: IntakeSession, decision: str, rng: random.Random) -> None:
     """Marks that fit ``decision``: all present, one deferrable deferred, or one key material missing."""
-    from desktop.cases.decisions import MaterialStatus
-    from desktop.forms.decision import Mark
-
     entries = list(session.checklist)
     deferrable = [e for e in entries if e.deferrable]
     key = [e for e in entries if not e.deferrable]
@@ -158,48 +166,37 @@ SAMPLE_REASON = "申请人不具备申请资格（示例）"
 
 
 def decide_session(
-    store: Any, idx: CatalogIndex, session: IntakeSession, decision: Any, profile: Any, **extra_values: Any
-) -> Any:
+    hall: Hall, catalog: CatalogInUse, session: IntakeSession, decision: Decision, profile: Profile, **extra: Any
+) -> Case:
     """Record ``session`` as a new case decided ``decision``, as the window does; returns the stored Case."""
-    from desktop.cases.states import Decision
-
-    today = dt.date.today()
-    case = store.new_draft(session.bundle.code, idx.version, profile)
-    return store.decide(
-        case.id,
-        decision,
-        answers=session.answers,
-        values={**session.submitted_values(), **extra_values},
-        items=session.item_entries(today),
-        materials=session.material_entries(today),
-        profile=profile,
-        reason=SAMPLE_REASON if decision is Decision.REJECT else None,
-    )
+    opened = open_intake(hall, catalog, session.bundle.code, profile)
+    for code, value in extra.items():
+        session.set_value(code, value)
+    reason = SAMPLE_REASON if decision in (Decision.REJECT,) else None
+    return decide(hall, opened.case_id, session, decision, profile, reason=reason)
 
 
 def decide_sample(
-    store: Any, idx: CatalogIndex, bundle_code: str, decision: Any, profile: Any, *, seed: int = 7
-) -> Any:
-    """A sample case of ``bundle_code`` with marks that fit ``decision``, decided in ``store``."""
-    session = sample_session(idx, bundle_code, seed)
+    hall: Hall, catalog: CatalogInUse, bundle_code: str, decision: Decision, profile: Profile, *, seed: int = 7
+) -> Case:
+    """A sample case of ``bundle_code`` with marks that fit ``decision``, decided in the hall's store."""
+    session = sample_session(catalog, bundle_code, hall.clock, seed)
     mark_all(session, decision.value, random.Random(seed))
-    return decide_session(store, idx, session, decision, profile)
+    return decide_session(hall, catalog, session, decision, profile)
 
 
-def seed_store(store: Any, idx: CatalogIndex, profile: Any, count: int = 12, seed: int = 20261128) -> int:
+def seed_store(hall: Hall, catalog: CatalogInUse, profile: Profile, count: int = 12, seed: int = 20261128) -> int:
     """Take ``count`` sample cases through the real pipeline; returns how many were decided."""
-    from desktop.cases.states import Decision
-
     rng = random.Random(seed)
-    codes = sorted(idx.bundles)
+    codes = sorted(catalog.index.bundles)
     kinds = ["accept", "accept", "defer", "notify", "accept", "reject"]
     for n in range(count):
         bundle = codes[(n * 11) % len(codes)]  # 11 is coprime to 35: every bundle in turn
-        session = sample_session(idx, bundle, seed + n)
+        session = sample_session(catalog, bundle, hall.clock, seed + n)
         kind = kinds[n % len(kinds)]
         mark_all(session, kind, rng)
         decision = Decision(kind)
         if not session.assessment().allowed(decision):
             decision = Decision.ACCEPT if session.assessment().allowed(Decision.ACCEPT) else Decision.REJECT
-        decide_session(store, idx, session, decision, profile)
+        decide_session(hall, catalog, session, decision, profile)
     return count

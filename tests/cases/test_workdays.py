@@ -7,64 +7,64 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from printing.workdays import (
+from desktop.cases.workdays import (
     Deadline,
     HolidayDataError,
-    add_working_days,
+    WorkCalendar,
     check_holiday_dir,
-    day_is_workday,
     load_holiday_file,
-    working_days_between,
 )
+
+CALENDAR = WorkCalendar()
 
 
 def test_national_day_2025_is_skipped() -> None:
-    assert add_working_days(date(2025, 9, 30), 1) == Deadline(date(2025, 10, 9), estimated=False)
+    assert CALENDAR.add_working_days(date(2025, 9, 30), 1) == Deadline(date(2025, 10, 9), estimated=False)
 
 
 def test_adjusted_sunday_before_national_day_2025_counts() -> None:
     # 2025-09-28 is a Sunday worked in exchange for the holiday (调休).
-    assert add_working_days(date(2025, 9, 26), 1).date == date(2025, 9, 28)
-    assert add_working_days(date(2025, 9, 26), 5).date == date(2025, 10, 10)
+    assert CALENDAR.add_working_days(date(2025, 9, 26), 1).date == date(2025, 9, 28)
+    assert CALENDAR.add_working_days(date(2025, 9, 26), 5).date == date(2025, 10, 10)
 
 
 def test_adjusted_saturday_after_national_day_2025_counts() -> None:
-    assert add_working_days(date(2025, 10, 10), 1).date == date(2025, 10, 11)
+    assert CALENDAR.add_working_days(date(2025, 10, 10), 1).date == date(2025, 10, 11)
 
 
 def test_spring_festival_2025_is_skipped() -> None:
-    assert add_working_days(date(2025, 1, 24), 2).date == date(2025, 1, 27)
-    assert add_working_days(date(2025, 1, 27), 1).date == date(2025, 2, 5)
+    assert CALENDAR.add_working_days(date(2025, 1, 24), 2).date == date(2025, 1, 27)
+    assert CALENDAR.add_working_days(date(2025, 1, 27), 1).date == date(2025, 2, 5)
 
 
 def test_spring_festival_2026_with_both_adjusted_saturdays() -> None:
-    assert add_working_days(date(2026, 2, 13), 1).date == date(2026, 2, 14)
-    assert add_working_days(date(2026, 2, 14), 1).date == date(2026, 2, 24)
-    assert add_working_days(date(2026, 2, 27), 1).date == date(2026, 2, 28)
+    assert CALENDAR.add_working_days(date(2026, 2, 13), 1).date == date(2026, 2, 14)
+    assert CALENDAR.add_working_days(date(2026, 2, 14), 1).date == date(2026, 2, 24)
+    assert CALENDAR.add_working_days(date(2026, 2, 27), 1).date == date(2026, 2, 28)
 
 
 def test_national_day_2026_is_skipped() -> None:
-    assert add_working_days(date(2026, 9, 30), 1) == Deadline(date(2026, 10, 8), estimated=False)
-    assert add_working_days(date(2026, 9, 30), 3).date == date(2026, 10, 10)
+    assert CALENDAR.add_working_days(date(2026, 9, 30), 1) == Deadline(date(2026, 10, 8), estimated=False)
+    assert CALENDAR.add_working_days(date(2026, 9, 30), 3).date == date(2026, 10, 10)
 
 
 def test_start_day_is_not_counted_and_zero_days_is_the_start() -> None:
-    assert add_working_days(date(2025, 3, 3), 0) == Deadline(date(2025, 3, 3), estimated=False)
-    assert add_working_days(date(2025, 3, 3), 1).date == date(2025, 3, 4)
+    assert CALENDAR.add_working_days(date(2025, 3, 3), 0) == Deadline(date(2025, 3, 3), estimated=False)
+    assert CALENDAR.add_working_days(date(2025, 3, 3), 1).date == date(2025, 3, 4)
 
 
 def test_deadline_running_into_2027_counts_weekdays_and_is_estimated(tmp_path: Path) -> None:
     # 2027's official schedule is unknown: 2027-01-01 (a Friday) is counted, never guessed as 元旦.
-    deadline = add_working_days(date(2026, 12, 30), 2, tmp_path)
+    deadline = WorkCalendar(directory=tmp_path).add_working_days(date(2026, 12, 30), 2)
     assert deadline == Deadline(date(2027, 1, 1), estimated=True)
 
 
 def test_deadline_inside_known_year_is_not_estimated_even_near_unknown_year(tmp_path: Path) -> None:
-    assert add_working_days(date(2026, 12, 28), 3, tmp_path) == Deadline(date(2026, 12, 31), estimated=False)
+    assert WorkCalendar(directory=tmp_path).add_working_days(date(2026, 12, 28), 3) == Deadline(date(2026, 12, 31), estimated=False)
 
 
 def test_whole_2027_counts_weekdays_only(tmp_path: Path) -> None:
-    assert working_days_between(date(2026, 12, 31), date(2027, 12, 31), tmp_path) == 261
+    assert WorkCalendar(directory=tmp_path).working_days_between(date(2026, 12, 31), date(2027, 12, 31)) == 261
 
 
 def _write_2027(directory: Path) -> None:
@@ -79,17 +79,17 @@ def _write_2027(directory: Path) -> None:
 
 def test_shipped_holiday_file_makes_2027_official(tmp_path: Path) -> None:
     _write_2027(tmp_path)
-    assert add_working_days(date(2026, 12, 31), 1, tmp_path) == Deadline(date(2027, 1, 4), estimated=False)
-    assert add_working_days(date(2027, 10, 1), 1, tmp_path).date == date(2027, 10, 6)
-    assert day_is_workday(date(2027, 10, 9), tmp_path) == (True, True)
+    assert WorkCalendar(directory=tmp_path).add_working_days(date(2026, 12, 31), 1) == Deadline(date(2027, 1, 4), estimated=False)
+    assert WorkCalendar(directory=tmp_path).add_working_days(date(2027, 10, 1), 1).date == date(2027, 10, 6)
+    assert WorkCalendar(directory=tmp_path).day_is_workday(date(2027, 10, 9)) == (True, True)
 
 
 def test_broken_holiday_file_falls_back_to_estimate_with_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (tmp_path / "2027.json").write_text("{not json", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="printing.workdays"):
-        deadline = add_working_days(date(2027, 3, 1), 1, tmp_path)
+    with caplog.at_level(logging.WARNING, logger="desktop.cases.workdays"):
+        deadline = WorkCalendar(directory=tmp_path).add_working_days(date(2027, 3, 1), 1)
     assert deadline == Deadline(date(2027, 3, 2), estimated=True)
     assert "ignoring holiday data" in caplog.text
     assert check_holiday_dir(tmp_path) and check_holiday_dir(tmp_path)[0].startswith("2027.json")
@@ -119,9 +119,9 @@ def test_shipped_holiday_folder_is_valid() -> None:
 
 def test_negative_days_and_calendar_end_are_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
-        add_working_days(date(2025, 1, 1), -1)
+        CALENDAR.add_working_days(date(2025, 1, 1), -1)
     with pytest.raises(ValueError, match="past the calendar"):
-        add_working_days(date(9999, 12, 30), 5)
+        CALENDAR.add_working_days(date(9999, 12, 30), 5)
 
 
 NO_FILES = Path(__file__).parent / "no-holiday-files"
@@ -130,10 +130,10 @@ NO_FILES = Path(__file__).parent / "no-holiday-files"
 @settings(max_examples=150, deadline=None)
 @given(st.dates(date(1900, 1, 1), date(9000, 12, 31)), st.integers(0, 60))
 def test_any_year_gives_a_working_day_marked_estimated_outside_known_years(start: date, days: int) -> None:
-    deadline = add_working_days(start, days, NO_FILES)
+    deadline = WorkCalendar(directory=NO_FILES).add_working_days(start, days)
     assert deadline.date - start <= timedelta(days=days * 3 + 30)
-    assert working_days_between(start, deadline.date, NO_FILES) == days
+    assert WorkCalendar(directory=NO_FILES).working_days_between(start, deadline.date) == days
     if days:
-        assert day_is_workday(deadline.date, NO_FILES)[0]
+        assert WorkCalendar(directory=NO_FILES).day_is_workday(deadline.date)[0]
     counted_years = range((start + timedelta(days=1)).year, deadline.date.year + 1) if days else range(0)
     assert deadline.estimated == any(not 2004 <= y <= 2026 for y in counted_years)

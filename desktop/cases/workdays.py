@@ -1,8 +1,9 @@
 """Promised completion dates counted in working days (工作日).
 
 Weekends and public holidays do not count; adjusted workdays (调休, a Saturday or Sunday made a working day) do.
-Sources, in order: holiday data of a signed catalog update in use (handed over with :func:`set_extra_holidays`
-when the app loads its catalog), the ``chinese_calendar`` package for the years it knows, then the updatable
+Sources, in order: holiday data of a signed catalog update in use (a :class:`WorkCalendar` made with
+:meth:`WorkCalendar.from_update` where the app loads its catalog), the ``chinese_calendar`` package for the years
+it knows, then the updatable
 ``resources/holidays/<year>.json`` files (format in ``resources/holidays/README.md``). A year none knows is
 counted Monday to Friday and the result is marked ``estimated``: official dates are never guessed.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -115,11 +116,6 @@ def _shipped_year(directory: Path, year: int) -> HolidayYear | None:
         return None
 
 
-def reload_holiday_data() -> None:
-    """Forget cached holiday files, e.g. after an update dropped a new ``<year>.json`` in place."""
-    _shipped_year.cache_clear()
-
-
 @lru_cache(maxsize=256)
 def _package_knows(year: int) -> bool:
     try:
@@ -129,21 +125,12 @@ def _package_knows(year: int) -> bool:
     return True
 
 
-class _UpdateYears:
-    # Years from the signed catalog update in use; replaced whole (never mutated), so readers on other threads
-    # see the old mapping or the new one.
-    years: Mapping[int, HolidayYear] = {}
+def update_years(
+    holidays: Mapping[str, Mapping[str, Sequence[str]]] | None, source: str = ""
+) -> dict[int, HolidayYear]:
+    """A signed catalog update's holiday data, ``{"2027": {"holidays": [...], "workdays": [...]}}``, checked.
 
-
-_update = _UpdateYears()
-
-
-def set_extra_holidays(holidays: Mapping[str, Mapping[str, Sequence[str]]] | None, source: str = "") -> None:
-    """Count with a signed catalog update's holiday data: ``{"2027": {"holidays": [...], "workdays": [...]}}``.
-
-    A year present there is known officially (not estimated) and wins over the other sources; ``None`` or ``{}``
-    forgets the previous update's years. A year whose data is unusable is left out with a warning.
-    """
+    A year whose data is unusable is left out with a warning (its dates become estimates, never guesses)."""
     years: dict[int, HolidayYear] = {}
     for key, spec in (holidays or {}).items():
         try:
@@ -151,53 +138,60 @@ def set_extra_holidays(holidays: Mapping[str, Mapping[str, Sequence[str]]] | Non
             years[year] = parse_holiday_year({**dict(spec), "year": year, "source": source}, year)
         except (ValueError, TypeError) as exc:  # HolidayDataError is a ValueError
             log.warning("ignoring holiday data for %r from %s: %s", key, source or "a catalog update", exc)
-    _update.years = years
+    return years
 
 
-def extra_holiday_years() -> tuple[int, ...]:
-    """The years the signed catalog update in use brought, in order."""
-    return tuple(sorted(_update.years))
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are working days, for the catalog in use: passed in, never process-global.
 
+    ``update_years`` come from the signed catalog update in use and win over the other sources; a calendar without
+    them counts with the package and the shipped files only."""
 
-def day_is_workday(day: date, directory: Path | None = None) -> tuple[bool, bool]:
-    """``(is a working day, known officially)``; unknown years fall back to Monday–Friday."""
-    extra = _update.years.get(day.year)
-    if extra is not None:
-        return _scheduled_workday(day, extra), True
-    if _package_knows(day.year):
-        return bool(chinese_calendar.is_workday(day)), True
-    shipped = _shipped_year(directory or holidays_dir(), day.year)
-    if shipped is not None:
-        return _scheduled_workday(day, shipped), True
-    return day.weekday() < 5, False
+    update_years: Mapping[int, HolidayYear] = field(default_factory=dict)
+    directory: Path | None = None
+
+    @classmethod
+    def from_update(cls, holidays: Mapping[str, Mapping[str, Sequence[str]]] | None, source: str = "") -> WorkCalendar:
+        return cls(update_years(holidays, source))
+
+    def day_is_workday(self, day: date) -> tuple[bool, bool]:
+        """``(is a working day, known officially)``; unknown years fall back to Monday–Friday."""
+        extra = self.update_years.get(day.year)
+        if extra is not None:
+            return _scheduled_workday(day, extra), True
+        if _package_knows(day.year):
+            return bool(chinese_calendar.is_workday(day)), True
+        shipped = _shipped_year(self.directory or holidays_dir(), day.year)
+        if shipped is not None:
+            return _scheduled_workday(day, shipped), True
+        return day.weekday() < 5, False
+
+    def add_working_days(self, start: date, days: int) -> Deadline:
+        """The date ``days`` working days after ``start``; the start day itself is not counted.
+
+        With ``days == 0`` the answer is ``start``. Raises ``ValueError`` for negative days or a date past 9999.
+        """
+        if days < 0:
+            raise ValueError(f"days must not be negative: {days}")
+        day, estimated, left = start, False, days
+        while left:
+            try:
+                day += timedelta(days=1)
+            except OverflowError as exc:
+                raise ValueError(f"{days} working days after {start} is past the calendar") from exc
+            working, known = self.day_is_workday(day)
+            estimated = estimated or not known
+            left -= working
+        return Deadline(day, estimated)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``)."""
+        return sum(self.day_is_workday(d)[0] for d in _days_after(start, end))
 
 
 def _scheduled_workday(day: date, year: HolidayYear) -> bool:
     return day in year.workdays or (day.weekday() < 5 and day not in year.holidays)
-
-
-def add_working_days(start: date, days: int, directory: Path | None = None) -> Deadline:
-    """The date ``days`` working days after ``start``; the start day itself is not counted.
-
-    With ``days == 0`` the answer is ``start``. Raises ``ValueError`` for negative days or a date past year 9999.
-    """
-    if days < 0:
-        raise ValueError(f"days must not be negative: {days}")
-    day, estimated, left = start, False, days
-    while left:
-        try:
-            day += timedelta(days=1)
-        except OverflowError as exc:
-            raise ValueError(f"{days} working days after {start} is past the calendar") from exc
-        working, known = day_is_workday(day, directory)
-        estimated = estimated or not known
-        left -= working
-    return Deadline(day, estimated)
-
-
-def working_days_between(start: date, end: date, directory: Path | None = None) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``)."""
-    return sum(day_is_workday(d, directory)[0] for d in _days_after(start, end))
 
 
 def _days_after(start: date, end: date) -> Iterable[date]:

@@ -1,8 +1,9 @@
-"""One sync run as the window app and ``yishi sync`` do it, and the figures the status bar shows.
+"""Sync use cases: one run as the window app and ``yishi sync`` do it, the figures the status bar shows, and the
+field laptop's transfer files.
 
 A run opens its own :class:`Store` on the case file (SQLite in WAL mode with a busy timeout and ``BEGIN
 IMMEDIATE`` writers, so it is safe beside the window's own store), sends the outbox, uploads spooled transfer
-files, pulls platform statuses and asks for a newer signed catalog. Qt-free: the UI runs it on a pool thread.
+files, pulls platform statuses and asks for a newer signed catalog.
 """
 
 from __future__ import annotations
@@ -11,31 +12,31 @@ import dataclasses
 import json
 import os
 import random
-import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from desktop.store.repo import Store
-    from sync.catalog_update import CatalogUpdateReport
-    from sync.crypto import Ed25519PublicKey
-    from sync.worker import SyncReport
+from platformdirs import user_data_dir
 
-_LAST_SUCCESS_KEY = "last_success_at"
+from desktop.cases.clock import Clock
+from desktop.services.catalogs import shipped_catalog_version
+from desktop.store.repo import Store
+from sync.catalog_update import CatalogUpdateReport, update_catalog
+from sync.client import client_from_folder, identity_paths, load_identity, load_platform_key
+from sync.crypto import Ed25519PublicKey
+from sync.outbox_files import export_outbox
+from sync.state import SyncState, state_path
+from sync.transfer import Envelope, spool_transfer
+from sync.worker import SyncReport, default_spool_dir, sync_once
 
 
 def data_dir() -> Path:
     """``YISHI_DATA_DIR``, else the user data dir: installed catalog updates, the device identity."""
     override = os.environ.get("YISHI_DATA_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("yishi", appauthor=False))
+    return Path(override) if override else Path(user_data_dir("yishi", appauthor=False))
 
 
 def device_dir() -> Path:
@@ -46,19 +47,7 @@ def device_dir() -> Path:
 
 def is_enrolled(folder: Path) -> bool:
     """Cheap check (two ``stat`` calls) that ``folder`` holds an enrolled identity."""
-    from sync.client import identity_paths
-
     return all(p.exists() for p in identity_paths(folder))
-
-
-def shipped_catalog_version() -> str:
-    """The version of the catalog shipped with the app (only ``catalog.yaml`` is read)."""
-    import yaml
-
-    from desktop import paths
-
-    head = yaml.safe_load((paths.catalog_dir() / "catalog.yaml").read_text(encoding="utf-8"))
-    return str(head["version"])
 
 
 @dataclass(frozen=True)
@@ -88,68 +77,17 @@ class SyncOutcome:
 
 
 def read_status(store: Store) -> SyncStatus:
-    """Counts of waiting, failing (waiting after a transient error) and refused revisions."""
-    from sqlalchemy import func
-    from sqlmodel import Session, col, select
-
-    from desktop.store.models import OutboxEntry, OutboxStatus
-    from sync.summary import outbox_counts
-
-    counts = outbox_counts(store)
-    with Session(store.engine) as session:
-        failed = session.exec(
-            select(func.count()).where(
-                OutboxEntry.status == OutboxStatus.PENDING, col(OutboxEntry.last_error).is_not(None)
-            )
-        ).one()
-        refused = session.exec(
-            select(OutboxEntry.case_id, OutboxEntry.last_error)
-            .where(OutboxEntry.status == OutboxStatus.QUARANTINED)
-            .order_by(col(OutboxEntry.id))
-        ).all()
+    """The outbox figures and the last successful run, as kept beside the case store."""
+    figures = store.outbox_figures()
+    state = state_path(store.path)
     return SyncStatus(
-        pending=counts.pending,
-        failed=int(failed),
-        quarantined=counts.quarantined,
-        last_error=counts.last_error,
-        last_success=last_success(store.path),
-        quarantine_reasons={str(case_id): reason or "" for case_id, reason in refused},
+        pending=figures.pending,
+        failed=figures.failed,
+        quarantined=figures.quarantined,
+        last_error=figures.last_error,
+        last_success=SyncState(state).last_success() if state.exists() else None,
+        quarantine_reasons=figures.quarantine_reasons,
     )
-
-
-def _state_file(db_path: Path) -> Path:
-    from sync.state import state_path
-
-    return state_path(db_path)
-
-
-def last_success(db_path: Path) -> datetime | None:
-    """When a run last reached the platform and finished, as kept beside the case store."""
-    path = _state_file(db_path)
-    if not path.exists():
-        return None
-    conn = sqlite3.connect(path, timeout=30)
-    try:
-        row = conn.execute("SELECT value FROM kv WHERE key = ?", (_LAST_SUCCESS_KEY,)).fetchone()
-    except sqlite3.OperationalError:
-        row = None  # no kv table yet
-    finally:
-        conn.close()
-    return datetime.fromisoformat(row[0]) if row else None
-
-
-def record_success(db_path: Path, when: datetime) -> None:
-    from sync.state import SyncState
-
-    SyncState(_state_file(db_path))  # creates the kv table
-    conn = sqlite3.connect(_state_file(db_path), timeout=30, isolation_level=None)
-    try:
-        conn.execute(
-            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (_LAST_SUCCESS_KEY, when.isoformat()),
-        )
-    finally:
-        conn.close()
 
 
 def run_sync(
@@ -157,35 +95,46 @@ def run_sync(
     device_folder: Path,
     catalog_data_dir: Path,
     *,
-    now: datetime | None = None,
+    clock: Clock,
     public_key: Ed25519PublicKey | None = None,
     timeout: float = 15.0,
     rng: random.Random | None = None,
 ) -> SyncOutcome:
     """One complete run on its own store connection; never raises for network trouble (see ``report.stopped``)."""
-    from desktop.store.repo import Store
-    from sync.catalog_update import update_catalog
-    from sync.client import client_from_folder
-    from sync.worker import sync_once
-
-    store = Store(db_path)
+    store = Store(db_path, clock=clock)
     try:
         client = client_from_folder(device_folder, timeout=timeout)
         if client is None:
             return SyncOutcome(False, None, None, read_status(store))
-        moment = now or datetime.now(UTC)
         catalog = None
         try:
-            report = sync_once(store, client, moment, rng=rng)
+            report = sync_once(store, client, clock.now(), rng=rng)
             if report.stopped is None:
                 catalog = update_catalog(client, catalog_data_dir, shipped_catalog_version(), public_key)
         finally:
             client.close()
         if report.stopped is None and (catalog is None or catalog.error is None):
-            record_success(store.path, datetime.now(UTC))
+            SyncState(state_path(store.path)).record_success(clock.now())
         return SyncOutcome(True, report, catalog, read_status(store))
     finally:
         store.close()
+
+
+class NotEnrolledError(Exception):
+    """This PC has no device identity; it must be enrolled once while online."""
+
+
+def export_field_transfer(store: Store, out: Path, device_folder: Path) -> Envelope:
+    """Field laptop: write every unsent revision into one encrypted, signed transfer file."""
+    loaded = load_identity(device_folder)
+    if loaded is None:
+        raise NotEnrolledError(str(device_folder))
+    return export_outbox(store, out, identity=loaded[0], platform_key=load_platform_key(device_folder))
+
+
+def import_field_transfer(store: Store, file: Path) -> Envelope:
+    """Window: verify a transfer file and queue it for upload by the next sync."""
+    return spool_transfer(file, default_spool_dir(store))
 
 
 def to_jsonable(value: Any) -> Any:

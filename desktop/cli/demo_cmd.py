@@ -1,0 +1,36 @@
+"""``yishi demo-data``: sample cases taken through the real pipeline (the README's one-command launch)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop import settings
+from desktop.cases.profile import Profile
+from desktop.cli.common import open_hall
+from desktop.services import demo
+
+
+def demo_data(args: argparse.Namespace) -> int:
+    current = settings.load()
+    if not current.profile_complete():
+        current.center_name, current.division_code, current.window_code, current.clerk = demo.DEMO_PROFILE
+        settings.save(current)
+    hall = open_hall(args, current)
+    try:
+        if args.if_empty and hall.store.list_cases(limit=1):
+            print(f"{hall.store.path}: already has cases; left as it is")
+            return 0
+        profile = Profile(current.center_name, current.division_code, current.window_code, current.clerk)
+        made = demo.seed_store(hall, hall.catalogs.current(), profile, args.count)
+    finally:
+        hall.close()
+    print(f"{hall.store.path}: {made} demo cases")
+    return 0
+
+
+def register(sub: Any) -> None:
+    demo_parser = sub.add_parser("demo-data", help="fill the case store with sample cases taken through the pipeline")
+    demo_parser.add_argument("--count", type=int, default=12)
+    demo_parser.add_argument("--if-empty", action="store_true", help="do nothing when the store already has cases")
+    demo_parser.set_defaults(func=demo_data)

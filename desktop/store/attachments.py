@@ -1,0 +1,80 @@
+"""Scanned materials: content-addressed files in ``attachments/ab/<sha256>`` beside the store, linked to cases."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+from sqlmodel import select
+
+from desktop.store.base import StoreBase
+from desktop.store.db import write_session
+from desktop.store.models import Attachment
+from desktop.store.rows import load_case
+
+HASH_CHUNK = 1 << 20
+
+
+class Attachments(StoreBase):
+    def add_attachment(self, case_id: uuid.UUID, material_code: str, source_path: Path | str) -> Attachment:
+        """Copy a file into ``attachments/ab/<sha256>`` (once per content) and link it to the case."""
+        source = Path(source_path)
+        digest = sha256_of(source)
+        relative = f"{digest[:2]}/{digest}"
+        _store_blob(source, self.attachments_dir / relative, digest)
+        media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        with write_session(self.engine) as session:
+            load_case(session, case_id)
+            existing = session.exec(
+                select(Attachment).where(
+                    Attachment.case_id == case_id,
+                    Attachment.material_code == material_code,
+                    Attachment.sha256 == digest,
+                )
+            ).first()
+            if existing is not None:
+                return existing
+            row = Attachment(
+                case_id=case_id,
+                material_code=material_code,
+                sha256=digest,
+                path=relative,
+                size=source.stat().st_size,
+                media_type=media_type,
+                added_at=self.clock.now(),
+            )
+            session.add(row)
+            return row
+
+    def attachment_path(self, attachment: Attachment) -> Path:
+        return self.attachments_dir / attachment.path
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _store_blob(source: Path, target: Path, digest: str) -> None:
+    """Copy ``source`` to ``target`` via a temp file, verifying the copy's hash before it takes the name."""
+    if target.exists() and sha256_of(target) == digest:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(source, tmp)
+        if sha256_of(tmp) != digest:
+            raise OSError(f"copy of {source} does not match its sha256 (file changed while copying?)")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,18 @@
+"""What every part of the store shares: its engine, its clock and where its files live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from desktop.cases.clock import Clock
+
+
+class StoreBase:
+    """The attributes the store's parts (cases, queries, attachments, outbox) work with; set by ``Store``."""
+
+    engine: Engine
+    clock: Clock
+    path: Path
+    attachments_dir: Path

@@ -1,0 +1,108 @@
+"""Helpers every store module uses inside the caller's transaction: load a row, read a case whole, audit."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from desktop.cases.states import CaseState, Decision
+from desktop.store.models import Attachment, AuditEvent, Case, CaseItem, MaterialRecord, OutboxEntry
+
+
+class CaseNotFound(KeyError):  # noqa: N818 - reads as what happened
+    """No case with that id."""
+
+
+class NotEditable(ValueError):  # noqa: N818
+    """The case is past the point where the window may change it."""
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of the case list."""
+
+    id: uuid.UUID
+    number: str | None
+    state: CaseState
+    decision: Decision | None
+    bundle_code: str
+    applicant_name: str | None
+    applicant_id: str | None
+    clerk: str
+    window_code: str
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """A case with its items, materials and attachments (detached rows: read, don't write)."""
+
+    case: Case
+    items: list[CaseItem]
+    materials: list[MaterialRecord]
+    attachments: list[Attachment]
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """The supervisor's figures for a period of local days (cases decided then)."""
+
+    day: date
+    total: int
+    by_decision: dict[str, int]
+    by_bundle: dict[str, int]
+    by_clerk: dict[str, int]
+
+
+def load_case(session: Session, case_id: uuid.UUID) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound(str(case_id))
+    return case
+
+
+def load_entry(session: Session, entry_id: int) -> OutboxEntry:
+    entry = session.get(OutboxEntry, entry_id)
+    if entry is None:
+        raise KeyError(f"no outbox entry {entry_id}")
+    return entry
+
+
+def audit(
+    session: Session, case_id: uuid.UUID | None, actor: str, action: str, detail: dict[str, Any], *, at: datetime
+) -> None:
+    session.add(AuditEvent(case_id=case_id, at=at, actor=actor, action=action, detail=detail))
+
+
+def case_detail(session: Session, case: Case) -> CaseDetail:
+    items = session.exec(select(CaseItem).where(CaseItem.case_id == case.id).order_by(col(CaseItem.id)))
+    materials = session.exec(
+        select(MaterialRecord).where(MaterialRecord.case_id == case.id).order_by(col(MaterialRecord.id))
+    )
+    attachments = session.exec(select(Attachment).where(Attachment.case_id == case.id).order_by(col(Attachment.id)))
+    return CaseDetail(case, list(items), list(materials), list(attachments))
+
+
+def case_summary(case: Case) -> CaseSummary:
+    return CaseSummary(
+        id=case.id,
+        number=case.number,
+        state=case.state,
+        decision=case.decision,
+        bundle_code=case.bundle_code,
+        applicant_name=case.applicant_name,
+        applicant_id=case.applicant_id,
+        clerk=case.clerk,
+        window_code=case.window_code,
+        revision=case.revision,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        decided_at=case.decided_at,
+    )
