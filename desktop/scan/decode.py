@@ -1,9 +1,14 @@
 """Find barcodes and QR codes in an image: hostile-input-safe loading, fast pyramid scan, text decoding.
 
-Phone photos are large (12 MP) and zbar's time grows with pixels, so we scan a grayscale copy
+Two engines read every view of the image in turn: zxing-cpp first (zxing.py), then zbar through
+pyzbar's library (zbar.py), which still finds some damaged or tilted codes zxing-cpp misses. Both
+hand back raw bytes and one function of ours turns them into text (charset.py: ECI, else UTF-8,
+Shift_JIS, GB18030 or ISO-8859-1), so control characters stay characters and both engines agree.
+
+Phone photos are large (12 MP) and the engines' time grows with pixels, so we scan a grayscale copy
 downscaled to about 1600 px on the long side first. When nothing is found there, only the regions
 that look like codes (regions.py) are scanned at full size, with small 1-D codes straightened and
-sharpened (linear.py), under a CPU-time budget: a frame with no code gives up in about 0.4 s.
+sharpened (linear.py), under a CPU-time budget: a frame with no code gives up in about 0.5 s.
 Every failure to read the input is a ScanError; nothing else escapes.
 """
 
@@ -20,9 +25,11 @@ from typing import NamedTuple
 
 from PIL import Image, ImageFilter, ImageOps
 
+from desktop.scan import zbar, zxing
+from desktop.scan.charset import decode_bytes, decode_segments
 from desktop.scan.linear import BAND, STRETCH, bar_normal_degrees, bar_strip, straightened
 from desktop.scan.regions import Box, candidate_boxes
-from desktop.scan.zbar import RawSymbol, scan_gray
+from desktop.scan.symbol import RawSymbol
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PIXELS = 64_000_000  # a 48 MP phone photo fits; bigger headers are refused before decoding
@@ -35,7 +42,9 @@ STRAIGHT_TOLERANCE = 5.0  # degrees: a bar strip this close to upright is not al
 BUDGET_S = 0.5  # CPU seconds per frame after which candidate regions are no longer tried
 # zbar reads 1-D codes only along rows and columns, so a tilted barcode needs a straightened retry.
 RETRY_ANGLES = (15.0, -15.0, 30.0, -30.0, 45.0, -45.0)
-TEXT_ENCODINGS = ("utf-8", "gb18030")
+ZXING = "zxing-cpp"
+ZBAR = "zbar"
+ENGINES = (ZXING, ZBAR)  # in the order they are tried on each view
 
 
 class ScanError(Exception):
@@ -57,7 +66,10 @@ class Rect(NamedTuple):
 
 @dataclass(frozen=True)
 class Decoded:
-    """One decoded symbol: zbar symbology name (QRCODE, CODE128, EAN13, ...), text, raw bytes, box and charset."""
+    """One decoded symbol: zbar symbology name (QRCODE, CODE128, EAN13, ...), text, raw bytes, box and charset.
+
+    ``encoding`` is the Python codec the text was decoded with (``+``-joined for several ECI segments).
+    """
 
     symbology: str
     text: str
@@ -67,13 +79,8 @@ class Decoded:
 
 
 def bytes_to_text(raw: bytes) -> tuple[str, str]:
-    """Decode payload bytes as UTF-8, then GB18030, else latin-1 shown as-is; returns (text, encoding)."""
-    for encoding in TEXT_ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1"), "latin-1"
+    """Payload bytes without ECI as (text, codec): UTF-8 if valid, else the likelier of Shift_JIS, GB18030, latin-1."""
+    return decode_bytes(raw)
 
 
 def _check_size(width: int, height: int) -> None:
@@ -185,9 +192,22 @@ def _strip(view: _View) -> _View:
     return _View(bar_strip(view.image), back)
 
 
-def _scan(view: _View, density: int = 1) -> list[_Pass]:
+def _scan_zbar(view: _View, density: int = 1) -> list[_Pass]:
     image = view.image
-    return [_Pass(s, view.to_source) for s in scan_gray(image.tobytes(), image.width, image.height, density)]
+    return [_Pass(s, view.to_source) for s in zbar.scan_gray(image.tobytes(), image.width, image.height, density)]
+
+
+def _scan_zxing(view: _View) -> list[_Pass]:
+    return [_Pass(s, view.to_source) for s in zxing.scan_gray(view.image)]
+
+
+def _scans(view: _View, engines: tuple[str, ...], density: int = 1) -> Iterator[Scan]:
+    """One pass over ``view`` per engine, in the order given."""
+    for engine in engines:
+        if engine == ZXING:
+            yield lambda: _scan_zxing(view)
+        elif engine == ZBAR:
+            yield lambda: _scan_zbar(view, density)
 
 
 def _rect(found: _Pass) -> Rect:
@@ -201,55 +221,65 @@ def _rect(found: _Pass) -> Rect:
 
 
 def _decoded(found: _Pass) -> Decoded:
-    text, encoding = bytes_to_text(found.symbol.data)
-    return Decoded(found.symbol.symbology, text, found.symbol.data, _rect(found), encoding)
+    symbol = found.symbol
+    text, encoding = decode_segments(symbol.eci_segments())
+    return Decoded(symbol.symbology, text, symbol.data, _rect(found), encoding)
 
 
 Scan = Callable[[], list[_Pass]]
 
 
-def _whole_frame(gray: Image.Image) -> Iterator[Scan]:
-    """Cheap passes over the whole frame at about FIRST_PASS_SIDE; tilted retries only for small frames."""
+def _whole_frame(gray: Image.Image, engines: tuple[str, ...]) -> Iterator[Scan]:
+    """Cheap passes over the whole frame at about FIRST_PASS_SIDE; tilted retries only for small frames.
+
+    zxing-cpp binarizes locally and tries rotations itself, so only zbar gets the smoothed and tilted views.
+    """
     first = _scaled(gray, FIRST_PASS_SIDE)
     big = max(gray.size) > FIRST_PASS_SIDE
     density = BIG_FRAME_DENSITY if big else 1
-    yield lambda: _scan(first, density)
+    yield from _scans(first, engines, density)
+    if ZBAR not in engines:
+        return
     smooth = _smoothed(first)
-    yield lambda: _scan(smooth, density)
+    yield lambda: _scan_zbar(smooth, density)
     if not big:
         for angle in RETRY_ANGLES:
-            yield lambda angle=angle: _scan(_rotated(smooth, angle))  # type: ignore[misc]
+            yield lambda angle=angle: _scan_zbar(_rotated(smooth, angle))  # type: ignore[misc]
 
 
-def _in_region(gray: Image.Image, box: Box) -> Iterator[Scan]:
+def _in_region(gray: Image.Image, box: Box, engines: tuple[str, ...]) -> Iterator[Scan]:
     """Full-resolution passes over one candidate box: as is, then straightened and sharpened as a bar strip."""
     crop = _cropped(gray, box)
-    yield lambda: _scan(crop)
+    yield from _scans(crop, engines)
     angle = bar_normal_degrees(crop.image)
     # The 4-filter estimate is coarse for strongly tilted codes; neighbours cost a few ms each.
     for turn in (angle, angle + ANGLE_STEP, angle - ANGLE_STEP):
-        yield lambda turn=turn: _scan(_strip(_rotated(crop, turn)))  # type: ignore[misc]
+        yield from _scans(_strip(_rotated(crop, turn)), engines)
     if abs(angle) > STRAIGHT_TOLERANCE:
-        yield lambda: _scan(_strip(crop))
+        yield from _scans(_strip(crop), engines)
 
 
-def _in_regions(gray: Image.Image) -> Iterator[Scan]:
+def _in_regions(gray: Image.Image, engines: tuple[str, ...]) -> Iterator[Scan]:
     for box in candidate_boxes(gray):
-        yield from _in_region(gray, box)
+        yield from _in_region(gray, box, engines)
 
 
-def decode_gray(gray: Image.Image, budget_s: float = BUDGET_S) -> list[Decoded]:
+def decode_gray(gray: Image.Image, budget_s: float = BUDGET_S, engines: tuple[str, ...] = ENGINES) -> list[Decoded]:
     """Scan an 8-bit grayscale image and stop at the first pass that finds something.
 
-    First the whole frame downscaled (plain, smoothed, tilted if small), always; then, while less than
-    ``budget_s`` seconds of this thread's CPU time are spent, full-resolution crops of the regions
-    that look like codes. The budget counts CPU time so a busy machine does not change the result.
+    First the whole frame downscaled (each engine; zbar also smoothed, and tilted if small), always;
+    then, while less than ``budget_s`` seconds of this thread's CPU time are spent, full-resolution
+    crops of the regions that look like codes. The budget counts CPU time so a busy machine does not
+    change the result. ``engines`` (ZXING, ZBAR) picks and orders the engines, e.g. for the bench.
     """
+    unknown = set(engines) - set(ENGINES)
+    if unknown or not engines:
+        raise ValueError(f"unknown decoding engines: {sorted(unknown) or 'none given'}")
     deadline = time.thread_time() + budget_s
-    for scan in _whole_frame(gray):
+    for scan in _whole_frame(gray, engines):
         if found := scan():
             return [_decoded(f) for f in found]
-    for scan in _in_regions(gray):
+    for scan in _in_regions(gray, engines):
         if time.thread_time() > deadline:
             break
         if found := scan():
@@ -268,14 +298,14 @@ def load_gray(image: Image.Image | Path | bytes) -> Image.Image:
         raise ScanError(f"cannot convert image mode {image.mode}: {exc}") from exc
 
 
-def decode_image(image: Image.Image | Path | bytes) -> list[Decoded]:
+def decode_image(image: Image.Image | Path | bytes, engines: tuple[str, ...] = ENGINES) -> list[Decoded]:
     """All barcodes and QR codes in ``image`` (a PIL image, a file path or encoded bytes); [] if none.
 
     Raises ScanError for input that is not a readable, reasonably sized image. Safe to call from a
-    worker thread: the zbar calls release the GIL and share no state.
+    worker thread: the engines share no state between calls.
     """
     gray = load_gray(image)
     try:
-        return decode_gray(gray)
+        return decode_gray(gray, engines=engines)
     except (ValueError, MemoryError) as exc:
-        raise ScanError(f"zbar failed: {exc}", "识别失败，请重试") from exc
+        raise ScanError(f"decoding failed: {exc}", "识别失败，请重试") from exc

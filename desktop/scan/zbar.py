@@ -3,16 +3,17 @@
 pyzbar.decode() creates its scanner internally, so it cannot turn on ZBAR_CFG_BINARY for QR codes.
 Without it zbar guesses the text encoding of byte-mode QR data (often Shift-JIS) and hands back
 re-encoded text that garbles about a third of short Chinese payloads. With it zbar returns the raw
-bytes and we choose the encoding ourselves (see decode.py).
+bytes and we choose the encoding ourselves (charset.py). zbar does not tell where ECI designators were.
 """
 
 from __future__ import annotations
 
 from ctypes import string_at
-from dataclasses import dataclass
 from typing import Any
 
 from pyzbar import wrapper as zw
+
+from desktop.scan.symbol import RawSymbol
 
 # zbar_config_e in zbar 0.23 (zbar.h): ENABLE 0, ADD_CHECK 1, EMIT_CHECK 2, ASCII 3, BINARY 4, NUM 5, ...
 ZBAR_CFG_BINARY = 4
@@ -23,15 +24,6 @@ _Y800 = 808466521  # fourcc 'Y800': 8-bit grayscale
 # Not printed on anything a service window sees; DataBar also prints decoder assertions to stderr on noise.
 _DISABLED = (zw.ZBarSymbol.DATABAR, zw.ZBarSymbol.DATABAR_EXP, zw.ZBarSymbol.COMPOSITE, zw.ZBarSymbol.PDF417,
              zw.ZBarSymbol.SQCODE)
-
-
-@dataclass(frozen=True)
-class RawSymbol:
-    """One symbol as zbar reports it: symbology name, undecoded bytes and outline points."""
-
-    symbology: str
-    data: bytes
-    points: tuple[tuple[int, int], ...]
 
 
 def _configure(scanner: Any) -> bool:
