@@ -6,6 +6,7 @@ request cannot be replayed later (timestamp window) or twice (nonce), nor altere
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -18,6 +19,11 @@ HEADER_NONCE = "X-Yishi-Nonce"
 HEADER_SIGNATURE = "X-Yishi-Signature"
 MAX_SKEW_SECONDS = 300
 _PREFIX = "yishi-request-v1"
+SIGNATURE_SIZE = 64
+# ASCII only: str.isdigit() and str.isalnum() also take "²" and "٣", which int() and the database do not want.
+_TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")
+_NONCE_RE = re.compile(r"[A-Za-z0-9]{16,64}")
+_DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")  # an enrolled id is "dev-" + 16 hex; enrolment sends a placeholder
 
 
 class AuthError(Exception):
@@ -62,14 +68,18 @@ def parse_headers(headers: dict[str, str]) -> SignedRequest:
         sig = lowered[HEADER_SIGNATURE.lower()]
     except KeyError as exc:
         raise AuthError(f"missing header {exc.args[0]}") from None
-    if not stamp.isdigit():
-        raise AuthError("timestamp must be integer seconds since the epoch")
-    if not (16 <= len(nonce) <= 64 and nonce.isalnum()):
-        raise AuthError("nonce must be 16-64 alphanumeric characters")
+    if not _DEVICE_RE.fullmatch(device):
+        raise AuthError("device id must be 1-40 ASCII letters, digits, '-' or '_'")
+    if not _TIMESTAMP_RE.fullmatch(stamp):
+        raise AuthError("timestamp must be integer seconds since the epoch (ASCII digits)")
+    if not _NONCE_RE.fullmatch(nonce):
+        raise AuthError("nonce must be 16-64 ASCII letters or digits")
     try:
         signature = b64d(sig)
     except ValueError:
         raise AuthError("signature is not base64") from None
+    if len(signature) != SIGNATURE_SIZE:
+        raise AuthError(f"signature must be {SIGNATURE_SIZE} bytes, found {len(signature)}")
     return SignedRequest(device, int(stamp), nonce, signature)
 
 

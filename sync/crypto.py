@@ -69,23 +69,76 @@ def verify(public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
     return True
 
 
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) owner-only (0700) whatever the umask; existing folders are left as
+    they are (``/srv`` is not ours to change)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for folder in missing:
+        os.chmod(folder, 0o700)
+
+
+def write_private_file(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
+    """Write ``data`` owner-only (0600, whatever the umask) via a synced temp file, so a crash never leaves half a file.
+
+    ``exclusive``: only if ``path`` does not exist yet (hard link, atomic even between processes); returns False,
+    writing nothing, when another writer was first.
+    """
+    private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if exclusive:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+        else:
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_dir(path.parent)
+    return True
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def private_key_pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    encoding, fmt = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8
+    return key.private_bytes(encoding, fmt, serialization.NoEncryption())
+
+
 def write_private_key(path: Path, key: Ed25519PrivateKey | X25519PrivateKey) -> None:
-    """PEM, owner-only: written to a temp file and renamed so a crash never leaves half a key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    """PEM, owner-only, replacing ``path`` atomically."""
+    write_private_file(path, private_key_pem(key))
 
 
 def read_ed25519_private(path: Path) -> Ed25519PrivateKey:
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path}: not an Ed25519 private key")
+    return key
+
+
+def read_x25519_private(path: Path) -> X25519PrivateKey:
+    """Raises ValueError (English) when ``path`` holds no PEM X25519 private key."""
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError):
+        raise ValueError(f"{path}: not a PEM private key") from None
+    if not isinstance(key, X25519PrivateKey):
+        raise ValueError(f"{path}: not an X25519 private key")
     return key
 
 
@@ -124,7 +177,10 @@ def seal(
 def open_sealed(
     recipient: X25519PrivateKey, *, eph_pub: bytes, nonce: bytes, ciphertext: bytes, aad: bytes, info: bytes
 ) -> bytes:
-    shared = recipient.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    try:
+        shared = recipient.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    except ValueError:  # a low-order point: no shared key exists
+        raise DecryptError("decryption failed: the file's ephemeral key is unusable") from None
     key = _derive(shared, eph_pub, raw_public(recipient.public_key()), info)
     try:
         return AESGCM(key).decrypt(nonce, ciphertext, aad)

@@ -9,8 +9,23 @@ API_PREFIX = "/v1"
 MAX_JSON_BODY = 8 * 1024 * 1024
 MAX_ATTACHMENT = 64 * 1024 * 1024
 MAX_TRANSFER = 512 * 1024 * 1024
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+MAX_REVISION = 2**31 - 1  # the platform keeps revisions in 32-bit integer columns
+MAX_COUNTER = 10**18 - 1  # cursors and other counters in query strings fit a signed 64-bit column
+# Anchored with \Z and matched in full: "$" would also accept a trailing newline.
+SHA256_RE = re.compile(r"\A[0-9a-f]{64}\Z")
+UUID_RE = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+DEVICE_ID_RE = re.compile(r"\Adev-[0-9a-f]{16}\Z")  # "dev-" + key_id of the device's Ed25519 key
+KEY_ID_RE = re.compile(r"\A[0-9a-f]{16}\Z")
+_DIGITS_RE = re.compile(r"[0-9]{1,18}")  # ASCII only: str.isdigit() also takes "²" and "٣", which int() refuses
+_VERSION_RE = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,8}){0,7}")  # the platform sorts versions as 8-digit groups
+MAX_VERSION_LENGTH = 40
+
+
+def parse_count(text: str, *, maximum: int = MAX_COUNTER) -> int:
+    """A non-negative integer written in ASCII digits, at most ``maximum``; ValueError (English) otherwise."""
+    if not _DIGITS_RE.fullmatch(text) or int(text) > maximum:
+        raise ValueError(f"{text[:30]!r} is not an integer from 0 to {maximum}")
+    return int(text)
 
 
 class PlatformStatus(StrEnum):
@@ -44,11 +59,10 @@ OPERATOR_MOVES: dict[PlatformStatus, frozenset[PlatformStatus]] = {
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    """``2026.11.1`` → (2026, 11, 1); raises ValueError on anything but dot-separated integers."""
-    parts = version.split(".")
-    if not version or not all(p.isdigit() for p in parts):
-        raise ValueError(f"catalog version {version!r} is not dot-separated integers")
-    return tuple(int(p) for p in parts)
+    """``2026.11.1`` → (2026, 11, 1); raises ValueError on anything but dot-separated integers (ASCII digits)."""
+    if len(version) > MAX_VERSION_LENGTH or not _VERSION_RE.fullmatch(version):
+        raise ValueError(f"catalog version {version[:40]!r} is not dot-separated integers")
+    return tuple(int(p) for p in version.split("."))
 
 
 def is_newer(candidate: str, installed: str) -> bool:

@@ -1,7 +1,13 @@
-"""The platform's tables (SQLAlchemy Core) and engine: a SQLite file by default, PostgreSQL by URL."""
+"""The platform's tables (SQLAlchemy Core) and engine: a SQLite file by default, PostgreSQL by URL.
+
+A SQLite database and its WAL/SHM files are owner-only (0600, SQLite gives the side files the database's mode) and
+a folder made for it is 0700, whatever the umask. PostgreSQL needs psycopg, which only the ``platform`` install
+extra brings (``pip install -e '.[platform]'``): the window app does not.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +26,13 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    make_url,
 )
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from sync.crypto import private_dir
+
+INSTALL_HINT = "pip install -e '.[platform]' (or: pip install 'psycopg[binary]')"
 
 metadata = MetaData()
 
@@ -124,6 +136,14 @@ transfers = Table(
     Column("result", Text, nullable=False),
 )
 
+case_query = Table(
+    "case_query",
+    metadata,
+    Column("case_id", String(36), ForeignKey("cases.case_id"), primary_key=True),
+    Column("number", String(32), nullable=True, index=True),  # the window's case number (办件编号), canonical form
+    Column("query_code", String(16), nullable=True),  # 查询密码 printed on the receipt
+)
+
 settings = Table(
     "settings",
     metadata,
@@ -132,22 +152,88 @@ settings = Table(
 )
 
 
+class PlatformSetupError(Exception):
+    """The platform database cannot be opened as configured; the message is one English line saying why."""
+
+
 def default_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def open_engine(db_url: str) -> Engine:
-    """Create the engine and the tables. A bare path is taken as a SQLite file."""
+def database_url(db_url: str) -> str:
+    """A bare path is a SQLite file; ``postgresql://`` and ``postgres://`` mean psycopg 3 (``postgresql+psycopg``)."""
     if "://" not in db_url:
-        Path(db_url).parent.mkdir(parents=True, exist_ok=True)
-        db_url = default_url(Path(db_url))
-    if db_url.startswith("sqlite"):
-        engine = create_engine(db_url, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        engine = create_engine(db_url, pool_size=16, max_overflow=16, pool_pre_ping=True)
-    metadata.create_all(engine)
+        return default_url(Path(db_url))
+    scheme, rest = db_url.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else db_url
+
+
+def sqlite_file(db_url: str) -> Path | None:
+    """The database file of a SQLite URL (None for other databases and for an in-memory one)."""
+    url = make_url(database_url(db_url))
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def open_engine(db_url: str) -> Engine:
+    """Create the engine and the tables. A bare path is taken as a SQLite file; PlatformSetupError if unusable."""
+    url = database_url(db_url)
+    try:
+        if url.startswith("sqlite"):
+            path = sqlite_file(url)
+            if path is not None:
+                _private_sqlite_file(path)
+            engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            if make_url(url).get_driver_name() == "psycopg":
+                _require_psycopg()
+            engine = create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
+        metadata.create_all(engine)
+    except ArgumentError:
+        raise PlatformSetupError(f"not a database URL or path: {_safe(url)}") from None
+    except ModuleNotFoundError as exc:
+        raise PlatformSetupError(f"the driver for {_safe(url)} is not installed ({exc.name})") from None
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise PlatformSetupError(f"cannot open the platform database {_safe(url)}: {reason}") from None
     return engine
+
+
+def _require_psycopg() -> None:
+    try:
+        # Imported here: optional, only the platform install extra brings it.
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise PlatformSetupError(f"a PostgreSQL platform needs psycopg, not installed: {INSTALL_HINT}") from None
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url[:80]
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (it would use the umask); tighten existing ones of ours."""
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        os.fchmod(fd, 0o600)
+        os.close(fd)
+    for side in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            st = side.stat()
+        except FileNotFoundError:
+            continue
+        if st.st_uid == os.geteuid() and st.st_mode & 0o077:
+            os.chmod(side, 0o600)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -155,6 +241,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")  # the platform's word is final: a 200 must survive power loss
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left readable in free space
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 

@@ -11,12 +11,10 @@ from sqlalchemy import insert, or_, select, update
 from sync.catalog_update import CatalogUpdateError, verify_update
 from sync.crypto import Ed25519PublicKey
 from sync.platform import db
-from sync.platform.service import ApiError, Platform, utcnow
+from sync.platform.service import ApiError, Platform, open_platform, utcnow
 from sync.protocol import OPERATOR_MOVES, PlatformStatus, version_key
 
-
-def open_platform(db_url: str) -> Platform:
-    return Platform(db.open_engine(db_url))
+__all__ = ["create_enrollment_code", "open_platform", "platform_public_key", "publish_catalog", "set_status"]
 
 
 def create_enrollment_code(platform: Platform, label: str, *, valid_hours: int = 72) -> str:
@@ -87,5 +85,4 @@ def publish_catalog(
 
 def platform_public_key(platform: Platform) -> dict[str, str]:
     """The X25519 key field laptops encrypt transfer files to (base64 raw) and its id."""
-    with platform.transaction() as conn:
-        return platform.platform_key(conn)
+    return platform.platform_key()

@@ -43,7 +43,7 @@ def dispatch(platform: Platform, method: str, target: str, headers: dict[str, st
     if route == ["health"] and method == "GET":
         return Result(200, {"ok": True, "api": "v1", "time": platform.clock()})
     if route == ["platform-key"] and method == "GET":
-        return platform.run(platform.platform_key_result)
+        return Result(200, platform.platform_key())
     if route == ["devices"] and method == "POST":
         return platform.run(lambda c: platform.enroll(c, target, headers, body))
     op = _authenticated_route(platform, method=method, target=target, route=route, body=body, headers=headers)

@@ -3,35 +3,45 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sync import auth
-from sync.canonical import digest
+from sync.canonical import JsonError, digest, loads
 from sync.crypto import (
     X25519PrivateKey,
     b64d,
     b64e,
     ed25519_public_from_b64,
     key_id,
-    raw_private,
     raw_public,
     sha256_hex,
 )
 from sync.platform import db
-from sync.protocol import SHA256_RE, UUID_RE, PlatformStatus, version_key
+from sync.platform.keys import FileKeyStore, KeyStore, default_key_file
+from sync.protocol import MAX_REVISION, SHA256_RE, UUID_RE, PlatformStatus, version_key
 
 T = TypeVar("T")
 NONCE_KEEP_SECONDS = 2 * auth.MAX_SKEW_SECONDS + 60
 STATUS_PAGE_MAX = 500
+MAX_ATTACHMENTS_PER_CASE = 10_000
+LEGACY_KEY_SETTING = "transfer_key"  # where databases before the key store kept the transfer key, in plaintext
+_ENROLLMENT_CODE_RE = re.compile(r"[A-Za-z0-9-]{1,40}")
+_LABEL_MAX = 200
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MEDIA_TYPE_RE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}")
+_CASE_NUMBER_RE = re.compile(r"[0-9]{21}[0-9A-Z]")  # canonical 办件编号 (desktop/cases/numbers.py)
+_QUERY_CODE_RE = re.compile(r"[0-9]{6}")
 
 
 class ApiError(Exception):
@@ -69,16 +79,46 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else aware(value).isoformat()
 
 
+def open_platform(db_url: str, *, key_file: Path | None = None) -> Platform:
+    """The platform over ``db_url`` (a URL or a SQLite path), its keys in ``key_file`` or the default place
+    (:func:`sync.platform.keys.default_key_file`). Raises :class:`sync.platform.db.PlatformSetupError`."""
+    return Platform(db.open_engine(db_url), keys=None if key_file is None else FileKeyStore(key_file))
+
+
 class Platform:
     """The reference platform over one database engine."""
 
-    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time, keys: KeyStore | None = None) -> None:
+        """``keys`` defaults to a :class:`FileKeyStore` beside a SQLite file (see :func:`default_key_file`).
+
+        An older database is brought up to date here: a transfer key it still holds moves out to ``keys``."""
         self.engine = engine
         self.clock = clock
+        self.keys = keys if keys is not None else FileKeyStore(default_key_file(engine))
         # SQLite allows one writer; serialising here avoids lock-upgrade failures. PostgreSQL relies on
         # unique constraints plus one retry instead, so several server processes can share it.
         self._lock = threading.Lock() if db.is_sqlite(engine) else None
         self._last_prune = 0.0
+        if self.run_value(self._upgrade) and db.is_sqlite(engine):
+            with engine.connect() as conn:  # the deleted key must not linger in the write-ahead log either
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _upgrade(self, conn: Connection) -> bool:
+        """Move a transfer key kept in the database to the key store (True if one was moved); index older cases
+        for the query page."""
+        row = conn.execute(select(db.settings.c.value).where(db.settings.c.key == LEGACY_KEY_SETTING)).first()
+        if row is not None:
+            self.keys.adopt_transfer_key(X25519PrivateKey.from_private_bytes(b64d(row.value)))
+            conn.execute(delete(db.settings).where(db.settings.c.key == LEGACY_KEY_SETTING))
+        unindexed = conn.execute(
+            select(db.cases.c.case_id, db.cases.c.payload).where(
+                ~exists().where(db.case_query.c.case_id == db.cases.c.case_id)
+            )
+        ).all()
+        for case in unindexed:
+            number, code = query_keys(json.loads(case.payload))
+            conn.execute(insert(db.case_query).values(case_id=case.case_id, number=number, query_code=code))
+        return row is not None
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -140,6 +180,16 @@ class Platform:
         code, public_b64, label = data.get("enrollment_code"), data.get("public_key"), data.get("label", "")
         if not isinstance(code, str) or not isinstance(public_b64, str) or not isinstance(label, str):
             raise ApiError(400, "bad_request", "enrollment_code, public_key (base64) and label are required strings")
+        if len(label) > _LABEL_MAX or _CONTROL_RE.search(label):
+            raise ApiError(400, "bad_request", f"label must be at most {_LABEL_MAX} characters, without control ones")
+        try:
+            public_raw = b64d(public_b64)
+        except ValueError:
+            public_raw = b""
+        if len(public_raw) != 32:
+            raise ApiError(400, "bad_request", "public_key must be base64 of a 32-byte Ed25519 public key")
+        if not _ENROLLMENT_CODE_RE.fullmatch(code):
+            raise ApiError(403, "enrollment_code_invalid", "enrollment code is unknown, expired or already used")
         try:
             public = ed25519_public_from_b64(public_b64)
             req = auth.parse_headers(headers)
@@ -147,13 +197,15 @@ class Platform:
             auth.check_signature(req, public, method="POST", path=path, body=body, now=self.clock())
         except (ValueError, auth.AuthError) as exc:
             raise ApiError(401, "unauthorized", f"enrollment request not signed by the key it enrols: {exc}") from None
-        device_id = "dev-" + key_id(b64d(public_b64))
+        device_id = "dev-" + key_id(public_raw)
         row = conn.execute(select(db.enrollment_codes).where(db.enrollment_codes.c.code == code)).first()
         now = utcnow(self.clock)
         if row is not None and row.used_by == device_id:
             return Result(200, self._enrolled_body(conn, device_id))  # a lost answer, asked again
         if row is None or row.used_by is not None or aware(row.expires_at) < now:
             raise ApiError(403, "enrollment_code_invalid", "enrollment code is unknown, expired or already used")
+        if conn.execute(select(db.devices.c.device_id).where(db.devices.c.device_id == device_id)).first():
+            raise ApiError(409, "conflict", f"this key is already enrolled as {device_id}; the code stays unused")
         self._use_nonce(conn, device_id, req.nonce)
         conn.execute(
             insert(db.devices).values(
@@ -165,7 +217,7 @@ class Platform:
 
     def _enrolled_body(self, conn: Connection, device_id: str) -> dict[str, Any]:
         row = conn.execute(select(db.devices).where(db.devices.c.device_id == device_id)).one()
-        return {"device_id": device_id, "label": row.label, "platform_key": self.platform_key(conn)}
+        return {"device_id": device_id, "label": row.label, "platform_key": self.platform_key()}
 
     # -- cases --------------------------------------------------------------------------------------------------
 
@@ -235,6 +287,7 @@ class Platform:
         seq = int(key[0])
         number = f"LN{now:%Y}{seq:010d}"
         conn.execute(update(db.cases).where(db.cases.c.seq == seq).values(platform_number=number))
+        conn.execute(insert(db.case_query).values(case_id=sub.case_id, number=sub.number, query_code=sub.query_code))
         self._record_revision(conn, sub, now)
         return self._case_body(conn, sub.case_id)
 
@@ -250,6 +303,11 @@ class Platform:
             values["status"] = PlatformStatus.RECEIVED.value  # supplemented: back in the queue
             values["status_reason"] = None
         conn.execute(update(db.cases).where(db.cases.c.case_id == sub.case_id).values(**values))
+        conn.execute(
+            update(db.case_query)
+            .where(db.case_query.c.case_id == sub.case_id)
+            .values(number=sub.number, query_code=sub.query_code)
+        )
         self._record_revision(conn, sub, now)
         return self._case_body(conn, sub.case_id)
 
@@ -291,9 +349,14 @@ class Platform:
         body = {"sha256": sha, "size": len(data)}
         if conn.execute(select(db.attachments.c.size).where(db.attachments.c.sha256 == sha)).first() is not None:
             return Result(200, body)
+        media = media_type.split(";", 1)[0].strip().lower()
         conn.execute(
             insert(db.attachments).values(
-                sha256=sha, size=len(data), media_type=media_type[:100], data=data, stored_at=utcnow(self.clock)
+                sha256=sha,
+                size=len(data),
+                media_type=media if _MEDIA_TYPE_RE.fullmatch(media) else "application/octet-stream",
+                data=data,
+                stored_at=utcnow(self.clock),
             )
         )
         return Result(201, body)
@@ -355,23 +418,12 @@ class Platform:
 
     # -- platform key -------------------------------------------------------------------------------------------
 
-    def transfer_private_key(self, conn: Connection) -> X25519PrivateKey:
-        """The platform's X25519 key for transfer files, created on first use.
+    def transfer_private_key(self) -> X25519PrivateKey:
+        """The platform's X25519 key for transfer files, from its key store (never from its database)."""
+        return self.keys.transfer_key()
 
-        The reference server keeps it in its own database; a production platform keeps it in its HSM.
-        """
-        row = conn.execute(select(db.settings.c.value).where(db.settings.c.key == "transfer_key")).first()
-        if row is not None:
-            return X25519PrivateKey.from_private_bytes(b64d(row.value))
-        key = X25519PrivateKey.generate()
-        conn.execute(insert(db.settings).values(key="transfer_key", value=b64e(raw_private(key))))
-        return key
-
-    def platform_key_result(self, conn: Connection) -> Result:
-        return Result(200, self.platform_key(conn))
-
-    def platform_key(self, conn: Connection) -> dict[str, str]:
-        public = raw_public(self.transfer_private_key(conn).public_key())
+    def platform_key(self) -> dict[str, str]:
+        public = raw_public(self.transfer_private_key().public_key())
         return {"x25519_public_key": b64e(public), "key_id": key_id(public)}
 
     def counts(self) -> dict[str, int]:
@@ -393,38 +445,60 @@ class Submission:
     payload_json: str
     payload_sha256: str
     attachments: list[str]
+    number: str | None  # the window's case number and query code, for the query page (/q/)
+    query_code: str | None
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "bad_request", f"body is not JSON: {exc}") from None
+        data = loads(body)
+    except JsonError as exc:
+        raise ApiError(400, "bad_request", f"body is not acceptable JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", "body must be a JSON object")
     return data
 
 
+def query_keys(payload: Any) -> tuple[str | None, str | None]:
+    """The canonical case number and the query code a payload carries (None for either that is malformed)."""
+    if not isinstance(payload, dict):
+        return None, None
+    number, code = payload.get("number"), payload.get("query_code")
+    return (
+        number if isinstance(number, str) and _CASE_NUMBER_RE.fullmatch(number) else None,
+        code if isinstance(code, str) and _QUERY_CODE_RE.fullmatch(code) else None,
+    )
+
+
+def _is_int(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def check_sha(sha: str) -> None:
-    if not SHA256_RE.match(sha):
+    if not SHA256_RE.fullmatch(sha):
         raise ApiError(400, "bad_request", "attachment id must be 64 lowercase hex digits (sha256)")
 
 
 def parse_submission(case_id: str, data: dict[str, Any]) -> Submission:
-    if not UUID_RE.match(case_id):
+    if not UUID_RE.fullmatch(case_id):
         raise ApiError(400, "bad_request", "case id must be a lowercase UUID")
     revision, base, payload = data.get("revision"), data.get("base_revision"), data.get("payload")
     shas = data.get("attachments", [])
-    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
-        raise ApiError(422, "invalid", "revision must be an integer >= 1")
-    if base is not None and (not isinstance(base, int) or isinstance(base, bool) or base >= revision):
-        raise ApiError(422, "invalid", "base_revision must be null or an integer below revision")
+    if not _is_int(revision, 1, MAX_REVISION):
+        raise ApiError(422, "invalid", f"revision must be an integer from 1 to {MAX_REVISION}")
+    if base is not None and not _is_int(base, 1, revision - 1):
+        raise ApiError(422, "invalid", "base_revision must be null or an integer from 1 to revision - 1")
     if not isinstance(payload, dict):
         raise ApiError(422, "invalid", "payload must be a JSON object")
-    if not isinstance(shas, list) or not all(isinstance(s, str) and SHA256_RE.match(s) for s in shas):
+    if (
+        not isinstance(shas, list)
+        or len(shas) > MAX_ATTACHMENTS_PER_CASE
+        or not all(isinstance(s, str) and SHA256_RE.fullmatch(s) for s in shas)
+    ):
         raise ApiError(422, "invalid", "attachments must be a list of sha256 hex strings")
     if data.get("case_id", case_id) != case_id:
         raise ApiError(422, "invalid", "case_id in the body differs from the path")
+    number, code = query_keys(payload)
     return Submission(
         case_id=case_id,
         revision=revision,
@@ -432,6 +506,8 @@ def parse_submission(case_id: str, data: dict[str, Any]) -> Submission:
         payload_json=json.dumps(payload, ensure_ascii=False, sort_keys=True),
         payload_sha256=digest(payload),
         attachments=sorted(set(shas)),
+        number=number,
+        query_code=code,
     )
 
 

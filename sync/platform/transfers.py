@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from sync.platform import db
-from sync.platform.service import ApiError, Platform, utcnow
+from sync.platform.service import ApiError, Platform, open_platform, utcnow
 from sync.transfer import Contents, Envelope, TransferError, open_transfer, read_transfer
 
 
@@ -24,7 +24,7 @@ def import_transfer_bytes(platform: Platform, conn: Connection, data: bytes) -> 
         return {**json.loads(done.result), "already_imported": True}
     _check_signer(conn, envelope)
     try:
-        contents = open_transfer(envelope, platform.transfer_private_key(conn))
+        contents = open_transfer(envelope, platform.transfer_private_key())
     except TransferError as exc:
         raise ApiError(422, "bad_transfer", str(exc)) from None
     result = {
@@ -75,17 +75,18 @@ def _apply(platform: Platform, conn: Connection, envelope: Envelope, contents: C
     return results
 
 
-def import_transfer(db_url: str, path: Path) -> dict[str, Any]:
+def import_transfer(db_url: str, path: Path, *, key_file: Path | None = None) -> dict[str, Any]:
     """``yishi platform import FILE``: import a transfer file straight into the platform database.
 
     Returns ``{"transfer_id", "device_id", "cases": [{"case_id", "revision", "platform_number" | "error"}],
-    "already_imported"}``; raises :class:`TransferError` (English message) if the file is refused.
+    "already_imported"}``; raises :class:`TransferError` (English message) if the file is refused, and
+    :class:`sync.platform.db.PlatformSetupError` if the platform database or its key cannot be opened.
     """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise TransferError(f"cannot read {path}: {exc.strerror}") from None
-    platform = Platform(db.open_engine(db_url))
+    platform = open_platform(db_url, key_file=key_file)
     try:
         return platform.run_value(lambda conn: import_transfer_bytes(platform, conn, data))
     except ApiError as exc:

@@ -7,21 +7,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_helpers import FIELD, Clock, Running, enroll, queue_case
+from sync_helpers import FIELD, Running, enroll, hall_clock, queue_case
 
 from desktop.store.repo import Store
 from sync.client import DeviceIdentity, PlatformClient
-from sync.crypto import Ed25519PrivateKey, X25519PrivateKey, sha256_hex, x25519_public_from_b64
+from sync.crypto import Ed25519PrivateKey, X25519PrivateKey, key_id, raw_public, sha256_hex, x25519_public_from_b64
+from sync.outbox_files import export_outbox
 from sync.platform.operator import platform_public_key
 from sync.platform.transfers import import_transfer
-from sync.outbox_files import export_outbox
 from sync.transfer import TransferError, read_transfer, spool_transfer
 from sync.worker import sync_once
 
 
 @pytest.fixture
 def field_store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "laptop" / "cases.sqlite3", clock=Clock())
+    s = Store(tmp_path / "laptop" / "cases.sqlite3", clock=hall_clock())
     yield s
     s.close()
 
@@ -63,7 +63,7 @@ def test_laptop_syncing_later_gets_the_numbers_the_transfer_got(
     path = _export(field_store, running, field_identity, tmp_path)
     numbers = {c["case_id"]: c["platform_number"] for c in import_transfer(running.db_url, path)["cases"]}
     client = PlatformClient(running.url, field_identity, timeout=5)
-    report = sync_once(field_store, client, field_store.clock())
+    report = sync_once(field_store, client, field_store.clock.now())
     client.close()
     assert {str(s.case_id): s.platform_number for s in report.sent} == numbers
     assert running.platform.counts()["cases"] == 3
@@ -94,7 +94,8 @@ def test_any_flipped_byte_or_truncation_rejects_the_whole_file(
 
 
 def test_file_signed_by_an_unenrolled_device_is_rejected(field_store: Store, running: Running, tmp_path: Path) -> None:
-    stranger = DeviceIdentity("dev-stranger", Ed25519PrivateKey.generate())
+    key = Ed25519PrivateKey.generate()
+    stranger = DeviceIdentity("dev-" + key_id(raw_public(key.public_key())), key)
     path = _export(field_store, running, stranger, tmp_path)
     with pytest.raises(TransferError, match="not an enrolled device"):
         import_transfer(running.db_url, path)
@@ -115,7 +116,7 @@ def test_window_checks_a_file_then_uploads_it_on_its_next_sync(
     field_store: Store, running: Running, field_identity: DeviceIdentity, client: PlatformClient, tmp_path: Path
 ) -> None:
     path = _export(field_store, running, field_identity, tmp_path)
-    window = Store(tmp_path / "window" / "cases.sqlite3", clock=Clock())
+    window = Store(tmp_path / "window" / "cases.sqlite3", clock=hall_clock())
     spool = tmp_path / "window" / "transfers"
     bad = tmp_path / "bad.yst"
     bad.write_bytes(_flip(path.read_bytes(), 100))
@@ -124,7 +125,7 @@ def test_window_checks_a_file_then_uploads_it_on_its_next_sync(
     envelope = spool_transfer(path, spool)
     spool_transfer(path, spool)
     assert envelope.case_count == 3
-    report = sync_once(window, client, window.clock())
+    report = sync_once(window, client, window.clock.now())
     assert len(report.transfers) == 1 and len(report.transfers[0]["cases"]) == 3
     assert running.platform.counts()["cases"] == 3
     assert list(spool.glob("*.yst")) == [] and len(list((spool / "done").glob("*.yst"))) == 1
