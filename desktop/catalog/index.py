@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from desktop.catalog.schema import Bundle, Catalog, Department, Element, Item, Material, Question
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """Where an applicant turns against a refusal: the 复议机关 (review within 60 days) and the court (suit
+    within six months), as the catalog words them."""
+
+    review_organ: str
+    court: str
 
 
 class CatalogIndex:
@@ -49,3 +59,24 @@ class CatalogIndex:
 
     def bundles_in_order(self) -> list[Bundle]:
         return sorted(self.catalog.bundles, key=lambda b: b.seq)
+
+    def hotline(self, item_code: str) -> str | None:
+        """The consultation hotline printed for an item: its guide's phone, else its department's."""
+        item = self.items[item_code]
+        return item.guide.phone or self.departments[item.department].hotline
+
+    def competent_department(self, item_code: str) -> str:
+        """The department competent in law for an item: ``competent_department`` where the seed lists another."""
+        item = self.items[item_code]
+        return item.competent_department or item.department
+
+    def remedy(self, item_code: str) -> Remedy | None:
+        """The item's 复议机关 and court: its own, else its competent department's; None when the catalog names
+        none (a utility's service; the hall's settings may still name one)."""
+        item = self.items[item_code]
+        if item.review_organ and item.court:
+            return Remedy(item.review_organ, item.court)
+        dept = self.departments[self.competent_department(item_code)]
+        if dept.review_organ and dept.court:
+            return Remedy(dept.review_organ, dept.court)
+        return None

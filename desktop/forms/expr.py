@@ -1,9 +1,12 @@
-"""A small, safe expression language for catalog rules.
+"""Evaluation of catalog rules: a small, safe expression language.
 
-Expressions are Python-syntax boolean/value expressions parsed with :mod:`ast` and
-evaluated by walking a whitelist of node types — never ``eval``. Bare names refer to
-situation answers (``death_kind == 'normal'``); dotted names refer to data elements
-(``mother.id_number``). Only the functions in :data:`FUNCTIONS` may be called.
+The syntax (what a rule may say, its limits) is :mod:`desktop.catalog.rules`; this module walks a parsed
+rule's tree over the situation answers and the form's values — never ``eval``. Bare names refer to situation
+answers (``death_kind == 'normal'``); dotted names refer to data elements (``mother.id_number``). Only the
+functions in :data:`FUNCTIONS` may be called.
+
+Rules are judged in a context: the hall's day (:func:`judged_on`) for ``today()`` and ``age()``, and the
+catalog in use (:func:`rules_of`) for the functions that read its retirement table.
 """
 
 from __future__ import annotations
@@ -15,14 +18,17 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from desktop.catalog import retirement
+from desktop.catalog.index import CatalogIndex
+from desktop.catalog.rules import ExprError, parse_rule
+from desktop.catalog.schema import RetirementTable
 from desktop.forms import idnumbers
 
-
-class ExprError(ValueError):
-    """The expression is not valid in the rule language."""
+__all__ = ["FUNCTIONS", "Expr", "ExprError", "holds", "judged_on", "parse", "rule_day", "rules_of"]
 
 
 def _empty(value: Any) -> bool:
@@ -65,13 +71,76 @@ def _age(date_text: Any, on: Any = None) -> int | None:
     return ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
 
 
+# The catalog whose tables rules read (the retirement table), set by whoever evaluates: the merge functions
+# of this package set it themselves; a caller evaluating rules directly wraps them in rules_of(index).
+_RULE_CATALOG: ContextVar[CatalogIndex] = ContextVar("rule_catalog")
+
+
+@contextmanager
+def rules_of(idx: CatalogIndex) -> Iterator[None]:
+    """Evaluate rules inside this block against ``idx``'s tables."""
+    token = _RULE_CATALOG.set(idx)
+    try:
+        yield
+    finally:
+        _RULE_CATALOG.reset(token)
+
+
+def _retirement_table() -> RetirementTable:
+    try:
+        table = _RULE_CATALOG.get().catalog.retirement
+    except LookupError:
+        raise RuntimeError("a rule read the retirement table outside rules_of(catalog index)") from None
+    if table is None:  # the catalog check refuses such a catalog
+        raise RuntimeError("a rule read the retirement table of a catalog that has none")
+    return table
+
+
+def _date(value: Any) -> dt.date:
+    return dt.date.fromisoformat(str(value))
+
+
+def _number(value: Any) -> Decimal | None:
+    """A typed count or amount (``'15'``, ``'3.5'``) as a number; None when it is not one."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _retirement_date(birth: Any, scheme: Any) -> str:
+    return retirement.statutory_age(_retirement_table(), str(scheme), _date(birth)).date.isoformat()
+
+
+def _earliest_retirement_date(birth: Any, scheme: Any) -> str:
+    return retirement.earliest_age(_retirement_table(), str(scheme), _date(birth)).date.isoformat()
+
+
+def _latest_retirement_date(birth: Any, scheme: Any) -> str:
+    return retirement.latest_age(_retirement_table(), str(scheme), _date(birth)).date.isoformat()
+
+
+def _min_contribution_months(on: Any) -> int:
+    return retirement.min_contribution_months(_retirement_table(), _date(on))
+
+
+# The names here and in desktop.catalog.rules.FUNCTION_ARITY are the same (a test says so).
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "empty": _empty,
     "today": _today,
     "age": _age,
+    "number": _number,
     "id_sex": idnumbers.sex,
     "id_birth_date": idnumbers.birth_date,
     "id_region": idnumbers.region_name,
+    # the retirement table: scheme codes are the table's (male, female_cadre, female_worker)
+    "retirement_date": _retirement_date,
+    "earliest_retirement_date": _earliest_retirement_date,
+    "latest_retirement_date": _latest_retirement_date,
+    "min_contribution_months": _min_contribution_months,
 }
 
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
@@ -102,55 +171,17 @@ class Expr:
     def __call__(self, answers: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
         try:
             return _eval(self.tree, answers, values)
-        except (TypeError, ValueError, ArithmeticError):
-            # Comparing a half-typed value must not crash the form: the rule just fails.
+        except (TypeError, ValueError, ArithmeticError, retirement.UnknownScheme):
+            # Comparing a half-typed value (or a date that is no date) must not crash the form: the rule just fails.
             return None
 
 
 @lru_cache(maxsize=4096)
 def parse(source: str) -> Expr:
-    try:
-        tree = ast.parse(source, mode="eval").body
-    except SyntaxError as exc:
-        raise ExprError(f"syntax error in {source!r}: {exc.msg}") from None
-    answers: set[str] = set()
-    elements: set[str] = set()
-    _check(tree, answers, elements)
-    return Expr(source, tree, frozenset(answers), frozenset(elements))
-
-
-def _check(node: ast.AST, answers: set[str], elements: set[str]) -> None:
-    match node:
-        case ast.Constant(value=v) if v is None or isinstance(v, (str, int, float, bool)):
-            return
-        case ast.Name(id=name):
-            answers.add(name)
-        case ast.Attribute(value=ast.Name(id=party), attr=attr):
-            elements.add(f"{party}.{attr}")
-        case ast.Call(func=ast.Name(id=fn), args=args, keywords=[]) if fn in FUNCTIONS:
-            for arg in args:
-                _check(arg, answers, elements)
-        case ast.Call():
-            raise ExprError(f"call not allowed: {ast.unparse(node)}")
-        case ast.BoolOp(values=operands):
-            for sub in operands:
-                _check(sub, answers, elements)
-        case ast.UnaryOp(op=ast.Not() | ast.USub(), operand=operand):
-            _check(operand, answers, elements)
-        case ast.Compare(left=left, ops=ops, comparators=comps) if all(type(o) in _COMPARE for o in ops):
-            for sub in (left, *comps):
-                _check(sub, answers, elements)
-        case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINOP:
-            _check(left, answers, elements)
-            _check(right, answers, elements)
-        case ast.List(elts=elts) | ast.Tuple(elts=elts):
-            for sub in elts:
-                _check(sub, answers, elements)
-        case ast.IfExp(test=test, body=body, orelse=orelse):
-            for sub in (test, body, orelse):
-                _check(sub, answers, elements)
-        case _:
-            raise ExprError(f"not allowed in a rule: {ast.unparse(node)!r}")
+    """The rule ``source``, whitelisted and bounded by :func:`desktop.catalog.rules.parse_rule`; raises
+    :class:`ExprError`."""
+    rule = parse_rule(source)
+    return Expr(rule.source, rule.tree, rule.answers, rule.elements)
 
 
 def _eval(node: ast.expr, answers: Mapping[str, Any], values: Mapping[str, Any]) -> Any:

@@ -8,8 +8,8 @@ from typing import Any
 
 from desktop.catalog.index import CatalogIndex
 from desktop.catalog.schema import Check, Element
-from desktop.forms.expr import holds
-from desktop.forms.situations import Answers, full_answers
+from desktop.forms.expr import holds, rules_of
+from desktop.forms.situations import Answers, full_answers, producers
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class MergedField:
     element: Element
     required: bool
     items: tuple[str, ...]
+    # The item of this case that issues the value (企业设立登记 issues the credit code the other items of
+    # 企业开办 ask for): the field is then not required, and shows where its value will come from.
+    produced_by: str | None = None
 
     @property
     def code(self) -> str:
@@ -58,21 +61,24 @@ def merge_form(
     required: dict[str, bool] = {}
     needed_by: dict[str, list[str]] = {}
     checks: list[ItemCheck] = []
-    for code in item_codes:
-        item = idx.items[code]
-        for f in item.fields:
-            if not holds(f.when, full, vals):
-                continue
-            req = f.required and holds(f.required_if, full, vals)
-            required[f.element] = required.get(f.element, False) or req
-            needed_by.setdefault(f.element, []).append(code)
-        checks.extend(ItemCheck(code, c) for c in item.checks if holds(c.when, full, vals))
+    with rules_of(idx):
+        for code in item_codes:
+            item = idx.items[code]
+            for f in item.fields:
+                if not holds(f.when, full, vals):
+                    continue
+                req = f.required and holds(f.required_if, full, vals)
+                required[f.element] = required.get(f.element, False) or req
+                needed_by.setdefault(f.element, []).append(code)
+            checks.extend(ItemCheck(code, c) for c in item.checks if holds(c.when, full, vals))
+    issued = producers(idx, item_codes)
     order = idx.element_order
     by_party: dict[str, list[MergedField]] = {}
     for el_code in sorted(needed_by, key=order.__getitem__):
         element = idx.elements[el_code]
+        source = issued.get(el_code)
         by_party.setdefault(element.party, []).append(
-            MergedField(element, required[el_code], tuple(needed_by[el_code]))
+            MergedField(element, required[el_code] and source is None, tuple(needed_by[el_code]), source)
         )
     parties = _party_order(idx, item_codes, by_party)
     groups = tuple(PartyGroup(p, idx.party_labels[p], tuple(by_party[p])) for p in parties)

@@ -7,7 +7,7 @@ from typing import Any
 
 from desktop.catalog.index import CatalogIndex
 from desktop.forms.checklist import merge_checklist
-from desktop.forms.expr import holds
+from desktop.forms.expr import holds, rules_of
 from desktop.forms.merge import merge_form
 from desktop.forms.situations import applicable_items, full_answers
 
@@ -25,11 +25,13 @@ class Reduction:
 
 
 def reduction(idx: CatalogIndex, bundle_code: str) -> Reduction:
-    """Figures for the bundle's most common situation: every question at its default."""
+    """Figures for the bundle's most common situation: every question at its default. Merged materials are what
+    the applicant brings: shared ones once, results of the case's own items not at all (内部流转)."""
     answers = full_answers(idx, {})
     items = applicable_items(idx, bundle_code, answers)
     form = merge_form(idx, items, answers)
     checklist = merge_checklist(idx, items, answers)
-    fields_separate = sum(sum(1 for f in idx.items[c].fields if holds(f.when, answers)) for c in items)
-    materials_separate = sum(sum(1 for m in idx.items[c].materials if holds(m.when, answers)) for c in items)
+    with rules_of(idx):
+        fields_separate = sum(sum(1 for f in idx.items[c].fields if holds(f.when, answers)) for c in items)
+        materials_separate = sum(sum(1 for m in idx.items[c].materials if holds(m.when, answers)) for c in items)
     return Reduction(bundle_code, len(form.fields), fields_separate, len(checklist), materials_separate)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop.catalog.index import CatalogIndex
 from desktop.catalog.schema import Question
-from desktop.forms.expr import parse
+from desktop.forms.expr import holds, parse, rules_of
 
 Answers = Mapping[str, str]
 
@@ -47,7 +47,8 @@ def applicability(idx: CatalogIndex, bundle_code: str, answers: Answers) -> list
             result.append(Applicability(entry.item, True, ("本一件事必办事项",)))
             continue
         expr = parse(entry.when)
-        applies = bool(expr(full, {}))
+        with rules_of(idx):
+            applies = bool(expr(full, {}))
         reasons = tuple(
             f"「{idx.questions[q].text}」答「{answer_label(idx, q, full[q])}」" for q in sorted(expr.answers)
         )
@@ -57,3 +58,22 @@ def applicability(idx: CatalogIndex, bundle_code: str, answers: Answers) -> list
 
 def applicable_items(idx: CatalogIndex, bundle_code: str, answers: Answers) -> list[str]:
     return [a.item_code for a in applicability(idx, bundle_code, answers) if a.applies]
+
+
+def producers(idx: CatalogIndex, item_codes: Sequence[str]) -> dict[str, str]:
+    """Result code (a material or data element) → the item of ``item_codes`` that issues it in this case
+    (the first in bundle order when several could). The other items receive it internally (内部流转)."""
+    found: dict[str, str] = {}
+    for code in item_codes:
+        for result in idx.items[code].produces:
+            found.setdefault(result, code)
+    return found
+
+
+def uses_notify_commit(idx: CatalogIndex, item_code: str, answers: Answers) -> bool:
+    """Whether the item is done under 告知承诺制 in this situation (notices then use its wording)."""
+    flag = idx.items[item_code].notify_commit
+    if isinstance(flag, bool):
+        return flag
+    with rules_of(idx):
+        return holds(flag, full_answers(idx, answers))
