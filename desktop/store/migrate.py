@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -23,8 +24,21 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database behind ``engine`` to ``revision`` (default: the newest)."""
     config = alembic_config(engine)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # windows starting together: one migrates, the others wait
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(1100511)")
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+
+
+def head_revision() -> str:
+    """The newest migration this build ships (what a store opened by it is upgraded to)."""
+    return _script().get_current_head() or ""
+
+
+def _script() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config)
 
 
 def current_revision(engine: Engine) -> str | None:

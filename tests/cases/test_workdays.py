@@ -60,7 +60,9 @@ def test_deadline_running_into_2027_counts_weekdays_and_is_estimated(tmp_path: P
 
 
 def test_deadline_inside_known_year_is_not_estimated_even_near_unknown_year(tmp_path: Path) -> None:
-    assert WorkCalendar(directory=tmp_path).add_working_days(date(2026, 12, 28), 3) == Deadline(date(2026, 12, 31), estimated=False)
+    assert WorkCalendar(directory=tmp_path).add_working_days(date(2026, 12, 28), 3) == Deadline(
+        date(2026, 12, 31), estimated=False
+    )
 
 
 def test_whole_2027_counts_weekdays_only(tmp_path: Path) -> None:
@@ -79,7 +81,9 @@ def _write_2027(directory: Path) -> None:
 
 def test_shipped_holiday_file_makes_2027_official(tmp_path: Path) -> None:
     _write_2027(tmp_path)
-    assert WorkCalendar(directory=tmp_path).add_working_days(date(2026, 12, 31), 1) == Deadline(date(2027, 1, 4), estimated=False)
+    assert WorkCalendar(directory=tmp_path).add_working_days(date(2026, 12, 31), 1) == Deadline(
+        date(2027, 1, 4), estimated=False
+    )
     assert WorkCalendar(directory=tmp_path).add_working_days(date(2027, 10, 1), 1).date == date(2027, 10, 6)
     assert WorkCalendar(directory=tmp_path).day_is_workday(date(2027, 10, 9)) == (True, True)
 

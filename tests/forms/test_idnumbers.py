@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from stdnum.cn import ric
 
 from desktop.forms import idnumbers
@@ -42,8 +44,16 @@ def test_foreign_permanent_residence_and_hk_macao_taiwan_permits() -> None:
     assert idnumbers.region_name(permit) == "香港居民居住证"
 
 
-def test_future_birth_date_is_refused() -> None:
-    assert idnumbers.id_error(_with_check("21010220991231001")) == "身份证号码中的出生日期晚于今天"
+def test_a_birth_date_after_the_halls_today_is_refused() -> None:
+    number = _with_check("21010220261201001")
+    assert idnumbers.id_error(number, dt.date(2026, 11, 30)) == "身份证号码中的出生日期晚于今天"
+    assert idnumbers.id_error(number, dt.date(2026, 12, 1)) is None
+    assert idnumbers.id_error(number) is None  # a scanner only classifies: no date, no future check
+
+
+def test_a_full_width_id_number_reads_as_the_ascii_one() -> None:
+    assert idnumbers.normalize_id("１１０１０５１９４９１２３１００２ｘ") == "11010519491231002X"
+    assert idnumbers.id_error("１１０１０５１９４９１２３１００２Ｘ") is None
 
 
 def test_uscc_checks() -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.cases.clock import Clock as HallClock
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.profile import Profile
 from desktop.store.repo import Store
@@ -34,7 +35,7 @@ def materials(*statuses: MaterialStatus) -> list[MaterialEntry]:
     ]
 
 
-class Clock:
+class Clock:  # a settable source for the hall's clock (desktop.cases.clock.Clock)
     """A settable clock so tests choose the day numbers are issued on."""
 
     def __init__(self, now: datetime = NOON_UTC) -> None:
@@ -55,7 +56,7 @@ def make_store(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., Store]]:
     opened: list[Store] = []
 
     def make(name: str = "cases.sqlite3") -> Store:
-        store = Store(tmp_path / name, clock=clock)
+        store = Store(tmp_path / name, clock=HallClock(source=clock))
         opened.append(store)
         return store
 

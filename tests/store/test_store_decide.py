@@ -5,10 +5,10 @@ import pytest
 from conftest import ANSWERS, DAY, ITEMS, VALUES, WINDOW_3, materials
 from sqlmodel import Session, select
 
-from desktop.cases.decisions import DecisionError, MaterialStatus
+from desktop.cases.decisions import DecisionError, MaterialStatus, plan_outcomes
 from desktop.cases.numbers import parse_number
 from desktop.cases.states import CaseState, Decision, IllegalTransition
-from desktop.store import repo
+from desktop.store import cases as store_cases
 from desktop.store.models import AuditEvent, CaseItem, MaterialRecord, OutboxEntry, WindowSequence
 from desktop.store.repo import CaseNotFound, NotEditable, Store
 
@@ -18,7 +18,14 @@ M = MaterialStatus
 def decide(store: Store, case_id: uuid.UUID, decision: Decision, mats: Any = None, **kw: Any) -> Any:
     mats = materials(M.RECEIVED, M.CHECKED) if mats is None else mats
     return store.decide(
-        case_id, decision, answers=ANSWERS, values=VALUES, items=ITEMS, materials=mats, profile=WINDOW_3, **kw
+        case_id,
+        decision,
+        answers=ANSWERS,
+        values=VALUES,
+        items=plan_outcomes(decision, ITEMS, mats),
+        materials=mats,
+        profile=WINDOW_3,
+        **kw,
     )
 
 
@@ -86,7 +93,7 @@ def test_failure_in_the_middle_of_decide_leaves_nothing_behind(store: Store, mon
     def explode(*_: object) -> dict[str, object]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(repo, "case_payload", explode)
+    monkeypatch.setattr(store_cases, "case_payload", explode)
     with pytest.raises(RuntimeError):
         decide(store, draft.id, Decision.ACCEPT)
     with Session(store.engine) as session:

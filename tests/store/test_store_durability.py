@@ -3,10 +3,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ANSWERS, VALUES, WINDOW_3, materials
+from conftest import ANSWERS, ITEMS, VALUES, WINDOW_3, materials
 from sqlalchemy import text
 
-from desktop.cases.decisions import MaterialStatus
+from desktop.cases.decisions import MaterialStatus, plan_outcomes
 from desktop.cases.states import CaseState, Decision
 from desktop.store.db import default_db_path, durable, open_engine
 from desktop.store.repo import Store
@@ -44,7 +44,7 @@ def test_decided_case_is_visible_to_a_plain_sqlite_connection(store: Store) -> N
         Decision.ACCEPT,
         answers=ANSWERS,
         values=VALUES,
-        items=[],
+        items=plan_outcomes(Decision.ACCEPT, ITEMS, []),
         materials=materials(MaterialStatus.RECEIVED),
         profile=WINDOW_3,
     )

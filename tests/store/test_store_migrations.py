@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 from desktop.cases.states import CaseState
 from desktop.store.db import open_engine
-from desktop.store.migrate import current_revision, migrate
+from desktop.store.migrate import current_revision, head_revision, migrate
 from desktop.store.models import STORE_TABLES
 from desktop.store.repo import Store
 
@@ -71,13 +71,16 @@ def test_upgrade_from_0001_keeps_every_row_and_the_new_schema_works(tmp_path: Pa
     path = tmp_path / "old.sqlite3"
     seed_revision_0001(path)
     store = Store(path)  # opening migrates to head
-    assert current_revision(store.engine) == "0002"
+    assert current_revision(store.engine) == head_revision()
     for n, case_id in enumerate(CASE_IDS, start=1):
-        case = store.get(case_id).case
+        detail = store.get(case_id)
+        case = detail.case
         assert (case.number, case.state, case.applicant_name) == (f"N{n}", CaseState.QUEUED, "张三")
+        # 0003: an item decided before outcomes were kept per item takes its case's decision
+        assert {i.outcome for i in detail.items if i.applies} <= {case.decision}
         assert case.values["applicant.address"]["detail"] == "中山路1号"
         assert case.decided_at is not None and case.decided_at.tzinfo is not None
-    entries = store.pending_outbox(store.clock())
+    entries = store.pending_outbox(store.clock.now())
     assert [e.payload for e in entries] == [{"n": 1}, {"n": 2}, {"n": 3}]
     assert len(store.audit_trail(CASE_IDS[0])) == 1
     store.mark_sent(entries[0].id or 0, "PLAT-0001")

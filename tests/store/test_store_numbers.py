@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from conftest import ANSWERS, ITEMS, VALUES, WINDOW_3, WINDOW_4, Clock, materials
 
-from desktop.cases.decisions import MaterialStatus
+from desktop.cases.decisions import MaterialStatus, plan_outcomes
 from desktop.cases.numbers import parse_number
 from desktop.cases.profile import Profile
 from desktop.cases.states import Decision
@@ -18,7 +18,7 @@ def accept_new(store: Store, profile: Profile) -> str:
         Decision.ACCEPT,
         answers=ANSWERS,
         values=VALUES,
-        items=ITEMS,
+        items=plan_outcomes(Decision.ACCEPT, ITEMS, []),
         materials=materials(MaterialStatus.RECEIVED),
         profile=profile,
     )

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from conftest import ANSWERS, DAY, ITEMS, VALUES, WINDOW_3, WINDOW_4, Clock, materials
 
-from desktop.cases.decisions import MaterialStatus
+from desktop.cases.decisions import MaterialStatus, plan_outcomes
 from desktop.cases.numbers import format_number
 from desktop.cases.profile import Profile
 from desktop.cases.states import CaseState, Decision, IllegalTransition
@@ -24,7 +24,7 @@ def decided(store: Store, decision: Decision = Decision.ACCEPT, profile: Profile
         decision,
         answers=ANSWERS,
         values=kw.pop("values", VALUES),
-        items=ITEMS,
+        items=plan_outcomes(decision, ITEMS, mats),
         materials=mats,
         profile=profile,
         **kw,
@@ -69,7 +69,7 @@ def test_quarantine_and_retry(store: Store, clock: Clock) -> None:
 def test_mark_sent_waits_for_the_newest_revision(store: Store) -> None:
     case = decided(store, Decision.DEFER, mats=materials(M.RECEIVED, M.DEFERRED))
     store.supply_deferred(case.id, ["m1"])
-    first, second = store.pending_outbox(store.clock())
+    first, second = store.pending_outbox(store.clock.now())
     store.mark_sent(first.id, None)
     assert store.get(case.id).case.state is CaseState.QUEUED
     store.mark_sent(second.id, "LN-1")
@@ -142,7 +142,7 @@ def test_attachments_are_content_addressed_and_deduplicated(store: Store, tmp_pa
         Decision.ACCEPT,
         answers=ANSWERS,
         values=VALUES,
-        items=ITEMS,
+        items=plan_outcomes(Decision.ACCEPT, ITEMS, []),
         materials=materials(M.RECEIVED, M.RECEIVED),
         profile=WINDOW_3,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from desktop.cases.clock import Clock as HallClock
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.profile import Profile
 from desktop.cases.states import Decision
@@ -41,7 +42,7 @@ FIELD = Profile("和平区政务服务中心", "210102", "91", "李强")
 T0 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
 
-class Clock:
+class Clock:  # a settable source for the hall's clock (desktop.cases.clock.Clock)
     """A settable clock that ticks a millisecond per read."""
 
     def __init__(self, now: datetime = T0) -> None:
@@ -68,7 +69,7 @@ def queue_case(
         Decision.ACCEPT,
         answers={"death_kind": "normal"},
         values={"applicant.name": name, "applicant.id_number": "11010519491231002X"},
-        items=[ItemEntry("GA001", True, "GA", "正常死亡", 5, date(2026, 12, 5))],
+        items=[ItemEntry("GA001", True, "GA", "正常死亡", 5, date(2026, 12, 5), outcome=Decision.ACCEPT)],
         materials=[MaterialEntry("id_card", "居民身份证", MaterialStatus.CHECKED, items=["GA001"])],
         profile=profile,
     )
@@ -102,3 +103,8 @@ def enroll(run: Running, label: str = "测试窗口", url: str | None = None) ->
         return client.enroll(code, Ed25519PrivateKey.generate(), label)
     finally:
         client.close()
+
+
+def hall_clock(source: Clock | None = None) -> HallClock:
+    """The store's clock reading a settable test source (Beijing time, like a hall)."""
+    return HallClock(source=source or Clock())

@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from desktop.catalog_choice import installed_index
+from desktop.sync_run import SyncOutcome, run_sync
 from sqlalchemy import select
 from sqlmodel import Session
 from sync_helpers import FIELD, WINDOW, Running, start_platform
@@ -29,17 +31,15 @@ from desktop.cases.states import CaseState
 from desktop.catalog.export import load_index
 from desktop.catalog.index import CatalogIndex
 from desktop.catalog.loader import raw_from_dir
-from desktop.catalog_choice import installed_index
 from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.repo import Store
-from desktop.sync_run import SyncOutcome, run_sync
 from sync.catalog_update import build_document, installed_catalog, sign_document
 from sync.client import PlatformError, enroll_device, load_identity, load_platform_key
 from sync.crypto import Ed25519PrivateKey
+from sync.outbox_files import export_outbox
 from sync.platform import db
 from sync.platform.operator import create_enrollment_code, publish_catalog, set_status
 from sync.protocol import PlatformStatus
-from sync.outbox_files import export_outbox
 from sync.transfer import spool_transfer
 from sync.worker import PLATFORM_TO_STATE, default_spool_dir, sync_once
 

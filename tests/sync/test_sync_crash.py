@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sync_helpers import Clock, Running
+from sync_helpers import Running, hall_clock
 from test_sync_faults import assert_exactly_once, fill
 
 from desktop.store.repo import Store
@@ -36,7 +36,7 @@ def _spawn(store_path: Path, ident_dir: Path) -> subprocess.Popen[str]:
 def test_sync_killed_at_random_points_loses_and_duplicates_nothing(
     running: Running, identity: DeviceIdentity, tmp_path: Path
 ) -> None:
-    store = Store(tmp_path / "window" / "cases.sqlite3", clock=Clock())
+    store = Store(tmp_path / "window" / "cases.sqlite3", clock=hall_clock())
     carried = fill(store, tmp_path, cases=300, scans=8)
     store.close()
     ident_dir = tmp_path / "identity"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
-from sync_helpers import Clock, Running, queue_case
+from sync_helpers import Running, hall_clock, queue_case
 from sync_proxy import FAULTS, FaultPlan, FaultProxy
 
 from desktop.store.models import OutboxEntry, OutboxStatus
@@ -23,7 +23,7 @@ from sync.worker import sync_once
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "window" / "cases.sqlite3", clock=Clock())
+    s = Store(tmp_path / "window" / "cases.sqlite3", clock=hall_clock())
     yield s
     s.close()
 
@@ -47,7 +47,7 @@ def fill(store: Store, tmp_path: Path, cases: int, scans: int, seed: int = 11) -
 
 def drain(store: Store, client: PlatformClient, *, max_runs: int = 10_000) -> int:
     """Run the worker until the outbox is empty, jumping the clock past every backoff. Returns runs needed."""
-    now = store.clock()
+    now = store.clock.now()
     for run in range(max_runs):
         now += timedelta(hours=2)
         sync_once(store, client, now, rng=random.Random(run), pull_status=False)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_helpers import Clock, Running, enroll, start_platform, submit_concurrently
+from sync_helpers import Running, enroll, hall_clock, start_platform, submit_concurrently
 from test_sync_faults import RATES, assert_exactly_once, drain, faulty_client, fill
 
 from desktop.store.repo import Store
@@ -37,7 +37,7 @@ def pg_running() -> Iterator[Running]:
 
 
 def test_faulty_network_still_delivers_exactly_once_on_postgres(pg_running: Running, tmp_path: Path) -> None:
-    store = Store(tmp_path / "w" / "cases.sqlite3", clock=Clock())
+    store = Store(tmp_path / "w" / "cases.sqlite3", clock=hall_clock())
     carried = fill(store, tmp_path, cases=200, scans=5)
     proxy, client = faulty_client(pg_running, enroll(pg_running), RATES, seed=3)
     drain(store, client)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sync_helpers import WINDOW, Clock, Running, enroll, queue_case
+from sync_helpers import WINDOW, Clock, Running, enroll, hall_clock, queue_case
 
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.states import CaseState, Decision
@@ -29,7 +29,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    s = Store(tmp_path / "window" / "cases.sqlite3", clock=clock)
+    s = Store(tmp_path / "window" / "cases.sqlite3", clock=hall_clock(clock))
     yield s
     s.close()
 
@@ -79,7 +79,7 @@ def _deferred_case(store: Store) -> Case:
         Decision.DEFER,
         answers={},
         values={"applicant.name": "王五"},
-        items=[ItemEntry("GA001", True, "GA")],
+        items=[ItemEntry("GA001", True, "GA", outcome=Decision.DEFER)],
         materials=[MaterialEntry("hukou", "户口簿", MaterialStatus.DEFERRED, deadline=date(2026, 12, 10))],
         profile=WINDOW,
     )
