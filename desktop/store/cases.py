@@ -30,15 +30,20 @@ from desktop.cases.states import (
     check_transition,
 )
 from desktop.store.base import StoreBase
-from desktop.store.db import durable, write_session
-from desktop.store.models import Case, CaseItem, MaterialRecord, OutboxEntry, WindowSequence
+from desktop.store.db import durable, next_sequence, write_session
+from desktop.store.models import Case, CaseItem, MaterialRecord, OutboxEntry
 from desktop.store.payload import case_payload
 from desktop.store.rows import CaseDetail, NotEditable, audit, case_detail, load_case
+from desktop.store.search import applicant_phone
 
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.SUPPLEMENT_NOTIFIED})
 
 
 class CaseWrites(StoreBase):
+    # the first daily sequence a window draws is above this (a window's offline store numbers from 5001:
+    # see desktop.store.fallback)
+    sequence_floor = 0
+
     def new_draft(self, bundle_code: str, catalog_version: str, profile: Profile) -> Case:
         now = self.clock.now()
         case = Case(
@@ -100,7 +105,7 @@ class CaseWrites(StoreBase):
             case.state = check_transition(case.state, DECISION_STATE[decision])
             now = self.clock.now()
             if case.number is None:
-                case.number = _next_number(session, profile, self.clock.local_day(now))
+                case.number = _next_number(session, profile, self.clock.local_day(now), self.sequence_floor)
                 case.query_code = new_query_code()
             _set_form(case, answers, values)
             case.decision, case.reason, case.decided_at, case.updated_at = decision, reason, now, now
@@ -165,17 +170,15 @@ class CaseWrites(StoreBase):
 def _set_form(case: Case, answers: Mapping[str, Any], values: Mapping[str, Any]) -> None:
     case.answers, case.values = dict(answers), dict(values)
     case.applicant_name, case.applicant_id = applicant_of(values)
+    case.applicant_phone = applicant_phone(values)
 
 
-def _next_number(session: Session, profile: Profile, day: date) -> str:
-    """Draw the window's next daily sequence; the row lock is held by our BEGIN IMMEDIATE."""
-    row = session.get(WindowSequence, (profile.window_key, day))
-    if row is None:
-        row = WindowSequence(window_key=profile.window_key, day=day, last=0)
-    row.last += 1
-    session.add(row)
-    session.flush()
-    return make_number(profile.center_code, profile.window_code, day, row.last)
+def _next_number(session: Session, profile: Profile, day: date, floor: int = 0) -> str:
+    """Draw the window's next daily sequence (above ``floor``) in one upsert. Its row stays locked until the
+    decision commits (SQLite: our BEGIN IMMEDIATE; PostgreSQL: the row lock of INSERT … ON CONFLICT DO UPDATE),
+    so windows deciding at once queue on it, and a decision that never commits gives its number back."""
+    last = session.execute(next_sequence(session.get_bind(), profile.window_key, day, floor)).scalar_one()
+    return make_number(profile.center_code, profile.window_code, day, int(last))
 
 
 def _replace_items(session: Session, case_id: uuid.UUID, items: Sequence[ItemEntry]) -> None:

@@ -2,6 +2,9 @@
 
 Write transactions start with ``BEGIN IMMEDIATE`` (see :func:`writer`) so two windows'
 threads never deadlock upgrading a read lock; reads start a plain deferred transaction.
+
+A ``postgresql://`` URL instead opens a center's shared PostgreSQL store (psycopg 3, READ COMMITTED; row locks
+where a write must be serialized, see desktop.store.cases._next_number and Outbox.claim_outbox).
 """
 
 from __future__ import annotations
@@ -9,12 +12,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import case as sql_case
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session
+
+from desktop.store.models import WindowSequence
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -27,8 +36,40 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("yishi", appauthor=False)) / "cases.sqlite3"
 
 
+PG_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+def is_postgres(target: Path | str) -> bool:
+    """``target`` names a PostgreSQL server (a URL), not a SQLite file."""
+    return isinstance(target, str) and target.startswith(PG_SCHEMES)
+
+
+def postgres_url(url: str) -> str:
+    """The SQLAlchemy URL for psycopg 3 (``postgresql://`` and ``postgres://`` as libpq spells them)."""
+    for scheme in PG_SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    raise ValueError(f"not a PostgreSQL URL: {url!r}")
+
+
+def open_postgres(url: str) -> Engine:
+    """An engine on a center's PostgreSQL store; connections are checked before use (the LAN may drop)."""
+    return create_engine(postgres_url(url), pool_pre_ping=True, pool_size=4, max_overflow=4)
+
+
+def center_local_path(local_dir: Path | None = None) -> Path:
+    """Where a window on a center store keeps its own files (attachments, transfers, sync state): a stand-in
+    path whose parent is ``local_dir`` (default: the user data dir of "yishi", sub-folder ``center``)."""
+    folder = local_dir or Path(platformdirs.user_data_dir("yishi", appauthor=False)) / "center"
+    return folder / "center.store"
+
+
 def open_engine(path: Path | str) -> Engine:
-    """An engine on the SQLite file at ``path`` (parent dirs created), tuned for a window PC."""
+    """An engine on the SQLite file at ``path`` (parent dirs created), tuned for a window PC; or on the
+    PostgreSQL server a ``postgresql://`` URL names."""
+    if is_postgres(path):
+        assert isinstance(path, str)
+        return open_postgres(path)
     db = Path(path)
     db.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -71,8 +112,13 @@ def write_session(engine: Engine) -> Iterator[Session]:
 def durable(engine: Engine) -> Iterator[Session]:
     """A write session whose commit is on disk (synchronous=FULL) before the block returns.
 
-    Use it for anything printed afterwards: an accepted case must survive a power cut.
+    Use it for anything printed afterwards: an accepted case must survive a power cut. (PostgreSQL commits
+    durably by default: synchronous_commit=on.)
     """
+    if engine.dialect.name != "sqlite":
+        with write_session(engine) as session:
+            yield session
+        return
     with writer(engine).connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
@@ -83,3 +129,19 @@ def durable(engine: Engine) -> Iterator[Session]:
                 session.commit()
         finally:
             raw.execute("PRAGMA synchronous=NORMAL")
+
+
+def next_sequence(bind: Engine | Connection, window_key: str, day: date, floor: int = 0) -> ReturningInsert[tuple[int]]:
+    """``INSERT … ON CONFLICT DO UPDATE SET last = last + 1 RETURNING last`` on the window's row of ``day`` (one
+    statement on either engine; its row lock is held to the end of the transaction)."""
+    table = WindowSequence.__table__  # type: ignore[attr-defined]
+    row = {"window_key": window_key, "day": day, "last": floor + 1}
+    bumped = {"last": sql_case((table.c.last + 1 > floor, table.c.last + 1), else_=floor + 1)}
+    keys = ["window_key", "day"]
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert  # here: 90 ms a SQLite window never pays
+
+        pg = pg_insert(table).values(row).on_conflict_do_update(index_elements=keys, set_=bumped)
+        return pg.returning(table.c.last)
+    lite = sqlite_insert(table).values(row).on_conflict_do_update(index_elements=keys, set_=bumped)
+    return lite.returning(table.c.last)

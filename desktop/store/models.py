@@ -32,7 +32,17 @@ class Case(SQLModel, table=True):
     """One application (办件). ``id`` is the sync idempotency key; ``number`` is set once decided."""
 
     __tablename__ = "case"
-    __table_args__ = (Index("ix_case_state_updated", "state", "updated_at"),)
+    __table_args__ = (
+        Index("ix_case_state_updated", "state", "updated_at"),
+        # migration 0005 (issue 11): the case list's keyset, the search box's equalities, reports index-only
+        Index("ix_case_updated_id", "updated_at", "id"),
+        Index("ix_case_bundle_updated", "bundle_code", "updated_at"),
+        Index("ix_case_applicant_id", "applicant_id"),
+        Index("ix_case_applicant_phone", "applicant_phone"),
+        Index("ix_case_applicant_name", "applicant_name"),
+        Index("ix_case_created_at", "created_at"),
+        Index("ix_case_report", "decided_at", "decision", "bundle_code", "clerk"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     number: str | None = Field(default=None, sa_column=Column(String(22), unique=True, nullable=True))
@@ -46,6 +56,7 @@ class Case(SQLModel, table=True):
     values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     applicant_name: str | None = None
     applicant_id: str | None = None
+    applicant_phone: str | None = None  # migration 0005: the search box finds a case by phone
     center_name: str
     division_code: str = Field(sa_column=Column(String(9), nullable=False))
     window_code: str = Field(sa_column=Column(String(2), nullable=False))

@@ -1,12 +1,18 @@
-"""The outbox: revisions waiting for the platform, what the sync worker marks on them, and its figures."""
+"""The outbox: revisions waiting for the platform, claimed by one window at a time, what the sync worker marks on
+them, and its figures. Once acknowledged a revision keeps only its hash and what a resend names
+(:func:`compact_payload`): the case itself stays in its tables."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, update
 from sqlmodel import Session, col, select
 
 from desktop.cases.states import CaseState, check_transition
@@ -14,6 +20,26 @@ from desktop.store.base import StoreBase
 from desktop.store.db import write_session
 from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.rows import audit, load_case, load_entry
+
+CLAIM_LEASE = timedelta(minutes=5)  # longer than one sync run takes to send a batch
+
+
+def compact_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """What an acknowledged revision keeps: its sha256 over canonical JSON, its size, the keys a resend names
+    (case id, revision, number) and its attachments' hashes."""
+    if payload.get("compacted"):
+        return payload
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return {
+        "compacted": True,
+        "schema": payload.get("schema"),
+        "id": payload.get("id"),
+        "revision": payload.get("revision"),
+        "number": payload.get("number"),
+        "sha256": hashlib.sha256(canonical).hexdigest(),
+        "bytes": len(canonical),
+        "attachments": [a.get("sha256") for a in payload.get("attachments", [])],
+    }
 
 
 @dataclass(frozen=True)
@@ -38,6 +64,41 @@ class Outbox(StoreBase):
         )
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.exec(query))
+
+    def claim_outbox(self, now: datetime, limit: int = 50, lease: timedelta = CLAIM_LEASE) -> list[OutboxEntry]:
+        """Entries due for sending, oldest first, claimed by this window for ``lease``: several windows draining one
+        center store each get their own entries (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so claimers neither wait
+        for nor take each other's rows; SQLite: ``BEGIN IMMEDIATE`` serializes them). ``mark_sent`` /
+        ``mark_failed`` / ``quarantine`` settle a claim, :meth:`release_claims` hands back what was not tried; a
+        claim its window never settles (it crashed) comes due again when the lease ends."""
+        until = now + lease
+        query = (
+            select(OutboxEntry)
+            .where(OutboxEntry.status == OutboxStatus.PENDING, col(OutboxEntry.next_attempt_at) <= now)
+            .order_by(col(OutboxEntry.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        with write_session(self.engine) as session:
+            entries = list(session.exec(query))
+            if entries:
+                ids = [e.id for e in entries]
+                session.exec(update(OutboxEntry).where(col(OutboxEntry.id).in_(ids)).values(next_attempt_at=until))
+                for entry in entries:
+                    entry.next_attempt_at = until
+            session.expunge_all()
+        return entries
+
+    def release_claims(self, entries: Iterable[OutboxEntry], now: datetime) -> None:
+        """Hand back claimed entries this run did not try (still pending, claim untouched): due again at ``now``."""
+        for entry in entries:
+            claimed = update(OutboxEntry).where(
+                col(OutboxEntry.id) == entry.id,
+                col(OutboxEntry.status) == OutboxStatus.PENDING,
+                col(OutboxEntry.next_attempt_at) == entry.next_attempt_at,
+            )
+            with write_session(self.engine) as session:
+                session.exec(claimed.values(next_attempt_at=now))
 
     def outbox_history(self, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[tuple[int, int, OutboxStatus]]]:
         """Every outbox row (id, revision, status) of these cases."""
@@ -74,6 +135,7 @@ class Outbox(StoreBase):
         with write_session(self.engine) as session:
             entry = load_entry(session, entry_id)
             entry.status, entry.platform_number, entry.last_error = OutboxStatus.SENT, platform_number, None
+            entry.payload = compact_payload(entry.payload)
             entry.attempts += 1
             session.add(entry)
             case = load_case(session, entry.case_id)
@@ -132,8 +194,11 @@ class Outbox(StoreBase):
     def outbox_figures(self) -> OutboxFigures:
         """Counts of waiting, failing (waiting after a transient error) and refused revisions."""
         with Session(self.engine) as session:
-            counts = dict(
-                session.exec(select(OutboxEntry.status, func.count()).group_by(col(OutboxEntry.status))).all()
+            unsent = col(OutboxEntry.status).in_([OutboxStatus.PENDING, OutboxStatus.QUARANTINED])
+            counts = dict(  # never counts the acknowledged rows (a million of them in four years)
+                session.exec(
+                    select(OutboxEntry.status, func.count()).where(unsent).group_by(col(OutboxEntry.status))
+                ).all()
             )
             waiting_after_error = and_(
                 col(OutboxEntry.status) == OutboxStatus.PENDING, col(OutboxEntry.last_error).is_not(None)

@@ -7,7 +7,7 @@ from pathlib import Path
 from desktop.cases.clock import Clock
 from desktop.store.attachments import Attachments
 from desktop.store.cases import EDITABLE_STATES, CaseWrites
-from desktop.store.db import open_engine
+from desktop.store.db import center_local_path, is_postgres, open_engine
 from desktop.store.migrate import migrate
 from desktop.store.outbox import Outbox, OutboxFigures
 from desktop.store.queries import CaseQueries
@@ -26,14 +26,17 @@ __all__ = [
 
 
 class Store(CaseWrites, CaseQueries, Attachments, Outbox):
-    """The case store on one SQLite file; ``attachments/`` lives beside it. Opening migrates to head.
+    """The case store on one SQLite file, or on a center's PostgreSQL server (a ``postgresql://`` URL);
+    ``attachments/`` lives beside the file (for a URL: in ``local_dir``, the window's data dir). Opening migrates
+    to head.
 
     ``clock`` gives every instant it writes and the hall's local day a case number is issued under."""
 
-    def __init__(self, path: Path | str, *, clock: Clock | None = None) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path | str, *, clock: Clock | None = None, local_dir: Path | None = None) -> None:
+        self.url = str(path) if is_postgres(path) else None
+        self.path = center_local_path(local_dir) if self.url else Path(path)
         self.attachments_dir = self.path.parent / "attachments"
-        self.engine = open_engine(self.path)
+        self.engine = open_engine(self.url or self.path)
         self.clock = clock or Clock()
         migrate(self.engine)
 

@@ -101,7 +101,12 @@ def test_models_and_head_migration_agree(tmp_path: Path) -> None:
     engine.dispose()
     # other packages may put their own tables on SQLModel.metadata; any diff not clearly theirs counts
     ours = [d for d in diffs if _table_of(d) is None or _table_of(d) in STORE_TABLES]
-    assert ours == []
+    assert [d for d in ours if not _is_search_index(d)] == []
+
+
+def _is_search_index(diff: object) -> bool:
+    """The FTS5 table of migration 0005 and its shadow tables live outside the models."""
+    return isinstance(diff, tuple) and diff[0] == "remove_table" and diff[1].name.startswith("case_fts")
 
 
 def test_model_drift_would_be_noticed(tmp_path: Path) -> None:
