@@ -42,7 +42,7 @@ setup_python() {
     echo "==> installing Python packages into .venv/"
     # pip -q still lists every local index it skips: keep the log readable
     .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-    .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+    .venv/bin/python -m pip install -q -e ".[dev,platform]" 2>&1 | grep -v "^WARNING: Location" || true
     .venv/bin/python -c "import desktop, PySide6, sqlmodel, reportlab, pyzbar" || { echo "Python set-up failed" >&2; exit 1; }
     rm -f .venv/.installed-*
     touch "$stamp"
