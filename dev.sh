@@ -12,7 +12,7 @@ SYSTEM_PACKAGES=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxcb-cursor0
   libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0
 )
-TEST_PACKAGES=(cups printer-driver-cups-pdf postgresql-15 imagemagick)
+TEST_PACKAGES=(cups printer-driver-cups-pdf postgresql-15 imagemagick faketime)
 
 missing_packages() {
   local p

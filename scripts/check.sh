@@ -29,6 +29,17 @@ step catalog .venv/bin/yishi catalog check resources/catalog
 step "core tests with Qt unavailable and no display" \
   env -u DISPLAY -u QT_QPA_PLATFORM YISHI_BLOCK_QT=1 $PY -m pytest -q -m "not gui and not slow" -p no:pytest-qt -W ignore::pytest.PytestConfigWarning -o addopts="-ra --strict-markers" tests "$@"
 
+# Date-sensitive tests as a machine elsewhere would run them: after 16:00 UTC (Beijing's next day) and just before
+# UTC midnight, on a UTC machine and on a Los Angeles one. faketime moves the wall clock only: faking the monotonic
+# clock too hangs Qt and thread waits.
+for zone in UTC America/Los_Angeles; do
+  for instant in "2026-11-30 20:00:00" "2026-11-30 23:59:00"; do
+    local_time=$(TZ=$zone date -d "@$(date -u -d "$instant" +%s)" "+%Y-%m-%d %H:%M:%S")  # faketime reads local time
+    step "date-sensitive tests, TZ=$zone at $instant UTC" \
+      env TZ=$zone FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$local_time" $PY -m pytest -q -m clock -p no:cacheprovider tests
+  done
+done
+
 # Real services for the tests that need them.
 if [ "$(id -u)" = 0 ] && [ -x scripts/pg-start.sh ]; then
   if url=$(scripts/pg-start.sh); then export YISHI_TEST_PG_URL=$url; PG_STARTED=1; fi

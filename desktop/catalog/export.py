@@ -64,8 +64,3 @@ def bundles_json(idx: CatalogIndex) -> list[dict[str, Any]]:
         )
     return out
 
-
-def stats(idx: CatalogIndex) -> list[dict[str, Any]]:
-    from desktop.forms.reduction import reduction
-
-    return [reduction(idx, b.code).as_json() for b in idx.bundles_in_order()]

@@ -1,4 +1,4 @@
-"""The ``yishi`` command line: a thin layer over :mod:`desktop.services`. With no command it starts the window app.
+"""The ``yishi`` command line: a thin layer over :mod:`desktop.services` (``desktop.entry`` is the executable).
 
 Each command group lives in its own module with a ``register(sub)``; messages are English, bad input exits
 non-zero with one line on stderr and no traceback."""
@@ -6,17 +6,10 @@ non-zero with one line on stderr and no traceback."""
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 from desktop import __version__
-from desktop.cli import catalog_cmd, demo_cmd, sync_cmd
-
-
-def _selftest(args: argparse.Namespace) -> int:
-    from desktop.ui.application import selftest
-
-    return selftest(args)
+from desktop.cli import accounts_cmd, audit_cmd, catalog_cmd, demo_cmd, report_cmd, sync_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,24 +20,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     catalog_cmd.register(sub)
     demo_cmd.register(sub)
-    test = sub.add_parser("selftest", help="open the store, check the catalog, show the window offscreen, exit")
-    test.set_defaults(func=_selftest)
+    # run by desktop.entry (it needs the window app, which this package never imports)
+    sub.add_parser("selftest", help="open the store, check the catalog, show the window offscreen, exit")
 
     sync_cmd.register(sub)
+    accounts_cmd.register(sub)
+    audit_cmd.register(sub)
+    report_cmd.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run a parsed command other than the window app's (``desktop.entry`` starts that)."""
     if args.command == "catalog" and args.action == "check" and not args.file:
         parser.error("catalog check needs a FILE (a catalog directory or JSON file)")
-    if args.command is None:
-        from desktop.ui.application import run
-
-        return run(args)
     return int(args.func(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

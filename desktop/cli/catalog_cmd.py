@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.catalog import export
 from desktop.catalog.loader import CatalogError
+from desktop.forms.reduction import reduction
 
 
 def catalog(args: argparse.Namespace) -> int:
@@ -22,7 +23,7 @@ def catalog(args: argparse.Namespace) -> int:
             print(err, file=sys.stderr)
         return 1
     if args.stats:
-        data = export.stats(idx)
+        data = [reduction(idx, b.code).as_json() for b in idx.bundles_in_order()]
     elif args.json:
         data = export.bundles_json(idx)
     else:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from desktop.catalog.export import check_path
-from desktop.cli import main
+from desktop.entry import main
 from desktop.paths import catalog_dir
 
 

@@ -1,7 +1,7 @@
 """End to end: two windows through a hostile network, a field laptop by USB stick, statuses and a catalog back.
 
 A reference platform runs on loopback; the windows sync through the fault-injecting proxy with the app's own run
-(:func:`desktop.sync_run.run_sync`); the laptop exports a transfer file that a window spools and uploads and that
+(:func:`desktop.services.sync.run_sync`); the laptop exports a transfer file that a window spools and uploads and that
 the operator imports again by hand. Every case must arrive exactly once, the operator's 办结/退件/不予受理 must
 reach the windows, and a signed catalog update must be installed at both windows.
 """
@@ -18,19 +18,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from desktop.catalog_choice import installed_index
-from desktop.sync_run import SyncOutcome, run_sync
 from sqlalchemy import select
 from sqlmodel import Session
 from sync_helpers import FIELD, WINDOW, Running, start_platform
 from sync_proxy import FaultPlan, FaultProxy
 
-from desktop import cli, demo, paths
+from desktop import entry, paths
+from desktop.cases.clock import Clock, stepping_clock
 from desktop.cases.profile import Profile
 from desktop.cases.states import CaseState
+from desktop.cases.workdays import WorkCalendar
 from desktop.catalog.export import load_index
-from desktop.catalog.index import CatalogIndex
 from desktop.catalog.loader import raw_from_dir
+from desktop.services import demo
+from desktop.services.catalogs import CatalogInUse, Catalogs
+from desktop.services.hall import Hall
+from desktop.services.sync import SyncOutcome, run_sync
 from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.repo import Store
 from sync.catalog_update import build_document, installed_catalog, sign_document
@@ -68,8 +71,8 @@ class Pc:
 
 
 @pytest.fixture(scope="module")
-def catalog() -> CatalogIndex:
-    return load_index(paths.catalog_dir())
+def catalog() -> CatalogInUse:
+    return CatalogInUse(load_index(paths.catalog_dir()), WorkCalendar())
 
 
 @pytest.fixture
@@ -90,9 +93,10 @@ def proxy(running: Running) -> Iterator[FaultProxy]:
     p.close()
 
 
-def make_pc(tmp_path: Path, name: str, catalog: CatalogIndex, profile: Profile, *, count: int, seed: int) -> Pc:
-    store = Store(tmp_path / name / "cases.sqlite3")
-    demo.seed_store(store, catalog, profile, count, seed=seed)
+def make_pc(tmp_path: Path, name: str, catalog: CatalogInUse, profile: Profile, *, count: int, seed: int) -> Pc:
+    clock = Clock()
+    store = Store(tmp_path / name / "cases.sqlite3", clock=clock)
+    demo.seed_store(Hall(store, clock, Catalogs(tmp_path / name / "data")), catalog, profile, count, seed=seed)
     return Pc(name, store, tmp_path / name / "device", tmp_path / name / "data")
 
 
@@ -128,7 +132,7 @@ def sync_until(
             pc.store.path,
             pc.device,
             pc.data,
-            now=start + timedelta(hours=2 * (run + 1)),
+            clock=stepping_clock(start + timedelta(hours=2 * (run + 1))),
             public_key=publisher.public_key(),
             timeout=2,
             rng=random.Random(run),
@@ -172,7 +176,7 @@ def test_two_windows_and_a_field_laptop_deliver_every_case_exactly_once_and_get_
     tmp_path: Path,
     running: Running,
     proxy: FaultProxy,
-    catalog: CatalogIndex,
+    catalog: CatalogInUse,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     publisher = Ed25519PrivateKey.generate()
@@ -200,7 +204,7 @@ def test_two_windows_and_a_field_laptop_deliver_every_case_exactly_once_and_get_
     assert not list(default_spool_dir(a.store).glob("*.yst")), "the spooled transfer file should be uploaded"
 
     # The operator imports the same stick by hand as well: nothing arrives twice.
-    assert cli.main(["platform", "import", str(stick), "--db", running.db_url]) == 0
+    assert entry.main(["platform", "import", str(stick), "--db", running.db_url]) == 0
     imported = json.loads(capsys.readouterr().out)
     assert imported["already_imported"] is True
     assert {c["case_id"] for c in imported["cases"]} == set(laptop_cases)
@@ -245,8 +249,8 @@ def test_two_windows_and_a_field_laptop_deliver_every_case_exactly_once_and_get_
 
     # The new catalog is what new intakes at both windows start from.
     for pc in (a, b):
-        idx = installed_index(pc.data, publisher.public_key())
-        assert idx is not None and idx.version == NEW_VERSION
+        current = Catalogs(pc.data, publisher.public_key()).current()
+        assert current.version == NEW_VERSION
         update = installed_catalog(pc.data, publisher.public_key())
         assert update is not None and update.holidays["2099"]["holidays"] == ["2099-01-01"]
 

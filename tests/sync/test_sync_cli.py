@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sync_helpers import FIELD, Running, queue_case
 
-from desktop import cli
+from desktop import entry as cli
 from desktop.store.repo import Store
 
 
