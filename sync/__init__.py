@@ -2,5 +2,3 @@
 
 Qt-free. The reference platform server lives in :mod:`sync.platform`.
 """
-
-API_VERSION = "v1"

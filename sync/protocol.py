@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Any, TypeGuard
 
-API_PREFIX = "/v1"
 MAX_JSON_BODY = 8 * 1024 * 1024
 MAX_ATTACHMENT = 64 * 1024 * 1024
 MAX_TRANSFER = 512 * 1024 * 1024
@@ -19,6 +19,11 @@ KEY_ID_RE = re.compile(r"\A[0-9a-f]{16}\Z")
 _DIGITS_RE = re.compile(r"[0-9]{1,18}")  # ASCII only: str.isdigit() also takes "²" and "٣", which int() refuses
 _VERSION_RE = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,8}){0,7}")  # the platform sorts versions as 8-digit groups
 MAX_VERSION_LENGTH = 40
+
+
+def is_int_in(value: Any, low: int, high: int) -> TypeGuard[int]:
+    """``value`` is a JSON integer (not a bool) from ``low`` to ``high``."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def parse_count(text: str, *, maximum: int = MAX_COUNTER) -> int:
@@ -63,7 +68,3 @@ def version_key(version: str) -> tuple[int, ...]:
     if len(version) > MAX_VERSION_LENGTH or not _VERSION_RE.fullmatch(version):
         raise ValueError(f"catalog version {version[:40]!r} is not dot-separated integers")
     return tuple(int(p) for p in version.split("."))
-
-
-def is_newer(candidate: str, installed: str) -> bool:
-    return version_key(candidate) > version_key(installed)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-LENGTH = 22
 MAX_SEQUENCE = 9999
 
 _CANONICAL = re.compile(r"^(\d{9})(\d{2})(\d{6})(\d{4})([0-9A-Z])$")

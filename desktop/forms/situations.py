@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop.catalog.index import CatalogIndex
-from desktop.catalog.schema import Question
 from desktop.forms.expr import holds, parse, rules_of
 
 Answers = Mapping[str, str]
@@ -19,10 +18,6 @@ class Applicability:
     item_code: str
     applies: bool
     reasons: tuple[str, ...]
-
-
-def questions_of(idx: CatalogIndex, bundle_code: str) -> list[Question]:
-    return [idx.questions[q] for q in idx.bundles[bundle_code].questions]
 
 
 def full_answers(idx: CatalogIndex, answers: Answers) -> dict[str, str]:

@@ -9,7 +9,6 @@ where a write must be serialized, see desktop.store.cases._next_number and Outbo
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -26,16 +25,6 @@ from sqlmodel import Session
 from desktop.store.models import WindowSequence
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-def default_db_path() -> Path:
-    """``$YISHI_DB`` if set, else ``cases.sqlite3`` in the user data dir of "yishi"."""
-    override = os.environ.get("YISHI_DB")
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("yishi", appauthor=False)) / "cases.sqlite3"
-
-
 PG_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +29,7 @@ from sync.crypto import (
 )
 from sync.platform import db
 from sync.platform.keys import FileKeyStore, KeyStore, default_key_file
-from sync.protocol import MAX_REVISION, SHA256_RE, UUID_RE, PlatformStatus, version_key
+from sync.protocol import MAX_REVISION, SHA256_RE, UUID_RE, PlatformStatus, is_int_in, version_key
 
 T = TypeVar("T")
 NONCE_KEEP_SECONDS = 2 * auth.MAX_SKEW_SECONDS + 60
@@ -60,11 +60,12 @@ class ApiError(Exception):
 
 @dataclass
 class Result:
-    """An operation's answer: HTTP status and JSON body (``None`` for no body)."""
+    """An operation's answer: HTTP status and JSON body (``None`` for no body), or an HTML page (``html``)."""
 
     status: int
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    html: str | None = None
 
 
 def utcnow(clock: Callable[[], float]) -> datetime:
@@ -470,10 +471,6 @@ def query_keys(payload: Any) -> tuple[str | None, str | None]:
     )
 
 
-def _is_int(value: Any, low: int, high: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
 def check_sha(sha: str) -> None:
     if not SHA256_RE.fullmatch(sha):
         raise ApiError(400, "bad_request", "attachment id must be 64 lowercase hex digits (sha256)")
@@ -484,9 +481,9 @@ def parse_submission(case_id: str, data: dict[str, Any]) -> Submission:
         raise ApiError(400, "bad_request", "case id must be a lowercase UUID")
     revision, base, payload = data.get("revision"), data.get("base_revision"), data.get("payload")
     shas = data.get("attachments", [])
-    if not _is_int(revision, 1, MAX_REVISION):
+    if not is_int_in(revision, 1, MAX_REVISION):
         raise ApiError(422, "invalid", f"revision must be an integer from 1 to {MAX_REVISION}")
-    if base is not None and not _is_int(base, 1, revision - 1):
+    if base is not None and not is_int_in(base, 1, revision - 1):
         raise ApiError(422, "invalid", "base_revision must be null or an integer from 1 to revision - 1")
     if not isinstance(payload, dict):
         raise ApiError(422, "invalid", "payload must be a JSON object")
@@ -521,7 +518,3 @@ def case_body(row: Any) -> dict[str, Any]:
         "status_reason": row.status_reason,
         "updated_at": _iso(row.updated_at),
     }
-
-
-def expires_after(now: datetime, hours: int) -> datetime:
-    return now + timedelta(hours=hours)

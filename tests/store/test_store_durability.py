@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from desktop.cases.decisions import MaterialStatus, plan_outcomes
 from desktop.cases.states import CaseState, Decision
-from desktop.store.db import default_db_path, durable, open_engine
+from desktop.paths import default_db_path
+from desktop.store.db import durable, open_engine
 from desktop.store.repo import Store
 
 
