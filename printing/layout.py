@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -17,8 +18,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import paragraph as _paragraph
 
 from printing.fonts import register_fonts
+
+# 禁则: Chinese full-width punctuation never starts a line (it hangs at the line's end instead); reportlab's own
+# list covers the Japanese set and the ASCII marks only. Both of its line breakers read the list.
+NO_LINE_START = "，：；？！”’》〉）"
+for _module in (_textsplit, _paragraph):
+    if NO_LINE_START not in _module.ALL_CANNOT_START:
+        _module.ALL_CANNOT_START += NO_LINE_START
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 22 * mm
@@ -63,7 +72,7 @@ class Styles:
         self.cell = style("cell", CELL_SIZE, CELL_LEADING)
         self.cell_center = style("cell_center", CELL_SIZE, CELL_LEADING, alignment=TA_CENTER)
         self.head = style("head", CELL_SIZE, CELL_LEADING, alignment=TA_CENTER)
-        self.tip = style("tip", 9, 13)
+        self.tip = style("tip", 9, 12.5)
         self.small = style("small", 8.5, 11, alignment=TA_CENTER)
         self.right = style("right", 12, 21, alignment=TA_RIGHT)
 
@@ -96,13 +105,13 @@ def grid(
 ) -> Table:
     """A bordered table whose header repeats on every page; long cells wrap."""
     s = styles()
-    body = [[_cell(h, w, s.head) for h, w in zip(header, widths, strict=True)]]
+    body = [[cell(h, w, s.head) for h, w in zip(header, widths, strict=True)]]
     if not rows:
         rows = [["无", *[""] * (len(header) - 1)]]
     for row in rows:
         body.append(
             [
-                _cell(v, w, s.cell_center if i in center else s.cell)
+                cell(v, w, s.cell_center if i in center else s.cell)
                 for i, (v, w) in enumerate(zip(row, widths, strict=True))
             ]
         )
@@ -120,9 +129,14 @@ def grid(
     return table
 
 
-def _cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
-    # A one-line cell as a plain string draws several times faster than a Paragraph; only long text wraps.
-    if "\n" not in text and stringWidth(text, style.fontName, CELL_SIZE) <= width - 2 * CELL_PAD:
+def fits_line(text: str, width: float) -> bool:
+    """Whether ``text`` fits one line of a table cell ``width`` wide."""
+    return "\n" not in text and stringWidth(text, styles().font, CELL_SIZE) <= width - 2 * CELL_PAD
+
+
+def cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
+    """A table cell: a one-line text as a plain string (draws several times faster), else a wrapping Paragraph."""
+    if fits_line(text, width):
         return text
     return para(esc(text).replace("\n", "<br/>"), style)
 
@@ -131,7 +145,7 @@ def fields(pairs: Sequence[tuple[str, str]], widths: Sequence[float] = (21 * mm,
     """Label/value pairs two to a row in a bordered grid (the header block of a notice)."""
     s = styles()
     label_w, value_w = widths[0], widths[1]
-    cells = [[_cell(label, label_w, s.head), _cell(value, value_w, s.cell)] for label, value in pairs]
+    cells = [[cell(label, label_w, s.head), cell(value, value_w, s.cell)] for label, value in pairs]
     if len(cells) % 2:
         cells.append(["", ""])
     rows = [cells[i] + cells[i + 1] for i in range(0, len(cells), 2)]
@@ -150,16 +164,20 @@ def fields(pairs: Sequence[tuple[str, str]], widths: Sequence[float] = (21 * mm,
     return table
 
 
-def signature_line(role: str) -> Table:
-    """``申请人（签字）：＿＿＿＿  日期：＿＿年＿＿月＿＿日`` with ruled blanks."""
+def signature_line(
+    role: str, action: str = "签字", printed: str = "", width: float = 148 * mm, space: float = 5 * mm
+) -> Table:
+    """``申请人（签字）：＿＿＿＿  日期：＿＿年＿＿月＿＿日`` with ruled blanks, ``width`` wide in all.
+
+    ``action`` is what the line asks (签字, 签收, 盖章); ``printed`` is text set on the blank (the clerk's name),
+    the signature still going beside it; ``space`` above leaves room for the hand."""
     s = styles()
-    cells = [
-        para(f"{esc(role)}（签字）：", s.body_plain),
-        "",
-        para("日期：", s.body_plain),
-        para(DATE_BLANK, s.body_plain),
-    ]
-    table = Table([cells], colWidths=[40 * mm, 46 * mm, 16 * mm, 46 * mm], hAlign="LEFT")
+    label = f"{esc(role)}（{esc(action)}）："
+    blank: str | Paragraph = para(esc(printed), s.body_plain) if printed else ""
+    cells = [para(label, s.body_plain), blank, para("日期：", s.body_plain), para(DATE_BLANK, s.body_plain)]
+    label_w = stringWidth(f"{role}（{action}）：", s.font, 12) + 1 * mm
+    date_w = 13 * mm + 46 * mm
+    table = Table([cells], colWidths=[label_w, width - label_w - date_w, 13 * mm, 46 * mm], hAlign="LEFT")
     table.setStyle(
         table_style(
             [
@@ -167,7 +185,8 @@ def signature_line(role: str) -> Table:
                 ("LINEBELOW", (3, 0), (3, 0), 0.6, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), space),
             ]
         )
     )
@@ -188,7 +207,7 @@ class CopyLabel(Flowable):  # type: ignore[misc]
         self.canv.yishi_copy = self.label
 
 
-def _numbered_canvas(footer: str) -> Callable[..., Canvas]:
+def _numbered_canvas(footer: str, header: str) -> Callable[..., Canvas]:
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         # Pages are kept until save() so each footer can say 共 N 页.
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -204,16 +223,23 @@ def _numbered_canvas(footer: str) -> Callable[..., Canvas]:
             total = len(self._saved)
             for number, state in enumerate(self._saved, start=1):
                 self.__dict__.update(state)
-                _furniture(self, footer, number, total)
+                _furniture(self, footer, number, total, header)
                 Canvas.showPage(self)
             Canvas.save(self)
 
     return NumberedCanvas
 
 
-def _furniture(c: Canvas, footer: str, number: int, total: int) -> None:
+def _furniture(c: Canvas, footer: str, number: int, total: int, header: str = "") -> None:
     font = styles().font
     c.saveState()
+    if header and number > 1:
+        # A running header: a page taken out of a stapled document still says what it belongs to.
+        c.setFont(font, 9)
+        c.drawString(MARGIN_X, PAGE_H - 14 * mm, header)
+        c.setStrokeColor(colors.Color(0.4, 0.4, 0.4))
+        c.setLineWidth(0.5)
+        c.line(MARGIN_X, PAGE_H - 16 * mm, PAGE_W - MARGIN_X, PAGE_H - 16 * mm)
     c.setFont(font, 8.5)
     c.setStrokeColor(colors.Color(0.4, 0.4, 0.4))
     c.setLineWidth(0.5)
@@ -227,8 +253,10 @@ def _furniture(c: Canvas, footer: str, number: int, total: int) -> None:
     c.restoreState()
 
 
-def build_pdf(story: list[Flowable], *, title: str, footer: str) -> bytes:
-    """Lay ``story`` out on A4 pages and return the PDF; the font is embedded as a TrueType subset."""
+def build_pdf(story: list[Flowable], *, title: str, footer: str, header: str = "") -> bytes:
+    """Lay ``story`` out on A4 pages and return the PDF; the font is embedded as a TrueType subset.
+
+    ``header`` is repeated at the top of every page after the first."""
     register_fonts()
     out = io.BytesIO()
     doc = BaseDocTemplate(
@@ -257,5 +285,5 @@ def build_pdf(story: list[Flowable], *, title: str, footer: str) -> bytes:
         id="body",
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    doc.build(story, canvasmaker=_numbered_canvas(footer, header))
     return out.getvalue()

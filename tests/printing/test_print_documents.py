@@ -44,8 +44,7 @@ def test_receipt_shows_number_items_departments_deadlines_materials_and_phones(d
         "电子证照免提交",
         "3号综合窗口",
         "李娜",
-        "咨询电话：12345",
-        "监督电话：12345",
+        "监督电话：024-22863100",
         "（印章）",
         "样例办事指南",
         "2025.09-sample",
@@ -85,26 +84,43 @@ def test_deferred_notice_has_two_copies_with_deadline_consequence_and_commitment
         assert "分娩医院出具的住院病历首页" in page
         assert "复印件" in page
         assert "2025年10月10日" in page
-        assert "逾期未补齐" in page
-        assert "申请人（签字）" in page
+        assert "逾期未补齐" in page and "终止办理" in page
+        assert "申请人（签字）" in page and "受理人（签字）：李娜" in page
 
 
-def test_one_time_notice_lists_everything_missing_and_cites_article_32(doc: DocCase) -> None:
+def test_deferred_notice_says_how_to_supply_and_that_the_result_waits_for_the_material(doc: DocCase) -> None:
+    text = _flat(pdf_text(deferred_notice_pdf(doc)))
+    assert "现场提交：携本通知书到沈阳市和平区政务服务中心（沈阳市和平区南京南街1号）3号综合窗口提交" in text
+    assert "邮寄提交：寄至" in text and "注明受理编号" in text
+    assert "网上提交：扫描受理回执二维码或登录https://zwfw.example.cn/yjs" in text
+    assert "补齐并经核验无误后，方出具办理结果" in text
+    # It names the item accepted on a deferral, not every item of the case.
+    assert "“出生医学证明办理”主要申请材料齐全" in text
+    assert "“社会保障卡申领”主要申请材料齐全" not in text
+
+
+def test_deferred_notice_without_a_base_url_offers_no_online_way(doc: DocCase) -> None:
+    text = _flat(pdf_text(deferred_notice_pdf(replace(doc, hall=replace(doc.hall, receipt_base_url="")))))
+    assert "现场提交" in text and "邮寄提交" in text and "网上提交" not in text
+
+
+def test_one_time_notice_lists_everything_missing(doc: DocCase) -> None:
     text = _flat(pdf_text(one_time_notice_pdf(doc)))
     assert "一次性告知书" in text
-    assert "《中华人民共和国行政许可法》第三十二条" in text
     assert "分娩医院出具的住院病历首页" in text
     assert "参保人银行账户信息" in text
     assert "需本人签字" in text
     assert "父母双方居民身份证" not in text
+    assert "告知人（签字）：李娜" in text and "申请人（签收）" in text
 
 
 def test_rejection_notice_gives_reason_and_appeal_rights(doc: DocCase) -> None:
     text = _flat(pdf_text(rejection_notice_pdf(doc)))
     assert "不予受理通知书" in text
     assert "出生医学证明与医院登记信息不一致" in text
-    assert "六十日内" in text and "《中华人民共和国行政复议法》" in text
-    assert "六个月内" in text and "《中华人民共和国行政诉讼法》" in text
+    assert "六十日内" in text and "《中华人民共和国行政复议法》" in text and "向沈阳市和平区人民政府申请行政复议" in text
+    assert "六个月内" in text and "《中华人民共和国行政诉讼法》" in text and "向沈阳市和平区人民法院提起行政诉讼" in text
+    assert "申请人（签收）" in text
 
 
 def test_transfer_slips_one_per_department_with_its_items_and_materials(doc: DocCase) -> None:
@@ -119,10 +135,25 @@ def test_transfer_slips_one_per_department_with_its_items_and_materials(doc: Doc
     assert "移交" in police and "接收" in police and "经办人（签字）" in police
 
 
+def test_transfer_slip_gives_full_identifiers_deadlines_result_columns_and_internal_results(doc: DocCase) -> None:
+    pages = [_flat(p.extract_text()) for p in PdfReader(io.BytesIO(transfer_slip_pdf(doc))).pages]
+    health = next(p for p in pages if "接收部门：沈阳市和平区卫生健康局" in p)
+    assert "11010519491231002X" in health  # in full for the receiving department
+    assert "440524188001010014" in health  # the mother's, too
+    assert "容缺后补2025年10月10日" in health  # the deferred material with its 补齐期限
+    assert "办理结果" in health and "退回原因" in health and "□办结□退回" in health
+    assert "将「出生医学证明」推送至沈阳市公安局和平分局、沈阳市和平区医疗保障局" in health
+    police = next(p for p in pages if "接收部门：沈阳市公安局和平分局" in p)
+    assert "所需「出生医学证明」由沈阳市和平区卫生健康局“出生医学证明办理”办结后推送" in police
+    assert "内部流转（由「出生医学证明办理」产生）" in police
+    # Only the slip carries the full number: the applicant's receipt masks it.
+    assert "11010519491231002X" not in _flat(pdf_text(receipt_pdf(doc)))
+
+
 def test_single_department_slip(doc: DocCase) -> None:
     text = _flat(pdf_text(transfer_slip_pdf(doc, "沈阳市和平区医疗保障局")))
     assert "城乡居民基本医疗保险参保登记" in text
-    assert "出生医学证明办理" not in text
+    assert "社会保障卡申领" not in text and "预防接种证办理" not in text
 
 
 def _long_case(doc: DocCase, n: int) -> DocCase:
@@ -168,13 +199,13 @@ def test_every_document_embeds_only_a_truetype_subset_of_wqy_microhei(doc: DocCa
 
 
 def test_markup_characters_in_data_are_printed_not_interpreted(doc: DocCase) -> None:
-    odd = replace(doc, applicant_name="张<b>&三", reject_reason="理由 <font>&amp;")
+    odd = replace(doc, applicant_name="张<b>&三", reason="理由 <font>&amp;")
     text = _flat(pdf_text(rejection_notice_pdf(odd)))
     assert "张<b>&三" in text and "理由<font>&amp;" in text
 
 
 def test_empty_case_still_renders_every_document(doc: DocCase) -> None:
-    empty = replace(doc, items=(), materials=(), reject_reason="")
+    empty = replace(doc, items=(), materials=(), reason="")
     for kind in DocKind:
         assert pdf_bytes(kind, empty).startswith(b"%PDF")
 
