@@ -50,8 +50,9 @@ def center_code(division_code: str) -> str:
     code = division_code if len(division_code) == 9 else division_code + "000"
     if code[:2] in {"00", "99"}:
         raise ValueError(f"division code {division_code!r} names no province")
-    if int(code[6:]) > 399:
-        raise ValueError(f"township part of {division_code!r} must be 000–399")
+    # GB/T 10114: 001–099 街道, 100–199 镇, 200–399 乡, 400–599 政企合一 units (farms, forestry bureaus)
+    if int(code[6:]) > 599:
+        raise ValueError(f"township part of {division_code!r} must be 000–599")
     return code
 
 

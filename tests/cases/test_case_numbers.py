@@ -18,7 +18,7 @@ from desktop.cases.numbers import (
 centers = st.builds(
     lambda county, town: f"21{county:04d}{town:03d}",
     st.integers(101, 1499),
-    st.integers(0, 399),
+    st.integers(0, 599),  # 400–599: 政企合一 units such as state farms (GB/T 10114)
 )
 windows = st.integers(1, 99).map(lambda w: f"{w:02d}")
 days = st.dates(date(2000, 1, 1), date(2099, 12, 31))
@@ -98,7 +98,7 @@ def test_impossible_date_is_refused() -> None:
     ("center", "window", "seq"),
     [
         ("2101020", "01", 1),
-        ("210102400", "01", 1),
+        ("210102600", "01", 1),
         ("210102", "00", 1),
         ("210102", "1", 1),
         ("210102", "01", 0),
@@ -119,3 +119,9 @@ def test_query_code_is_six_digits() -> None:
     codes = {new_query_code() for _ in range(200)}
     assert all(len(c) == 6 and c.isdigit() for c in codes)
     assert len(codes) > 150
+
+
+def test_a_state_farm_center_numbers_its_cases() -> None:
+    """GB/T 10114 gives 政企合一 units such as state farms township parts 400–599."""
+    number = make_number(center_code("210102450"), "01", date(2026, 11, 30), 7)
+    assert parse_number(number).center == "210102450"
