@@ -7,7 +7,8 @@ is just :meth:`IntakeSession.to_draft` and crash recovery is :meth:`IntakeSessio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict
 from functools import cached_property
 from typing import Any
@@ -19,7 +20,7 @@ from desktop.catalog.index import CatalogIndex
 from desktop.forms import validate
 from desktop.forms.checklist import ChecklistEntry, deferral_limit, merge_checklist
 from desktop.forms.decision import Assessment, Mark
-from desktop.forms.expr import judged_on
+from desktop.forms.expr import judged_on, rules_of
 from desktop.forms.merge import MergedForm, merge_form
 from desktop.forms.normalize import normalize_value
 from desktop.forms.situations import Applicability, applicability, full_answers
@@ -52,13 +53,19 @@ class IntakeSession:
 
     # -- derived views (recomputed after each change) ----------------------------------------------------------
 
+    @contextmanager
+    def _rules(self) -> Iterator[None]:
+        """Rules are judged on the hall's date, against this catalog's tables (retirement ages, …)."""
+        with judged_on(self.clock.today()), rules_of(self.idx):
+            yield
+
     def _invalidate(self, *names: str) -> None:
         for name in names or ("applicability", "form", "checklist", "_effective", "_errors"):
             self.__dict__.pop(name, None)
 
     @cached_property
     def applicability(self) -> list[Applicability]:
-        with judged_on(self.clock.today()):
+        with self._rules():
             return applicability(self.idx, self.bundle.code, self.answers)
 
     @property
@@ -67,26 +74,25 @@ class IntakeSession:
 
     @cached_property
     def form(self) -> MergedForm:
-        with judged_on(self.clock.today()):
+        with self._rules():
             return merge_form(self.idx, self.items, self.answers, self.values)
 
     @cached_property
     def checklist(self) -> list[ChecklistEntry]:
-        with judged_on(self.clock.today()):
+        with self._rules():
             return merge_checklist(self.idx, self.items, self.answers)
 
     @cached_property
     def _effective(self) -> dict[str, Any]:
         merged = dict(self.values)
-        with judged_on(self.clock.today()):
+        with self._rules():
             merged.update(validate.derived_values(self.idx, self.form, self.values))
         return merged
 
     @cached_property
     def _errors(self) -> dict[str, str]:
-        today = self.clock.today()
-        with judged_on(today):
-            return validate.errors(self.idx, self.form, self.answers, self._effective, today)
+        with self._rules():
+            return validate.errors(self.idx, self.form, self.answers, self._effective, self.clock.today())
 
     def effective_values(self) -> dict[str, Any]:
         """Typed values with derived ones (birth date and sex from an ID number, …) filled in."""
@@ -101,9 +107,10 @@ class IntakeSession:
         today = self.clock.today()
         return DecisionInput(self.item_entries(today), self.material_entries(today), self.errors(), reason)
 
-    def assessment(self) -> Assessment:
+    def assessment(self, reason: str | None = None) -> Assessment:
+        """The decision rule on what would be recorded now (with the 不予受理 reason or defects typed so far)."""
         unchecked = tuple(e.code for e in self.checklist if self.mark(e.code).status is None)
-        return Assessment(self.decision_input(), unchecked)
+        return Assessment(self.decision_input(reason), unchecked)
 
     def submitted_values(self) -> dict[str, Any]:
         """Only what the merged form asks now: values of fields that stopped applying are not sent."""
