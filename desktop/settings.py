@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_config_dir
+
 SETTINGS_VERSION = 1
 
 
@@ -65,8 +67,6 @@ def default_path() -> Path:
     override = os.environ.get("YISHI_CONFIG")
     if override:
         return Path(override)
-    from platformdirs import user_config_dir
-
     return Path(user_config_dir("yishi", appauthor=False)) / "settings.json"
 
 

@@ -32,7 +32,7 @@ class SearchKeys:
 
 def search_keys(bundles: Iterable[Bundle]) -> dict[str, SearchKeys]:
     """Keys per bundle code. Imports pypinyin (~0.2 s): call it off the UI thread."""
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - ~0.2 s: only the loader thread pays it
 
     def initials(text: str) -> str:
         return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()

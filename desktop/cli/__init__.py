@@ -6,7 +6,6 @@ non-zero with one line on stderr and no traceback."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 
 from desktop import __version__
 from desktop.cli import accounts_cmd, audit_cmd, catalog_cmd, demo_cmd, report_cmd, sync_cmd

@@ -19,6 +19,8 @@ from desktop.cli.common import fail as _fail
 from desktop.paths import db_path_from
 from desktop.services import sync as sync_service
 from desktop.store.repo import Store
+from sync.client import PlatformError, enroll_device
+from sync.protocol import PlatformStatus
 from sync.transfer import TransferError
 
 # 中文 status words an operator may type instead of the API's English ones
@@ -52,7 +54,7 @@ def device_folder(args: argparse.Namespace) -> Path:
 
 
 def platform_serve(args: argparse.Namespace) -> int:
-    from sync.platform.server import serve
+    from sync.platform.server import serve  # noqa: PLC0415 - platform code loads only for its own commands
 
     if bool(args.tls_cert) != bool(args.tls_key):
         return _fail("--tls-cert and --tls-key go together")
@@ -65,9 +67,7 @@ def platform_serve(args: argparse.Namespace) -> int:
 
 
 def platform_import(args: argparse.Namespace) -> int:
-    from sync.platform.transfers import import_transfer
-    from sync.transfer import TransferError
-
+    from sync.platform.transfers import import_transfer  # noqa: PLC0415 - platform code loads only for its own commands
     try:
         result = import_transfer(platform_db(args), Path(args.file))
     except TransferError as exc:
@@ -77,7 +77,7 @@ def platform_import(args: argparse.Namespace) -> int:
 
 
 def platform_enroll_code(args: argparse.Namespace) -> int:
-    from sync.platform.operator import create_enrollment_code, open_platform
+    from sync.platform.operator import create_enrollment_code, open_platform  # noqa: PLC0415 - platform code loads only for its own commands
 
     if not args.label.strip():
         return _fail("LABEL must not be empty (e.g. the window's name)")
@@ -91,10 +91,8 @@ def platform_enroll_code(args: argparse.Namespace) -> int:
 
 
 def platform_set_status(args: argparse.Namespace) -> int:
-    from sync.platform.operator import open_platform, set_status
-    from sync.platform.service import ApiError
-    from sync.protocol import PlatformStatus
-
+    from sync.platform.operator import open_platform, set_status  # noqa: PLC0415 - platform code loads only for its own commands
+    from sync.platform.service import ApiError  # noqa: PLC0415 - platform code loads only for its own commands
     status = STATUS_WORDS.get(args.status, args.status)
     allowed = [s.value for s in PlatformStatus if s is not PlatformStatus.RECEIVED]
     if status not in allowed:
@@ -114,8 +112,6 @@ def platform_set_status(args: argparse.Namespace) -> int:
 
 
 def enroll(args: argparse.Namespace) -> int:
-    from sync.client import PlatformError, enroll_device
-
     folder = device_folder(args)
     label = args.label or _window_label(settings_mod.load())
     try:

@@ -89,7 +89,7 @@ def sex(text: object) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _region(code: str) -> str | None:
-    from stdnum import numdb
+    from stdnum import numdb  # noqa: PLC0415 - stdnum's data costs ~20 ms on the way to the first window
 
     info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
     if not info:
