@@ -22,12 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sync.canonical import JsonError, dumps, loads
-from sync.client import DeviceIdentity
 from sync.crypto import (
     DecryptError,
+    Ed25519PrivateKey,
     Ed25519PublicKey,
     X25519PrivateKey,
     X25519PublicKey,
@@ -42,7 +42,7 @@ from sync.crypto import (
     verify,
     write_private_file,
 )
-from sync.protocol import DEVICE_ID_RE, KEY_ID_RE, MAX_REVISION, MAX_TRANSFER, SHA256_RE, UUID_RE
+from sync.protocol import DEVICE_ID_RE, KEY_ID_RE, MAX_REVISION, MAX_TRANSFER, SHA256_RE, UUID_RE, is_int_in
 
 MAGIC = b"YSTF"
 FORMAT_VERSION = 1
@@ -56,6 +56,16 @@ _CIPHER, _KDF = "AES-256-GCM", "X25519-HKDF-SHA256"
 _TAG_SIZE = 16
 _MEDIA_TYPE_MAX = 100
 _CREATED_AT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,15}(?:Z|[+-][0-9]{2}:[0-9]{2})")
+
+
+class Signer(Protocol):
+    """The exporting device (``sync.client.DeviceIdentity`` is one): its id and Ed25519 signing key."""
+
+    @property
+    def device_id(self) -> str: ...
+
+    @property
+    def key(self) -> Ed25519PrivateKey: ...
 
 
 class TransferError(Exception):
@@ -110,7 +120,7 @@ def export_transfer(
     cases: list[TransferCase],
     attachments: list[TransferAttachment],
     *,
-    identity: DeviceIdentity,
+    identity: Signer,
     platform_key: X25519PublicKey,
 ) -> Envelope:
     """Write one signed, encrypted transfer file to ``out`` (atomically) and return its envelope."""
@@ -233,8 +243,7 @@ def _b64_bytes(size: int, what: str) -> Callable[[Any], str | None]:
 
 def _integer(low: int, high: int) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
-        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-        return None if ok else f"must be an integer from {low} to {high}"
+        return None if is_int_in(value, low, high) else f"must be an integer from {low} to {high}"
 
     return check
 
@@ -316,21 +325,21 @@ def _case(item: Any, n: int) -> TransferCase:
     if not isinstance(item, dict):
         raise TransferError(f"transfer file case {n} is not an object")
     case_id, revision, base = item.get("case_id"), item.get("revision"), item.get("base_revision")
-    shas = item.get("attachments")
+    payload, shas = item.get("payload"), item.get("attachments")
     problem = None
     if not isinstance(case_id, str) or not UUID_RE.fullmatch(case_id):
         problem = "case_id is not a lowercase UUID"
-    elif _integer(1, MAX_REVISION)(revision) is not None:
+    elif not is_int_in(revision, 1, MAX_REVISION):
         problem = f"revision must be an integer from 1 to {MAX_REVISION}"
-    elif base is not None and _integer(1, revision - 1)(base) is not None:
+    elif base is not None and not is_int_in(base, 1, revision - 1):
         problem = "base_revision must be null or an integer below revision"
-    elif not isinstance(item.get("payload"), dict):
+    elif not isinstance(payload, dict):
         problem = "payload is not an object"
     elif not isinstance(shas, list) or not all(isinstance(x, str) and SHA256_RE.fullmatch(x) for x in shas):
         problem = "attachments is not a list of sha256 hex strings"
-    if problem:
-        raise TransferError(f"transfer file case {n} is malformed: {problem}")
-    return TransferCase(case_id, revision, base, item["payload"], list(shas))
+    else:
+        return TransferCase(case_id, revision, base, payload, list(shas))
+    raise TransferError(f"transfer file case {n} is malformed: {problem}")
 
 
 def _attachment(item: Any, n: int) -> TransferAttachment:

@@ -192,24 +192,23 @@ def open_engine(db_url: str) -> Engine:
             engine = create_engine(url, pool_size=16, max_overflow=16, pool_pre_ping=True)
         metadata.create_all(engine)
     except ArgumentError:
-        raise PlatformSetupError(f"not a database URL or path: {_safe(url)}") from None
+        raise PlatformSetupError(f"not a database URL or path: {safe_url(url)}") from None
     except ModuleNotFoundError as exc:
-        raise PlatformSetupError(f"the driver for {_safe(url)} is not installed ({exc.name})") from None
+        raise PlatformSetupError(f"the driver for {safe_url(url)} is not installed ({exc.name})") from None
     except (SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise PlatformSetupError(f"cannot open the platform database {_safe(url)}: {reason}") from None
+        raise PlatformSetupError(f"cannot open the platform database {safe_url(url)}: {reason}") from None
     return engine
 
 
 def _require_psycopg() -> None:
     try:
-        # Imported here: optional, only the platform install extra brings it.
-        import psycopg  # noqa: F401
+        import psycopg  # noqa: F401, PLC0415 - optional: only the platform install extra brings it
     except ImportError:
         raise PlatformSetupError(f"a PostgreSQL platform needs psycopg, not installed: {INSTALL_HINT}") from None
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
