@@ -9,8 +9,8 @@ import pytest
 from sync_helpers import Running, enroll, submit_concurrently
 
 from sync import auth
-from sync.client import ConflictError, PlatformClient, RejectedError, UnauthorizedError
-from sync.crypto import sha256_hex
+from sync.client import ConflictError, DeviceIdentity, PlatformClient, RejectedError, UnauthorizedError
+from sync.crypto import Ed25519PrivateKey, sha256_hex
 from sync.platform.operator import create_enrollment_code, set_status
 from sync.protocol import PlatformStatus
 
@@ -137,9 +137,6 @@ def test_request_signed_for_another_path_is_refused(client: PlatformClient) -> N
 
 
 def test_unknown_device_is_refused(running: Running) -> None:
-    from sync.client import DeviceIdentity
-    from sync.crypto import Ed25519PrivateKey
-
     stranger = PlatformClient(running.url, DeviceIdentity("dev-0000", Ed25519PrivateKey.generate()), timeout=5)
     with pytest.raises(UnauthorizedError):
         stranger.status_updates(0)
@@ -147,8 +144,6 @@ def test_unknown_device_is_refused(running: Running) -> None:
 
 
 def test_enrollment_code_works_once(running: Running) -> None:
-    from sync.crypto import Ed25519PrivateKey
-
     code = create_enrollment_code(running.platform, "窗口")
     c = PlatformClient(running.url, None, timeout=5)
     key = Ed25519PrivateKey.generate()
