@@ -66,9 +66,6 @@ def _check_departments(idx: CatalogIndex) -> Iterator[str]:
     for name, count in names.items():
         if count > 1:
             yield f"department name or alias {name!r} used {count} times"
-    for dept in idx.catalog.departments:
-        if (dept.review_organ is None) != (dept.court is None):
-            yield f"department {dept.code}: review_organ and court go together (both or neither)"
 
 
 def _check_elements(idx: CatalogIndex) -> Iterator[str]:
@@ -199,8 +196,6 @@ def _check_item(idx: CatalogIndex, item: Item) -> Iterator[str]:
         yield f"{where}: unknown department {item.department!r}"
     if item.competent_department is not None and item.competent_department not in idx.departments:
         yield f"{where}: unknown competent_department {item.competent_department!r}"
-    if (item.review_organ is None) != (item.court is None):
-        yield f"{where}: review_organ and court go together (both or neither)"
     if not item.materials:
         yield f"{where}: has no materials"
     if item.guide.promised_days > item.guide.statutory_days:
@@ -233,8 +228,8 @@ def _check_materials(idx: CatalogIndex, item: Item, where: str) -> Iterator[str]
             yield f"{where}: unknown material {m.material!r}"
         elif material.notify_commit and not commits:
             yield (
-                f"{where}: {m.material} ({material.name}) is a 告知承诺书, but the item does not use 告知承诺 "
-                "(notify_commit); a commitment of another kind is a material of its own"
+                f"{where}: asks for {m.material} ({material.name}) but does not use 告知承诺 (notify_commit); "
+                "a commitment of another kind (继承人承诺书 …) is a material of its own"
             )
         if m.form == "复印件" and m.copies < 1:
             yield f"{where}: copy of {m.material} needs a copies count"

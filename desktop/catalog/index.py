@@ -12,11 +12,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Remedy:
-    """Where an applicant turns against a refusal: the 复议机关 (review within 60 days) and the court (suit
-    within six months), as the catalog words them."""
+    """Where an applicant turns against a refusal: the 复议机关 (review within 60 days) and the court (suit within
+    six months). ``None`` in a field: the hall's own (its 本级人民政府 and local court, from the settings)."""
 
-    review_organ: str
-    court: str
+    review_organ: str | None
+    court: str | None
 
 
 class CatalogIndex:
@@ -71,12 +71,10 @@ class CatalogIndex:
         return item.competent_department or item.department
 
     def remedy(self, item_code: str) -> Remedy | None:
-        """The item's 复议机关 and court: its own, else its competent department's; None when the catalog names
-        none (a utility's service; the hall's settings may still name one)."""
+        """The item's 复议机关 and court (its own, else its competent department's); None when no review lies
+        (a service a utility or company renders)."""
         item = self.items[item_code]
-        if item.review_organ and item.court:
-            return Remedy(item.review_organ, item.court)
         dept = self.departments[self.competent_department(item_code)]
-        if dept.review_organ and dept.court:
-            return Remedy(dept.review_organ, dept.court)
-        return None
+        if not (item.administrative and dept.administrative):
+            return None
+        return Remedy(item.review_organ or dept.review_organ, item.court or dept.court)

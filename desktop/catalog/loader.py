@@ -136,10 +136,11 @@ def raw_from_dir(root: Path) -> dict[str, Any]:
             errors.extend(exc.errors)
             paths = []
         for path in paths:
-            total += _size(path)
-            if total > MAX_CATALOG_BYTES:
-                raise CatalogError([*errors, f"{root}: catalog is over {MAX_CATALOG_BYTES:,} bytes"])
             try:
+                size = _size(path)
+                total += size if size <= MAX_FILE_BYTES else 0  # an oversized file is refused on its own
+                if total > MAX_CATALOG_BYTES:
+                    break
                 data = _read_yaml(path)
             except CatalogError as exc:
                 errors.extend(f"{name}/{e}" for e in exc.errors)
@@ -149,6 +150,8 @@ def raw_from_dir(root: Path) -> dict[str, Any]:
             else:
                 entries.extend(data if isinstance(data, list) else [data])
         raw[name] = entries
+    if total > MAX_CATALOG_BYTES:
+        errors.append(f"{root}: catalog is over {MAX_CATALOG_BYTES:,} bytes")
     if errors:
         raise CatalogError(errors)
     return raw

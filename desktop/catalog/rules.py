@@ -96,13 +96,14 @@ def parse_rule(source: str) -> Rule:
 
 
 def tree_depth(tree: ast.AST) -> int:
-    """The depth of ``tree``, measured with an explicit stack (a deep tree must not exhaust Python's)."""
+    """How many expressions deep ``tree`` nests, measured with an explicit stack (a deep tree must not exhaust
+    Python's); operators and contexts do not count."""
     deepest = 0
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
     return deepest
 
 

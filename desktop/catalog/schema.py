@@ -92,10 +92,12 @@ class Department(Strict):
     aliases: list[Name] = Field(default=[], max_length=20)
     # 咨询/投诉 hotline of the department's system (12333 人社, 12393 医保 …); an item's guide.phone overrides it.
     hotline: Phone | None = None
-    # Named on a 不予受理通知书: where an applicant asks for administrative review (复议机关) and whom they sue.
-    # None: the department is not an administrative organ (a utility), no review lies against it.
+    # Named on a 不予受理通知书: the 复议机关 and the court where they differ from the hall's own (its 本级人民政府
+    # and local court, from the settings), e.g. 上一级税务机关 for a vertically led tax office.
     review_organ: Text | None = None
     court: Text | None = None
+    # False for a body that is no administrative organ (a power utility): no review or suit lies against its refusal.
+    administrative: bool = True
 
 
 class Party(Strict):
@@ -200,9 +202,11 @@ class Item(Strict):
     produces: list[ResultCode] = Field(default=[], max_length=20)
     # 告知承诺制: true, or a rule over the answers saying when the item is done on the applicant's commitment.
     notify_commit: bool | RuleText = False
-    # Override the department's 复议机关 / court for this item.
+    # Override the department's 复议机关 / court for this item; ``administrative: false`` for a service a
+    # company renders (a water or gas meter transfer), against which no review lies.
     review_organ: Text | None = None
     court: Text | None = None
+    administrative: bool = True
 
 
 class BundleItem(Strict):

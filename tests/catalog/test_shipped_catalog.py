@@ -12,6 +12,7 @@ from desktop.catalog.check import problems
 from desktop.catalog.export import bundles_json, load_index
 from desktop.catalog.index import CatalogIndex
 from desktop.catalog.loader import load
+from desktop.forms.situations import applicable_items
 from desktop.paths import catalog_dir
 
 SEED = json.loads((Path(__file__).parent.parent / "data" / "seed_bundles.json").read_text(encoding="utf-8"))
@@ -72,21 +73,17 @@ def test_every_bundle_asks_situation_questions(idx: CatalogIndex) -> None:
         assert bundle.questions, bundle.name
 
 
-def test_death_bundle_picks_one_of_the_two_death_certificates(idx: CatalogIndex) -> None:
-    from desktop.forms.situations import applicable_items
-
+def test_death_bundle_picks_the_death_certificate_item_of_the_situation(idx: CatalogIndex) -> None:
     bundle = next(b for b in idx.catalog.bundles if b.name == "公民身后一件事")
-    question = next(q for q in bundle.questions if q.startswith("death"))
-    options = [o.value for o in idx.questions[question].options]
-    picked = [
-        {idx.items[c].name for c in applicable_items(idx, bundle.code, {question: v})} & {
-            "出具死亡证明(正常死亡)",
-            "出具死亡证明(非正常死亡)",
-        }
-        for v in options
-    ]
-    expected = {frozenset({"出具死亡证明(正常死亡)"}), frozenset({"出具死亡证明(非正常死亡)"})}
-    assert {frozenset(p) for p in picked} == expected
+    certificates = {"出具死亡证明(正常死亡)", "出具死亡证明(非正常死亡)"}
+    picked = {
+        value: {idx.items[c].name for c in applicable_items(idx, bundle.code, {"death_kind": value})} & certificates
+        for value in (o.value for o in idx.questions["death_kind"].options)
+    }
+    # 宣告死亡: a court judgment stands in for both certificates (and there is no body to cremate).
+    assert picked == {"normal": {"出具死亡证明(正常死亡)"}, "abnormal": {"出具死亡证明(非正常死亡)"}, "declared": set()}
+    declared = applicable_items(idx, bundle.code, {"death_kind": "declared"})
+    assert "MZ002" not in declared and "GA005" in declared
 
 
 def test_catalog_version_and_checksum_are_stable() -> None:
