@@ -20,12 +20,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QScrollArea, QWidget
 
+from desktop.cases.clock import Clock
 from desktop.catalog.export import load_index
 from desktop.forms.session import IntakeSession
 from desktop.ui.fonts import install_font
 from desktop.ui.intake.form_view import FormView
 from desktop.ui.intake.models import FormModel
 
+CLOCK = Clock()  # the hall's clock: today in Asia/Shanghai, for the form's date rules
 
 def flat_form(n: int) -> QScrollArea:
     """The plainest form: one label and one QLineEdit per field."""
@@ -81,16 +83,16 @@ def main() -> None:
     idx = load_index()
 
     def size(code: str) -> int:
-        return len(IntakeSession(idx, code).form.fields)
+        return len(IntakeSession(idx, code, clock=CLOCK).form.fields)
 
     largest = max(idx.bundles, key=size)
     n = size(largest)
 
     def merged() -> FormView:
-        session = IntakeSession(idx, largest)
+        session = IntakeSession(idx, largest, clock=CLOCK)
         return FormView(FormModel(session))
 
-    kinds = [f.element.kind.value for f in IntakeSession(idx, largest).form.fields]
+    kinds = [f.element.kind.value for f in IntakeSession(idx, largest, clock=CLOCK).form.fields]
     for build in (lambda: flat_form(n), lambda: flat_kinds_form(kinds), merged):
         ms(build, 2)  # warm all: the first widgets pay for font and style caches
     base = ms(lambda: flat_form(n), rounds)
@@ -104,7 +106,7 @@ def main() -> None:
         f"{ours / same:.2f} to same editors  (target <= 50 ms and <= 2.00)"
     )
 
-    session = IntakeSession(idx, largest)
+    session = IntakeSession(idx, largest, clock=CLOCK)
     view = FormView(FormModel(session))
     view.resize(1000, 700)
     view.show()

@@ -15,10 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop import demo
 from desktop import settings as settings_mod
 from desktop.cases.decisions import MaterialStatus
 from desktop.forms.decision import Mark
+from desktop.services import demo
 from desktop.ui.fonts import install_font, install_translations
 from desktop.ui.main_window import MainWindow
 
@@ -46,11 +46,11 @@ def main() -> int:
     window.resize(1366, 768)
     window.show()
     window.start_loading()
-    while window.catalog is None or window.store is None:
+    while window.catalog is None or window.hall is None:
         wait(100)
     window.grab().save(str(args.out / "00-main.png"))
     for n, name in enumerate(args.bundles, 1):
-        code = next(b.code for b in window.catalog.catalog.bundles if b.name == name)
+        code = next(b.code for b in window.catalog.index.catalog.bundles if b.name == name)
         window.start_intake(code)
         while window.intake is None:
             wait(100)

@@ -6,25 +6,24 @@ import argparse
 import os
 import sys
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
 from desktop import paths
 from desktop import settings as settings_mod
+from desktop.ui.fonts import install_font, install_translations
+from desktop.ui.gc_timer import UiThreadCollector
+from desktop.ui.main_window import MainWindow
 
 
-def build(args: argparse.Namespace) -> tuple[object, object]:
+def build(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
     """The QApplication and the shown main window; loading continues in the background."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from desktop.ui.fonts import install_font, install_translations
-    from desktop.ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("yishi")
-    from desktop.ui.gc_timer import UiThreadCollector
-
     UiThreadCollector(app)
-    install_font(app)  # type: ignore[arg-type]
-    install_translations(app)  # type: ignore[arg-type]
+    install_font(app)
+    install_translations(app)
     settings = settings_mod.load()
     window = MainWindow(settings, paths.db_path_from(args, settings))
     window.resize(1366, 768)
@@ -36,39 +35,37 @@ def build(args: argparse.Namespace) -> tuple[object, object]:
 
 def run(args: argparse.Namespace) -> int:
     app, _window = build(args)
-    return int(app.exec())  # type: ignore[attr-defined]
+    return int(app.exec())
 
 
 def selftest(args: argparse.Namespace) -> int:
     """Open the store, load and validate the catalog, show the main window offscreen; exit 0 when all work."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QTimer
-
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # read when the QApplication is made
     app, window = build(args)
     outcome: dict[str, object] = {}
 
     def check() -> None:
-        if window.catalog is not None and window.store is not None:  # type: ignore[attr-defined]
+        if window.catalog is not None and window.hall is not None:
             outcome["ok"] = True
-            app.quit()  # type: ignore[attr-defined]
+            app.quit()
 
     def failed(message: str) -> None:
         outcome["error"] = message
-        app.quit()  # type: ignore[attr-defined]
+        app.quit()
 
     def timed_out() -> None:
         outcome["error"] = "timed out after 120 s"
-        app.quit()  # type: ignore[attr-defined]
+        app.quit()
 
-    window.catalog_ready.connect(check)  # type: ignore[attr-defined]
-    window.cases_loaded.connect(lambda _n: check())  # type: ignore[attr-defined]
-    window.load_failed.connect(failed)  # type: ignore[attr-defined]
+    window.catalog_ready.connect(check)
+    window.cases_loaded.connect(lambda _n: check())
+    window.load_failed.connect(failed)
     QTimer.singleShot(120_000, timed_out)
-    app.exec()  # type: ignore[attr-defined]
-    if not outcome.get("ok"):
-        loaded = f"catalog {'loaded' if window.catalog else 'missing'}, store {'open' if window.store else 'missing'}"  # type: ignore[attr-defined]
+    app.exec()
+    if not outcome.get("ok") or window.catalog is None:
+        loaded = f"catalog {'loaded' if window.catalog else 'missing'}, store {'open' if window.hall else 'missing'}"
         print(f"selftest FAILED ({loaded}): {outcome.get('error', 'the app quit early')}", file=sys.stderr)
         return 1
-    idx = window.catalog  # type: ignore[attr-defined]
-    print(f"selftest OK: catalog {idx.version}, {len(idx.bundles)} bundles, store {window.db_path}")  # type: ignore[attr-defined]
+    idx = window.catalog.index
+    print(f"selftest OK: catalog {idx.version}, {len(idx.bundles)} bundles, store {window.db_path}")
     return 0

@@ -31,7 +31,7 @@ def camera_available() -> bool:
     if not _has_multimedia():
         return False
     try:
-        from PySide6.QtMultimedia import QMediaDevices
+        from PySide6.QtMultimedia import QMediaDevices  # noqa: PLC0415 - QtMultimedia is optional (PySide6-Addons) and slow to load
 
         return bool(QMediaDevices.videoInputs())
     except Exception:  # a broken multimedia backend must not stop the window
@@ -42,8 +42,8 @@ class CaptureDialog(QDialog):
     """Live view of the document camera with a 拍摄 button; ``path`` is the saved frame after accept()."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        from PySide6.QtMultimedia import QCamera, QImageCapture, QMediaCaptureSession
-        from PySide6.QtMultimediaWidgets import QVideoWidget
+        from PySide6.QtMultimedia import QCamera, QImageCapture, QMediaCaptureSession  # noqa: PLC0415 - QtMultimedia is optional (PySide6-Addons) and slow to load
+        from PySide6.QtMultimediaWidgets import QVideoWidget  # noqa: PLC0415 - QtMultimedia is optional (PySide6-Addons) and slow to load
 
         super().__init__(parent)
         self.setWindowTitle("拍摄材料")

@@ -1,9 +1,8 @@
-"""当日统计: the supervisor's view of one day's intake, read from the store off the UI thread."""
+"""当日统计: the supervisor's view of one day's intake (a local day of the hall), read off the UI thread."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -19,6 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.cases.states import DECISION_LABELS, Decision
+from desktop.services.cases import DaySummary
+from desktop.services.review import day_review
+from desktop.ui.window_api import WindowApi
 from desktop.ui.workers import Op
 
 
@@ -44,11 +46,11 @@ class DayReviewDialog(QDialog):
 
     loaded = Signal(object)
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
+    def __init__(self, window: WindowApi, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window.qwidget())
         self.window_ = window
         self.setWindowTitle("当日受理统计")
-        self.day = QDateEdit(QDate.currentDate())
+        self.day = QDateEdit(QDate(window.clock.today()))  # today in the hall's time zone, not the PC's
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy年MM月dd日")
         self.day.dateChanged.connect(self.refresh)
@@ -69,20 +71,21 @@ class DayReviewDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        store = self.window_.store
-        if store is None:
+        hall = self.window_.hall
+        if hall is None:
             return
         day = self.day.date().toPython()
         assert isinstance(day, dt.date)
-        Op(self.window_.store_pool, lambda: store.day_summary(day)).success(self._show).run()
+        Op(self.window_.store_pool, lambda: day_review(hall, day)).success(self._show).run()
 
-    def _show(self, summary: Any) -> None:
+    def _show(self, summary: DaySummary) -> None:
         while self.body.count():
             item = self.body.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        names = {b.code: b.name for b in self.window_.catalog.catalog.bundles} if self.window_.catalog else {}
+        catalog = self.window_.catalog
+        names = {b.code: b.name for b in catalog.index.catalog.bundles} if catalog else {}
         decisions = [(DECISION_LABELS.get(Decision(k), k), v) for k, v in sorted(summary.by_decision.items())]
         bundles = sorted(((names.get(k, k), v) for k, v in summary.by_bundle.items()), key=lambda kv: -kv[1])
         clerks = sorted(summary.by_clerk.items(), key=lambda kv: -kv[1])

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.numbers import format_number
+from desktop.services.cases import Case, CaseDetail
+from desktop.services.hall import Hall
+from desktop.services.intake import supply_deferred
 from desktop.ui.workers import Op
 
 
@@ -22,9 +24,11 @@ class DeferredDialog(QDialog):
 
     supplied = Signal(object)
 
-    def __init__(self, window: Any, detail: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
-        self.window_ = window
+    def __init__(
+        self, hall: Hall, pool: QThreadPool, clerk: str, detail: CaseDetail, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.hall, self.pool, self.clerk = hall, pool, clerk
         self.case_id: uuid.UUID = detail.case.id
         self.setWindowTitle("补齐容缺材料")
         self.list = QListWidget()
@@ -49,18 +53,18 @@ class DeferredDialog(QDialog):
 
     def checked_codes(self) -> list[str]:
         items = (self.list.item(n) for n in range(self.list.count()))
-        return [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == Qt.CheckState.Checked]
+        return [str(i.data(Qt.ItemDataRole.UserRole)) for i in items if i.checkState() == Qt.CheckState.Checked]
 
     def submit(self) -> None:
         codes = self.checked_codes()
         if not codes:
             self.message.setText("请至少勾选一项已补交的材料")
             return
-        store, case_id, clerk = self.window_.store, self.case_id, self.window_.settings.clerk
-        Op(self.window_.store_pool, lambda: store.supply_deferred(case_id, codes, clerk)).success(self._done).failure(
+        hall, case_id, clerk = self.hall, self.case_id, self.clerk
+        Op(self.pool, lambda: supply_deferred(hall, case_id, codes, clerk)).success(self._done).failure(
             lambda e: self.message.setText(f"保存失败：{e}")
         ).run()
 
-    def _done(self, case: Any) -> None:
+    def _done(self, case: Case) -> None:
         self.supplied.emit(case)
         self.accept()

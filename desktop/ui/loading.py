@@ -1,41 +1,59 @@
-"""Work the main window does off the UI thread at start: catalog, search keys, store, case rows.
+"""Work the main window does off the UI thread at start: the hall (store, clock, catalogs), the catalog in use with
+its search keys, the case rows.
 
-Plain functions (no Qt): they run on pool threads and return data for the UI thread.
+Plain functions (no Qt): they run on pool threads and return data for the UI thread. Services are imported inside
+them so that the window's first paint does not wait for the ORM, the schema libraries or the catalog.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from desktop.cases.states import CaseState, Decision
 
 if TYPE_CHECKING:
-    from desktop.catalog.index import CatalogIndex
+    from desktop.cases.clock import Clock
     from desktop.catalog.search import SearchKeys
     from desktop.forms.reduction import Reduction
+    from desktop.services.catalogs import CatalogInUse
+    from desktop.services.hall import Hall
+    from desktop.settings import Settings
 
 
 @dataclass(frozen=True)
 class LoadedCatalog:
-    index: CatalogIndex
+    catalog: CatalogInUse
     reductions: dict[str, Reduction]
     keys: dict[str, SearchKeys]
 
 
-def load_catalog() -> LoadedCatalog:
-    from desktop.catalog.export import load_index
-    from desktop.catalog.search import search_keys
-    from desktop.forms.reduction import reduction
+def warm_imports() -> None:
+    """Import what loading the catalog needs while the store opens (the two overlap on two pool threads)."""
+    import desktop.catalog.export  # noqa: PLC0415 - imported on a pool thread, off the first paint
+    import desktop.catalog.search  # noqa: PLC0415 - imported on a pool thread, off the first paint
+    import desktop.forms.reduction  # noqa: F401, PLC0415 - imported on a pool thread, off the first paint
 
-    idx = load_index()
+
+def open_hall(db_path: Path, settings: Settings, clock: Clock, data_dir: Path | None = None) -> Hall:
+    """Store pool thread: open (and migrate) the store with the window's clock and catalogs."""
+    from desktop.services.hall import Hall  # noqa: PLC0415 - imported on a pool thread, off the first paint
+    from desktop.services.sync import data_dir as default_data_dir  # noqa: PLC0415 - imported on a pool thread, off the first paint
+
+    return Hall.open(db_path, settings, data_dir or default_data_dir(), clock=clock)
+
+
+def load_catalog(hall: Hall) -> LoadedCatalog:
+    """The catalog new intakes use (an installed signed update, else the shipped one), and its picker data."""
+    from desktop.catalog.search import search_keys  # noqa: PLC0415 - imported on a pool thread, off the first paint
+    from desktop.forms.reduction import reduction  # noqa: PLC0415 - imported on a pool thread, off the first paint
+
+    current = hall.catalogs.current()
+    idx = current.index
     reductions = {code: reduction(idx, code) for code in idx.bundles}
-    return LoadedCatalog(idx, reductions, search_keys(idx.catalog.bundles))
-
-
-def open_store(path: Path) -> Any:
-    from desktop.store.repo import Store
-
-    return Store(path)
+    return LoadedCatalog(current, reductions, search_keys(idx.catalog.bundles))
 
 
 @dataclass(frozen=True)
@@ -44,14 +62,17 @@ class CaseRow:
     number: str | None
     bundle_name: str
     applicant_name: str | None
-    decision: str | None
-    state: str
-    created_at: Any
-    decided_at: Any
+    decision: Decision | None
+    state: CaseState
+    created_at: datetime
+    decided_at: datetime | None
     clerk: str | None
 
 
-def case_rows(store: Any, bundle_names: dict[str, str], text: str | None) -> list[CaseRow]:
+def case_rows(hall: Hall, bundle_names: dict[str, str], text: str | None) -> list[CaseRow]:
+    """Store pool thread: the case list, newest first (a text search by number, applicant name or ID)."""
+    from desktop.services.cases import CaseFilter, list_cases  # noqa: PLC0415 - imported on a pool thread, off the first paint
+
     return [
         CaseRow(
             str(c.id),
@@ -64,5 +85,5 @@ def case_rows(store: Any, bundle_names: dict[str, str], text: str | None) -> lis
             c.decided_at,
             c.clerk,
         )
-        for c in store.list_cases(text=text)
+        for c in list_cases(hall, CaseFilter(text=text))
     ]

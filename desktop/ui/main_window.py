@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QModelIndex, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import settings as settings_mod
+from desktop.cases.clock import Clock
 from desktop.cases.numbers import format_number
 from desktop.cases.profile import Profile
 from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState, Decision
@@ -33,12 +34,25 @@ from desktop.ui.profile_dialog import ProfileDialog
 from desktop.ui.workers import Op, serial_pool
 
 if TYPE_CHECKING:
+    from desktop.services.cases import Case, CaseDetail, CaseSummary
+    from desktop.services.catalogs import CatalogInUse
+    from desktop.services.hall import Hall
+    from desktop.services.intake import OpenedIntake
     from desktop.ui.intake.host import IntakeHost
     from desktop.ui.result_flow import ResultFlow
     from desktop.ui.scanning import ScanController
     from desktop.ui.sync_status import SyncPanel
 
 REOPENABLE = frozenset({CaseState.DRAFT, CaseState.SUPPLEMENT_NOTIFIED, CaseState.RETURNED})
+
+
+def hall_clock(settings: settings_mod.Settings) -> tuple[Clock, str | None]:
+    """The hall's clock from its time-zone setting; a bad setting must not stop the window: the default hall
+    zone then, and the problem to show."""
+    try:
+        return Clock.for_zone(settings.time_zone), None
+    except ValueError as exc:
+        return Clock(), str(exc)
 
 
 class MainWindow(QMainWindow):
@@ -60,13 +74,22 @@ class MainWindow(QMainWindow):
     load_failed = Signal(str)
     deferred_dialog_opened = Signal(object)
 
-    def __init__(self, settings: settings_mod.Settings, db_path: Path, settings_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings: settings_mod.Settings,
+        db_path: Path,
+        settings_path: Path | None = None,
+        *,
+        data_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.settings_path = settings_path
         self.db_path = db_path
-        self.catalog: Any = None
-        self.store: Any = None
+        self.data_dir = data_dir  # installed catalog updates (None: the user data dir)
+        self.clock, self.zone_problem = hall_clock(settings)
+        self.hall: Hall | None = None  # made on the store pool thread
+        self.catalog: CatalogInUse | None = None  # what new intakes use: hall.catalogs.current()
         self.intake: IntakeHost | None = None
         self._drafts_offered = False
         self._loading_started = False
@@ -74,7 +97,7 @@ class MainWindow(QMainWindow):
         self.store_pool = serial_pool()
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
         self.picker = BundlePicker()
-        self.case_model = CaseTableModel()
+        self.case_model = CaseTableModel(self.clock)
         self.case_view = QTableView()
         self.case_view.setModel(self.case_model)
         self.case_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,11 +130,14 @@ class MainWindow(QMainWindow):
         self.result_flow: ResultFlow | None = None
         self.sync_panel: SyncPanel | None = None
 
+    def qwidget(self) -> QMainWindow:
+        return self
+
     def _attach_features(self) -> None:
         """Scanning, printing and sync attach when loading starts: their imports stay off the first paint."""
-        from desktop.ui.result_flow import ResultFlow
-        from desktop.ui.scanning import ScanController
-        from desktop.ui.sync_status import SyncPanel
+        from desktop.ui.result_flow import ResultFlow  # noqa: PLC0415 - printing stays off the first paint
+        from desktop.ui.scanning import ScanController  # noqa: PLC0415 - scanning stays off the first paint
+        from desktop.ui.sync_status import SyncPanel  # noqa: PLC0415 - the sync client stays off the first paint
 
         self.scanning = ScanController(self)  # wedge scans, 扫描图片识别…, 附加扫描件…
         self.result_flow = ResultFlow(self)  # result dialog after a decision, 重新打印 from the case list
@@ -152,9 +178,12 @@ class MainWindow(QMainWindow):
     def _show_profile(self) -> None:
         s = self.settings
         if s.profile_complete():
-            self.profile_label.setText(f"{s.center_name}　{s.window_code}号窗口　窗口人员：{s.clerk}")
+            text = f"{s.center_name}　{s.window_code}号窗口　窗口人员：{s.clerk}"
         else:
-            self.profile_label.setText("请先在“窗口档案”中填写服务中心、区划代码、窗口编号和窗口人员")
+            text = "请先在“窗口档案”中填写服务中心、区划代码、窗口编号和窗口人员"
+        if self.zone_problem:
+            text += f"　（时区设置无效，按 {self.clock.tz.key} 计算日期）"
+        self.profile_label.setText(text)
 
     # -- loading (off the UI thread) -----------------------------------------------------------------------------
 
@@ -166,31 +195,31 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.start_loading)
 
     def start_loading(self) -> None:
-        """Load the catalog and open the store in the background, after the first paint."""
+        """Open the hall (store, clock, catalogs), then load the catalog in use, in the background after the first
+        paint."""
         if self._loading_started:
             return
         self._loading_started = True
-        Op(self.store_pool, lambda: loading.open_store(self.db_path)).success(self._store_opened).failure(
+        db, settings, clock, data = self.db_path, self.settings, self.clock, self.data_dir
+        Op(self.store_pool, lambda: loading.open_hall(db, settings, clock, data)).success(self._hall_opened).failure(
             self._load_failed
         ).run()
-        from PySide6.QtCore import QThreadPool
-
-        Op(QThreadPool.globalInstance(), loading.load_catalog).success(self._catalog_loaded).failure(
-            self._load_failed
-        ).run()
+        Op(QThreadPool.globalInstance(), loading.warm_imports).run()  # overlaps the store's opening
         self._attach_features()  # after the loads are on their way: a feature's trouble cannot stop them
 
-    def _catalog_loaded(self, loaded: loading.LoadedCatalog) -> None:
-        self.catalog = loaded.index
-        self.case_model.bundle_names = {b.code: b.name for b in loaded.index.catalog.bundles}
-        self.picker.set_catalog(build_model(loaded.index, loaded.reductions, loaded.keys), len(loaded.index.bundles))
-        self.catalog_ready.emit()
-        self.refresh_cases()
-        if self.offer_drafts_on_start:
-            self.offer_drafts()
+    def _hall_opened(self, hall: Hall) -> None:
+        self.hall = hall
+        Op(QThreadPool.globalInstance(), lambda: loading.load_catalog(hall)).success(self.install_catalog).failure(
+            self._load_failed
+        ).run()
 
-    def _store_opened(self, store: Any) -> None:
-        self.store = store
+    def install_catalog(self, loaded: loading.LoadedCatalog) -> None:
+        """Put the catalog in use (at start, or after sync installed a newer one) behind the picker."""
+        idx = loaded.catalog.index
+        self.catalog = loaded.catalog
+        self.case_model.bundle_names = {b.code: b.name for b in idx.catalog.bundles}
+        self.picker.set_catalog(build_model(idx, loaded.reductions, loaded.keys), len(idx.bundles))
+        self.catalog_ready.emit()
         self.refresh_cases()
         if self.offer_drafts_on_start:
             self.offer_drafts()
@@ -202,13 +231,13 @@ class MainWindow(QMainWindow):
         box.open()
 
     def refresh_cases(self) -> None:
-        if self.store is None or self.catalog is None:
+        if self.hall is None or self.catalog is None:
             return
         text = self.case_search.text().strip() or None
-        store, names = self.store, self.case_model.bundle_names
-        Op(self.store_pool, lambda: loading.case_rows(store, names, text)).success(self._cases_ready).run()
+        hall, names = self.hall, self.case_model.bundle_names
+        Op(self.store_pool, lambda: loading.case_rows(hall, names, text)).success(self._cases_ready).run()
 
-    def _cases_ready(self, rows: list[Any]) -> None:
+    def _cases_ready(self, rows: list[loading.CaseRow]) -> None:
         self.case_model.set_rows(rows)
         self.case_view.resizeColumnsToContents()
         self.cases_loaded.emit(len(rows))
@@ -225,9 +254,9 @@ class MainWindow(QMainWindow):
 
     def review_day(self) -> None:
         """The supervisor's counts for a day (today by default)."""
-        if self.store is None:
+        if self.hall is None:
             return
-        from desktop.ui.day_review import DayReviewDialog
+        from desktop.ui.day_review import DayReviewDialog  # noqa: PLC0415 - opened rarely, off the first paint
 
         DayReviewDialog(self).open()
 
@@ -248,38 +277,36 @@ class MainWindow(QMainWindow):
             return None
 
     def start_intake(self, bundle_code: str) -> None:
-        if self.catalog is None or self.store is None or self.intake is not None:
+        if self.catalog is None or self.hall is None or self.intake is not None:
             return
         if self.profile() is None and not self.edit_profile():
             return
-        from desktop.ui.intake.host import new_case
+        from desktop.services.intake import open_intake  # noqa: PLC0415 - the ORM stays off the first paint
 
-        store, idx, profile = self.store, self.catalog, self.profile()
+        hall, catalog, profile = self.hall, self.catalog, self.profile()
         assert profile is not None  # checked (or just entered) above
-        Op(self.store_pool, lambda: new_case(store, idx, bundle_code, profile)).success(self._show_intake).failure(
-            lambda e: self._store_failed(f"无法新建办件：{e}")
-        ).run()
+        Op(self.store_pool, lambda: open_intake(hall, catalog, bundle_code, profile)).success(
+            self._show_intake
+        ).failure(lambda e: self._store_failed(f"无法新建办件：{e}")).run()
 
     def open_case(self, case_id: uuid.UUID) -> None:
-        """Resume a draft, or reopen a 补正/退件 case when the applicant returns."""
-        if self.intake is not None or self.profile() is None:
+        """Resume a draft, or reopen a 补正/退件 case when the applicant returns (under the catalog it began
+        with, when that one is at hand)."""
+        if self.intake is not None or self.profile() is None or self.hall is None or self.catalog is None:
             return
-        from desktop.catalog_choice import for_case
-        from desktop.ui.intake.host import reopen_case
+        from desktop.services.intake import reopen_intake  # noqa: PLC0415 - the ORM stays off the first paint
 
-        store, idx = self.store, self.catalog
-        reopen = lambda: reopen_case(store, for_case(store, case_id, idx), case_id)  # noqa: E731
-        Op(self.store_pool, reopen).success(self._show_intake).failure(
+        hall, catalog, clerk = self.hall, self.catalog, self.settings.clerk
+        Op(self.store_pool, lambda: reopen_intake(hall, catalog, case_id, clerk)).success(self._show_intake).failure(
             lambda e: self._store_failed(f"无法打开办件：{e}")
         ).run()
 
-    def _show_intake(self, opened: tuple[Any, uuid.UUID]) -> None:
-        from desktop.ui.intake.host import IntakeHost
+    def _show_intake(self, opened: OpenedIntake) -> None:
+        from desktop.ui.intake.host import IntakeHost  # noqa: PLC0415 - the intake screen loads on first use
 
-        session, case_id = opened
         profile = self.profile()
-        assert profile is not None
-        self.intake = IntakeHost(self.store, self.store_pool, session, case_id, profile)
+        assert profile is not None and self.hall is not None
+        self.intake = IntakeHost(self.hall, self.store_pool, opened, profile)
         self.intake.decided.connect(self._intake_decided)
         self.intake.failed.connect(self._store_failed)
         self.intake.save_failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
@@ -300,8 +327,8 @@ class MainWindow(QMainWindow):
         self.intake = None
         self.show_cases()
 
-    def _intake_decided(self, case: Any) -> None:
-        label = DECISION_LABELS.get(case.decision, "")
+    def _intake_decided(self, case: Case) -> None:
+        label = DECISION_LABELS[case.decision] if case.decision else ""
         number = format_number(case.number) if case.number else ""
         self.statusBar().showMessage(f"{label}：办件编号 {number}", 10000)
         self.close_intake()
@@ -310,7 +337,7 @@ class MainWindow(QMainWindow):
     def _store_failed(self, message: str) -> None:
         QMessageBox.warning(self, "办件库", message)
 
-    def _open_case(self, index: Any) -> None:
+    def _open_case(self, index: QModelIndex) -> None:
         case_id = index.data(ID_ROLE)
         row = self.case_model.row_at(index.row())
         if case_id and row.state in REOPENABLE:
@@ -322,30 +349,38 @@ class MainWindow(QMainWindow):
 
     def complete_deferred(self, case_id: uuid.UUID) -> None:
         """A 容缺受理 case whose applicant returned with the deferred materials."""
-        store = self.store
-        Op(self.store_pool, lambda: store.get(case_id)).success(self._show_deferred).run()
+        if self.hall is None:
+            return
+        from desktop.services.cases import case_detail  # noqa: PLC0415 - the ORM stays off the first paint
 
-    def _show_deferred(self, detail: Any) -> None:
-        from desktop.ui.deferred_dialog import DeferredDialog
+        hall = self.hall
+        Op(self.store_pool, lambda: case_detail(hall, case_id)).success(self._show_deferred).run()
 
-        dialog = DeferredDialog(self, detail)
+    def _show_deferred(self, detail: CaseDetail) -> None:
+        from desktop.ui.deferred_dialog import DeferredDialog  # noqa: PLC0415 - opened rarely, off the first paint
+
+        assert self.hall is not None
+        dialog = DeferredDialog(self.hall, self.store_pool, self.settings.clerk, detail, self)
         dialog.supplied.connect(lambda _case: self.refresh_cases())
         dialog.open()
         self.deferred_dialog_opened.emit(dialog)
 
     def offer_drafts(self) -> None:
         """After a crash, offer the newest open draft with everything that was typed."""
-        if self.store is None or self.catalog is None or self._drafts_offered:
+        if self.hall is None or self.catalog is None or self._drafts_offered:
             return
         self._drafts_offered = True
-        store = self.store
-        Op(self.store_pool, store.drafts).success(self._drafts_found).run()
+        from desktop.services.cases import drafts  # noqa: PLC0415 - the ORM stays off the first paint
 
-    def _drafts_found(self, drafts: list[Any]) -> None:
-        if not drafts or self.intake is not None:
+        hall = self.hall
+        Op(self.store_pool, lambda: drafts(hall)).success(self._drafts_found).run()
+
+    def _drafts_found(self, drafts: list[CaseSummary]) -> None:
+        if not drafts or self.intake is not None or self.catalog is None:
             return
         newest = drafts[0]
-        name = self.catalog.bundles[newest.bundle_code].name if newest.bundle_code in self.catalog.bundles else ""
+        bundles = self.catalog.index.bundles
+        name = bundles[newest.bundle_code].name if newest.bundle_code in bundles else ""
         answer = QMessageBox.question(
             self, "未完成的办件", f"发现{len(drafts)}件未完成的草稿。是否继续办理最近的一件（{name}）？"
         )

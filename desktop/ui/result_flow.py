@@ -7,7 +7,7 @@ ran on the same ordered thread), so the dialog always shows what was stored.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
@@ -18,8 +18,13 @@ from desktop import settings as settings_mod
 from desktop.ui.workers import Op
 
 if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
+    from desktop.services.cases import Case
+    from desktop.services.catalogs import CatalogInUse
+    from desktop.services.hall import Hall
+    from desktop.settings import Settings
+    from desktop.ui.loading import CaseRow
     from desktop.ui.result_dialog import ResultDialog
+    from desktop.ui.window_api import WindowApi
     from printing.from_case import CaseDocuments
 
 
@@ -32,34 +37,32 @@ class ResultFlow(QObject):
 
     dialog_opened = Signal(object)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)  # the window is reached as parent(): no Python reference cycle with it
+    def __init__(self, window: WindowApi) -> None:
+        super().__init__(window.qwidget())
+        self.window = window
         self.dialog: ResultDialog | None = None
-        self.reprint_action = QAction("重新打印", window)
+        main = window.qwidget()
+        self.reprint_action = QAction("重新打印", main)
         self.reprint_action.setShortcut(QKeySequence("Ctrl+P"))
         self.reprint_action.setToolTip("重新打印所选办件的受理回执、告知书或流转单 (Ctrl+P)")
         self.reprint_action.triggered.connect(self.reprint_selected)
-        toolbar = window.findChild(QToolBar)
+        toolbar = main.findChild(QToolBar)
         if toolbar is not None:
             toolbar.addAction(self.reprint_action)
         else:
-            window.addAction(self.reprint_action)
+            main.addAction(self.reprint_action)
         view = window.case_view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._popup)
         window.case_decided.connect(self._decided)
         window.intake_opened.connect(self.close_dialog)  # the next applicant's intake takes the keyboard
 
-    @property
-    def window(self) -> MainWindow:
-        return cast("MainWindow", self.parent())
-
-    def _decided(self, case: Any) -> None:
+    def _decided(self, case: Case) -> None:
         self.show_case(case.id)
 
     # -- the case list ----------------------------------------------------------------------------------------
 
-    def selected_row(self) -> Any | None:
+    def selected_row(self) -> CaseRow | None:
         index = self.window.case_view.currentIndex()
         return self.window.case_model.row_at(index.row()) if index.isValid() else None
 
@@ -95,21 +98,20 @@ class ResultFlow(QObject):
     def show_case(self, case_id: uuid.UUID) -> None:
         """Read the decided case and show its documents (in the background, then on the UI thread)."""
         w = self.window
-        if w.store is None or w.catalog is None:
+        if w.hall is None or w.catalog is None:
             return
-        store, idx, s = w.store, w.catalog, w.settings
-        phones = {"consult_phone": s.consult_phone, "supervise_phone": s.supervise_phone}
-        Op(w.store_pool, lambda: _read_documents(store, idx, case_id, phones)).success(self._loaded).failure(
+        hall, current, settings = w.hall, w.catalog, w.settings
+        Op(w.store_pool, lambda: _read_documents(hall, current, case_id, settings)).success(self._loaded).failure(
             self._load_failed
         ).run()
 
     def _loaded(self, docs: CaseDocuments) -> None:
         if not shiboken6.isValid(self):  # the window closed while the case was read
             return
-        from desktop.ui.result_dialog import ResultDialog
+        from desktop.ui.result_dialog import ResultDialog  # noqa: PLC0415 - reportlab loads with the first result dialog
 
         self.close_dialog()
-        self.dialog = ResultDialog(docs, self.window.settings.printer_name, self.window)
+        self.dialog = ResultDialog(docs, self.window.settings.printer_name, self.window.qwidget())
         self.dialog.printer_changed.connect(self._save_printer)
         self.dialog.show()
         self.dialog.first_print_button().setFocus()
@@ -120,13 +122,13 @@ class ResultFlow(QObject):
             self.dialog.close()
             if not self.dialog.jobs:  # a dialog still printing stays (hidden) until its jobs report
                 self.dialog.deleteLater()
-            self.window.activateWindow()  # keyboard shortcuts of the intake need the window active
+            self.window.qwidget().activateWindow()  # keyboard shortcuts of the intake need the window active
         self.dialog = None
 
     def _load_failed(self, exc: Exception) -> None:
         if not shiboken6.isValid(self):
             return
-        from printing.from_case import NotDecided
+        from printing.from_case import NotDecided  # noqa: PLC0415 - reportlab loads with the first result dialog
 
         if isinstance(exc, NotDecided):
             text = "该办件尚未作出办理决定，没有可打印的文书"
@@ -139,8 +141,8 @@ class ResultFlow(QObject):
         settings_mod.save(self.window.settings, self.window.settings_path)
 
 
-def _read_documents(store: Any, idx: Any, case_id: uuid.UUID, phones: dict[str, str]) -> CaseDocuments:
+def _read_documents(hall: Hall, current: CatalogInUse, case_id: uuid.UUID, settings: Settings) -> CaseDocuments:
     """Pool thread: the stored case as documents (printing is imported here, not at window start)."""
-    from printing.from_case import case_documents
+    from desktop.services.documents import case_documents_of  # noqa: PLC0415 - reportlab loads with the first result dialog
 
-    return case_documents(store.get(case_id), idx, **phones)
+    return case_documents_of(hall, current, case_id, settings)

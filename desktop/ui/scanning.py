@@ -17,21 +17,38 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPlainTextEdit, QTextEdit, QToolBar
 
+from desktop.cases.numbers import format_number
+from desktop.cases.states import STATE_LABELS, CaseState
+from desktop.scan.files import (
+    ATTACHMENT_FILTER,
+    PICTURE_FILTER,
+    AttachmentRefusedError,
+    attachment_problem,
+    is_picture,
+)
+from desktop.scan.payload import PayloadKind as K
+from desktop.scan.payload import classify
+from desktop.services.cases import find_by_number
+from desktop.services.intake import attach_scan
+from desktop.ui.case_model import ID_ROLE
+from desktop.ui.intake.scans import fill_identifier, link_attachment, mark_elicence
 from desktop.ui.wedge import WedgeDetector
 from desktop.ui.workers import Op
 
 if TYPE_CHECKING:
     from desktop.scan.job import ScanReport
     from desktop.scan.payload import Payload
+    from desktop.services.cases import Attachment, CaseDetail
+    from desktop.services.hall import Hall
     from desktop.ui.intake.host import IntakeHost
     from desktop.ui.intake.scans import Outcome
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.window_api import WindowApi
 
 MESSAGE_MS = 15_000
 SHOWN_CHARS = 80
@@ -63,8 +80,8 @@ class ScanController(QObject):
     handled = Signal(str, str)
     attached = Signal(object)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowApi) -> None:
+        super().__init__(window.qwidget())
         self.window = window
         self.wedge: WedgeDetector | None = None
         self.picture_pool = QThreadPool(self)
@@ -83,15 +100,16 @@ class ScanController(QObject):
             self.install_wedge()
 
     def _add_actions(self) -> None:
-        from desktop.ui.camera import camera_available
+        from desktop.ui.camera import camera_available  # noqa: PLC0415 - QtMultimedia is optional and slow to load
 
-        bar = self.window.findChild(QToolBar)
+        main = self.window.qwidget()
+        bar = main.findChild(QToolBar)
         actions = [self.scan_action] + ([self.camera_action] if camera_available() else [])
         for action in actions:
             if bar is not None:
                 bar.addAction(action)
             else:
-                self.window.addAction(action)
+                main.addAction(action)
 
     # -- the keyboard wedge ----------------------------------------------------------------------------------------
 
@@ -115,7 +133,6 @@ class ScanController(QObject):
 
     def wedge_scanned(self, text: str) -> None:
         """A burst from the wedge: route it, or hand it back as typing."""
-        from desktop.scan.payload import classify
 
         aimed = self.wedge.target if self.wedge is not None else None
         if QApplication.activeModalWidget() is not None:
@@ -135,7 +152,6 @@ class ScanController(QObject):
     def route(self, payload: Payload, *, aimed: QObject | None = None, material: str | None = None) -> None:
         """Act on one classified scan; ``aimed`` is the widget a wedge scan was typed into, ``material``
         the checklist row a scanned picture belongs to."""
-        from desktop.scan.payload import PayloadKind as K
 
         if payload.kind is K.INVALID:
             self.show(K.INVALID, f"扫描内容无效：{payload.problem or '无法识别'}，未写入任何内容", warning=True)
@@ -160,7 +176,6 @@ class ScanController(QObject):
         self.show(kind, outcome.message, warning=outcome.warning)
 
     def _identifier(self, payload: Payload, aimed: QObject | None) -> None:
-        from desktop.ui.intake.scans import fill_identifier
 
         kind = "id_number" if payload.kind == "resident_id" else "uscc"
         intake = self.window.intake
@@ -178,7 +193,6 @@ class ScanController(QObject):
         self.show(payload.kind, f"按证件号查找办件：{payload.value}")
 
     def _elicence(self, payload: Payload, material: str | None) -> None:
-        from desktop.ui.intake.scans import mark_elicence
 
         intake = self.window.intake
         if intake is None or intake.closed:
@@ -190,18 +204,16 @@ class ScanController(QObject):
 
     def find_case(self, payload: Payload) -> None:
         """Look the case up on the store pool, then open it or show it (on the UI thread)."""
-        store = self.window.store
-        if store is None:
+        hall = self.window.hall
+        if hall is None:
             self.show(payload.kind, "办件库尚未打开，请稍后再扫描", warning=True)
             return
         number = payload.value
-        Op(self.window.store_pool, lambda: store.find_by_number(number)).success(
+        Op(self.window.store_pool, lambda: find_by_number(hall, number)).success(
             lambda detail: self._case_found(payload, detail)
         ).failure(lambda exc: self.show(payload.kind, f"查找办件失败：{exc}", warning=True)).run()
 
-    def _case_found(self, payload: Payload, detail: Any) -> None:
-        from desktop.cases.numbers import format_number
-        from desktop.cases.states import STATE_LABELS, CaseState
+    def _case_found(self, payload: Payload, detail: CaseDetail | None) -> None:
 
         number = format_number(payload.value)
         if detail is None:
@@ -221,7 +233,7 @@ class ScanController(QObject):
         who = f"，申请人 {case.applicant_name}" if case.applicant_name else ""
         self.show(payload.kind, f"办件 {number}：{state}{who}")
         if intake is None:
-            self._select_case(case.id, case.number)
+            self._select_case(case.id, case.number or payload.value)
 
     def _select_case(self, case_id: uuid.UUID, number: str) -> None:
         window = self.window
@@ -233,7 +245,6 @@ class ScanController(QObject):
 
     def _select_found(self, _rows: int) -> None:
         """Once the refreshed list holds the scanned case, select it."""
-        from desktop.ui.case_model import ID_ROLE
 
         model = self.window.case_model
         for row in range(model.rowCount()):
@@ -246,7 +257,7 @@ class ScanController(QObject):
 
     def choose_file(self, title: str, filters: str) -> Path | None:
         """Ask the clerk for a file (tests replace this)."""
-        name, _ = QFileDialog.getOpenFileName(self.window, title, self._last_dir, filters)
+        name, _ = QFileDialog.getOpenFileName(self.window.qwidget(), title, self._last_dir, filters)
         if not name:
             return None
         self._last_dir = str(Path(name).parent)
@@ -254,7 +265,6 @@ class ScanController(QObject):
 
     def scan_picture_file(self) -> None:
         """The 扫描图片识别… action: decode a chosen picture and route what is in it."""
-        from desktop.scan.files import PICTURE_FILTER
 
         path = self.choose_file("扫描图片识别", PICTURE_FILTER)
         if path is not None:
@@ -262,7 +272,7 @@ class ScanController(QObject):
 
     def decode_file(self, path: Path, material: str | None = None) -> None:
         """Decode ``path`` on a worker thread; its codes are routed like scans (``material``: its row)."""
-        from desktop.scan.job import scan_picture
+        from desktop.scan.job import scan_picture  # noqa: PLC0415 - Pillow and the decoders load on first use
 
         Op(self.picture_pool, lambda: scan_picture(path)).success(
             lambda report: self._picture_scanned(report, material)
@@ -280,7 +290,6 @@ class ScanController(QObject):
 
     def attach(self, host: IntakeHost, material: str) -> None:
         """附加扫描件…: choose a picture or PDF and store it with the material."""
-        from desktop.scan.files import ATTACHMENT_FILTER
 
         path = self.choose_file("附加扫描件", ATTACHMENT_FILTER)
         if path is not None:
@@ -288,17 +297,15 @@ class ScanController(QObject):
 
     def attach_file(self, host: IntakeHost, material: str, path: Path) -> None:
         """Store ``path`` (sha256, on the store pool) and link it; pictures are then decoded."""
-        from desktop.scan.files import store_attachment
-
-        store, case_id = self.window.store, host.case_id
+        hall, case_id = self.window.hall, host.case_id
+        if hall is None:
+            return
         limit = max(1, self.window.settings.attachment_max_mb) * 1024 * 1024
-        Op(self.window.store_pool, lambda: store_attachment(store, case_id, material, path, limit)).success(
+        Op(self.window.store_pool, lambda: _store_attachment(hall, case_id, material, path, limit)).success(
             lambda row: self._attached(host, material, path, row)
         ).failure(lambda exc: self._attach_failed(path, exc)).run()
 
-    def _attached(self, host: IntakeHost, material: str, path: Path, row: Any) -> None:
-        from desktop.scan.files import is_picture
-        from desktop.ui.intake.scans import link_attachment
+    def _attached(self, host: IntakeHost, material: str, path: Path, row: Attachment) -> None:
 
         if self.window.intake is host and not host.closed:
             link_attachment(host.widget, material, row.sha256)
@@ -308,7 +315,6 @@ class ScanController(QObject):
             self.decode_file(path, material)
 
     def _attach_failed(self, path: Path, exc: Exception) -> None:
-        from desktop.scan.files import AttachmentRefusedError
 
         why = str(exc) if isinstance(exc, AttachmentRefusedError) else f"无法保存（{type(exc).__name__}）"
         self.show("attachment", f"扫描件 {path.name} 未附加：{why}", warning=True)
@@ -318,9 +324,9 @@ class ScanController(QObject):
     def capture_from_camera(self) -> None:
         """拍摄材料…: take a picture with the document camera; on the checklist it is attached to the
         current material, elsewhere it is only decoded."""
-        from desktop.ui.camera import capture_picture
+        from desktop.ui.camera import capture_picture  # noqa: PLC0415 - QtMultimedia is optional and slow to load
 
-        path = capture_picture(self.window)
+        path = capture_picture(self.window.qwidget())
         if path is None:
             return
         intake = self.window.intake
@@ -330,3 +336,11 @@ class ScanController(QObject):
                 self.attach_file(intake, intake.widget.checklist.model.entry(row).code, path)
                 return
         self.decode_file(path)
+
+
+def _store_attachment(hall: Hall, case_id: uuid.UUID, material: str, path: Path, max_bytes: int) -> Attachment:
+    """Store pool thread: check the file, then keep it by content and link it to the case."""
+    problem = attachment_problem(path, max_bytes)
+    if problem:
+        raise AttachmentRefusedError(problem)
+    return attach_scan(hall, case_id, material, path)

@@ -1,7 +1,7 @@
 """Sync in the window: status-bar figures, 立即同步, the periodic background run, 重新提交, changed rows.
 
 Every run goes to this panel's own one-thread pool and opens its own store connection (see
-:mod:`desktop.sync_run`); the UI thread only reads results. Network trouble never raises a dialog: the status bar
+:mod:`desktop.services.sync`); the UI thread only reads results. Network trouble never raises a dialog: the status bar
 says the window is offline and cases stay safe in the local outbox until the next run.
 """
 
@@ -10,22 +10,25 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolBar
 from shiboken6 import isValid
 
-from desktop import sync_run
-from desktop.cases.clock import LOCAL_TZ
+from desktop.cases.clock import Clock
 from desktop.cases.states import STATE_LABELS, CaseState
+from desktop.services import sync as sync_service
+from desktop.services.cases import retry_refused
 from desktop.ui import loading
 from desktop.ui.workers import Op, serial_pool
 
 if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.loading import CaseRow
+    from desktop.ui.window_api import WindowApi
     from sync.crypto import Ed25519PublicKey
+    from sync.worker import SyncReport
 
 QUARANTINED_FG = QColor("#b00020")
 QUARANTINED_BG = QColor("#fde7e9")
@@ -37,8 +40,8 @@ class SyncPanel(QObject):
     """Owns the window's sync: a timer every ``settings.sync_interval_seconds``, a pool, actions and labels.
 
     Signals:
-        status_read(object): fresh :class:`desktop.sync_run.SyncStatus` figures are on screen.
-        sync_finished(object): a run ended; carries its :class:`desktop.sync_run.SyncOutcome`.
+        status_read(object): fresh :class:`desktop.services.sync.SyncStatus` figures are on screen.
+        sync_finished(object): a run ended; carries its :class:`desktop.services.sync.SyncOutcome`.
         catalog_installed(str): a newer signed catalog was installed; new intakes use this version.
     """
 
@@ -48,39 +51,36 @@ class SyncPanel(QObject):
 
     def __init__(
         self,
-        window: MainWindow,
+        window: WindowApi,
         *,
         device_folder: Path | None = None,
         data_folder: Path | None = None,
         public_key: Ed25519PublicKey | None = None,
     ) -> None:
-        super().__init__(window)  # the window is reached through parent(): no Python reference cycle with it
-        self.device_folder = device_folder or sync_run.device_dir()
-        self.data_folder = data_folder or sync_run.data_dir()
+        super().__init__(window.qwidget())
+        self.window = window
+        self.device_folder = device_folder or sync_service.device_dir()
+        self.data_folder = data_folder or sync_service.data_dir()
         self.public_key = public_key
         self.pool = serial_pool()
         self.running = False
         self.started = False
         self.offline: str | None = None
-        self.status: sync_run.SyncStatus | None = None
+        self.status: sync_service.SyncStatus | None = None
         self.changed: set[str] = set()
         self.label = window.sync_label
         self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.sync_action = QAction("立即同步", window)
+        self.sync_action = QAction("立即同步", window.qwidget())
         self.sync_action.setShortcut(QKeySequence("F9"))
         self.sync_action.setToolTip("把待上报的办件发送到省一体化政务服务平台，并取回办理状态（F9）")
         self.sync_action.triggered.connect(self.sync_now)
-        self.retry_action = QAction("重新提交", window)
+        self.retry_action = QAction("重新提交", window.qwidget())
         self.retry_action.setToolTip("平台拒收的办件修正后重新提交")
         self.retry_action.setEnabled(False)
         self.retry_action.triggered.connect(self.retry_selected)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.sync_now)
         self._attach()
-
-    @property
-    def window(self) -> MainWindow:
-        return cast("MainWindow", self.parent())
 
     # -- wiring ---------------------------------------------------------------------------------------------------
 
@@ -125,20 +125,21 @@ class SyncPanel(QObject):
 
     def sync_now(self) -> None:
         """Start one background run unless one is running or this PC is not enrolled."""
-        if self.running or self.window.store is None:
+        if self.running or self.window.hall is None:
             return
-        if not sync_run.is_enrolled(self.device_folder):
+        if not sync_service.is_enrolled(self.device_folder):
             self._show()
             return
         self.running = True
         self.sync_action.setEnabled(False)
         self._show()
         db, device, data, key = self.window.db_path, self.device_folder, self.data_folder, self.public_key
-        Op(self.pool, lambda: sync_run.run_sync(db, device, data, public_key=key)).success(self._finished).failure(
-            self._crashed
-        ).run()
+        clock = self.window.clock
+        Op(self.pool, lambda: sync_service.run_sync(db, device, data, clock=clock, public_key=key)).success(
+            self._finished
+        ).failure(self._crashed).run()
 
-    def _finished(self, outcome: sync_run.SyncOutcome) -> None:
+    def _finished(self, outcome: sync_service.SyncOutcome) -> None:
         if not isValid(self):
             return  # a result arriving after the window closed
         self.running = False
@@ -165,7 +166,7 @@ class SyncPanel(QObject):
         self._show()
         self.window.statusBar().showMessage(f"同步出错（办件已保存在本机）：{exc}", STATUS_MESSAGE_MS)
 
-    def _announce(self, report: Any) -> None:
+    def _announce(self, report: SyncReport) -> None:
         if report.stopped:
             self.window.statusBar().showMessage("未能连接省平台：办件已安全保存在本机，稍后自动重试", STATUS_MESSAGE_MS)
             return
@@ -185,13 +186,16 @@ class SyncPanel(QObject):
         def loaded(result: loading.LoadedCatalog) -> None:
             if not isValid(self):
                 return
-            self.window._catalog_loaded(result)
+            self.window.install_catalog(result)
             self.window.statusBar().showMessage(
                 f"事项目录已更新到 {version} 版：新办件按新版办理，草稿和已有办件保持原版本", STATUS_MESSAGE_MS
             )
             self.catalog_installed.emit(version)
 
-        Op(QThreadPool.globalInstance(), loading.load_catalog).success(loaded).failure(
+        hall = self.window.hall
+        if hall is None:
+            return
+        Op(QThreadPool.globalInstance(), lambda: loading.load_catalog(hall)).success(loaded).failure(
             lambda e: self.window.statusBar().showMessage(f"新版事项目录未能加载：{e}", STATUS_MESSAGE_MS)
         ).run()
 
@@ -199,14 +203,14 @@ class SyncPanel(QObject):
 
     def read_status(self) -> None:
         """Re-read the outbox figures on the store pool (after a refresh, a decision, a retry)."""
-        store = self.window.store
-        if store is None:
+        hall = self.window.hall
+        if hall is None:
             return
-        Op(self.window.store_pool, lambda: sync_run.read_status(store)).success(self._status_ready).failure(
+        Op(self.window.store_pool, lambda: sync_service.read_status(hall.store)).success(self._status_ready).failure(
             lambda _e: None  # figures are informative only; the next refresh tries again
         ).run()
 
-    def _status_ready(self, status: sync_run.SyncStatus) -> None:
+    def _status_ready(self, status: sync_service.SyncStatus) -> None:
         if not isValid(self):
             return  # a result arriving after the window closed
         self.status = status
@@ -214,16 +218,16 @@ class SyncPanel(QObject):
         self.status_read.emit(status)
 
     def _show(self) -> None:
-        self.label.setText(status_text(self.status, self.offline, self.running, self._enrolled()))
+        self.label.setText(status_text(self.status, self.offline, self.running, self._enrolled(), self.window.clock))
         tip = self.offline or (self.status.last_error if self.status else None)
         self.label.setToolTip(f"最近的错误：{tip}" if tip else "")
 
     def _enrolled(self) -> bool:
-        return sync_run.is_enrolled(self.device_folder)
+        return sync_service.is_enrolled(self.device_folder)
 
     # -- the case list --------------------------------------------------------------------------------------------
 
-    def row_style(self, row: Any, role: int) -> Any:
+    def row_style(self, row: CaseRow, role: int) -> Any:
         """Extra roles for the case list: quarantined rows in red with the reason, changed rows in bold."""
         quarantined = row.state == CaseState.QUARANTINED
         changed = str(row.id) in self.changed
@@ -243,7 +247,7 @@ class SyncPanel(QObject):
                 return "平台办理状态刚刚更新"
         return None
 
-    def selected_row(self) -> Any | None:
+    def selected_row(self) -> CaseRow | None:
         rows = self.window.case_view.selectionModel().selectedRows()
         return self.window.case_model.row_at(rows[0].row()) if rows else None
 
@@ -260,8 +264,8 @@ class SyncPanel(QObject):
     def retry_selected(self) -> None:
         """重新提交: put the selected quarantined case back in the outbox and sync."""
         row = self.selected_row()
-        store = self.window.store
-        if row is None or store is None or row.state != CaseState.QUARANTINED:
+        hall = self.window.hall
+        if row is None or hall is None or row.state != CaseState.QUARANTINED:
             return
         case_id, clerk = uuid.UUID(str(row.id)), self.window.settings.clerk
 
@@ -272,12 +276,14 @@ class SyncPanel(QObject):
             self.window.refresh_cases()
             self.sync_soon()
 
-        Op(self.window.store_pool, lambda: store.retry_quarantined(case_id, clerk)).success(done).failure(
+        Op(self.window.store_pool, lambda: retry_refused(hall, case_id, clerk)).success(done).failure(
             lambda e: self.window.statusBar().showMessage(f"无法重新提交：{e}", STATUS_MESSAGE_MS)
         ).run()
 
 
-def status_text(status: sync_run.SyncStatus | None, offline: str | None, running: bool, enrolled: bool) -> str:
+def status_text(
+    status: sync_service.SyncStatus | None, offline: str | None, running: bool, enrolled: bool, clock: Clock
+) -> str:
     """The status-bar text (rich text: refused cases in red)."""
     if not enrolled:
         return "同步：本机未注册到省平台（yishi enroll）"
@@ -288,14 +294,15 @@ def status_text(status: sync_run.SyncStatus | None, offline: str | None, running
             parts.append(f"重试中 {status.failed}")
         refused = f"被拒 {status.quarantined}"
         parts.append(f'<span style="color:{QUARANTINED_FG.name()}">{refused}</span>' if status.quarantined else refused)
-        when = status.last_success.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M") if status.last_success else "尚无"
+        when = clock.local(status.last_success).strftime("%m-%d %H:%M") if status.last_success else "尚无"
         parts.append(f"上次同步 {when}")
     return "　".join(parts)
 
 
-def _toolbar(window: MainWindow) -> QToolBar:
-    for bar in window.findChildren(QToolBar):
+def _toolbar(window: WindowApi) -> QToolBar:
+    main = window.qwidget()
+    for bar in main.findChildren(QToolBar):
         if bar.windowTitle() == "主工具栏":
             bar.addSeparator()
             return bar
-    return window.addToolBar("同步")
+    return main.addToolBar("同步")

@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop import settings as settings_mod
-from desktop.demo import DEMO_PROFILE
+from desktop.services.demo import DEMO_PROFILE
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +44,12 @@ def main_window(qtbot: QtBot, tmp_path: Path, profile_settings: settings_mod.Set
     window.show()
     with qtbot.waitSignal(window.catalog_ready, timeout=30_000):
         window.start_loading()
-    qtbot.waitUntil(lambda: window.store is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.hall is not None and window.catalog is not None, timeout=30_000)
     yield window
     if window.intake is not None:
         window.intake._timer.stop()
     window.store_pool.waitForDone(10_000)
-    window.store.close()
+    window.hall.close()
 
 
 def qtbot_app() -> object:

@@ -38,7 +38,7 @@ CHILD = textwrap.dedent(
     def ready(_rows):
         window.cases_loaded.disconnect(ready)  # both the catalog and the store are loaded
         window.intake_opened.connect(opened)
-        window.start_intake(next(b.code for b in window.catalog.catalog.bundles if b.name == "企业开办"))
+        window.start_intake(next(b.code for b in window.catalog.index.catalog.bundles if b.name == "企业开办"))
 
     window.cases_loaded.connect(ready)
     window.start_loading()
@@ -50,7 +50,7 @@ CHILD = textwrap.dedent(
 def test_draft_reopens_with_everything_typed_after_kill_9(
     main_window: Any, qtbot: QtBot, tmp_path: Path, profile_settings: Any
 ) -> None:
-    main_window.store.close()
+    main_window.hall.close()
     child_dir = tmp_path / "child"
     child_dir.mkdir()
     (tmp_path / "settings.json").replace(child_dir / "settings.json")
@@ -73,8 +73,8 @@ def test_draft_reopens_with_everything_typed_after_kill_9(
     qtbot.addWidget(restarted)
     with qtbot.waitSignal(restarted.catalog_ready, timeout=30_000):
         restarted.start_loading()
-    qtbot.waitUntil(lambda: restarted.store is not None, timeout=30_000)
-    drafts = restarted.store.drafts()
+    qtbot.waitUntil(lambda: restarted.hall is not None, timeout=30_000)
+    drafts = restarted.hall.store.drafts()
     assert len(drafts) == 1
     with qtbot.waitSignal(restarted.intake_opened, timeout=10_000):
         restarted.open_case(drafts[0].id)
@@ -84,4 +84,4 @@ def test_draft_reopens_with_everything_typed_after_kill_9(
     assert restarted.intake.widget.form.editors["enterprise.name"].value() == "沈阳恒远科技有限公司"
     restarted.intake._timer.stop()
     restarted.store_pool.waitForDone(10_000)
-    restarted.store.close()
+    restarted.hall.close()

@@ -6,13 +6,13 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from desktop import demo
+from desktop.services import demo
 from desktop.cases.profile import Profile
 from desktop.ui.day_review import DayReviewDialog
 
 
 def test_day_review_counts_today_by_decision_bundle_and_clerk(main_window: Any, qtbot: QtBot) -> None:
-    demo.seed_store(main_window.store, main_window.catalog, Profile(*demo.DEMO_PROFILE), 6)
+    demo.seed_store(main_window.hall, main_window.catalog, Profile(*demo.DEMO_PROFILE), 6)
     dialog = DayReviewDialog(main_window)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.loaded, timeout=10_000) as blocker:

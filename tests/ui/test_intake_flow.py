@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop import demo
+from desktop.services import demo
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import CaseState, Decision
 from desktop.ui.intake.models import ChecklistModel
@@ -17,9 +19,6 @@ from desktop.ui.intake.models import ChecklistModel
 
 def _type_chinese(widget: Any, text: str) -> None:
     """Chinese arrives through the input method, not as key codes (QTest only types ASCII)."""
-    from PySide6.QtGui import QInputMethodEvent
-    from PySide6.QtWidgets import QApplication
-
     widget.setFocus()
     event = QInputMethodEvent()
     event.setCommitString(text)
@@ -30,7 +29,7 @@ SIX_SHAPES = ["新生儿出生", "公民身后一件事", "军人退役", "二�
 
 
 def _open(window: Any, qtbot: QtBot, name: str) -> Any:
-    code = next(b.code for b in window.catalog.catalog.bundles if b.name == name)
+    code = next(b.code for b in window.catalog.index.catalog.bundles if b.name == name)
     with qtbot.waitSignal(window.intake_opened, timeout=10_000):
         window.start_intake(code)
     return window.intake
@@ -59,15 +58,33 @@ def _mark_with_keys(intake: Any, qtbot: QtBot, key_for_row: Any) -> None:
         qtbot.keyClick(page.table, key_for_row(row, page.model.entry(row)))
 
 
+ALT_KEYS = {
+    Decision.ACCEPT: Qt.Key.Key_1,
+    Decision.DEFER: Qt.Key.Key_2,
+    Decision.NOTIFY: Qt.Key.Key_3,
+    Decision.REJECT: Qt.Key.Key_4,
+}
+
+
+def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """A key as the clerk presses it: to whatever has the keyboard focus."""
+    focused = QApplication.focusWidget()
+    assert focused is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(focused, key, modifier)
+
+
 def _decide(window: Any, qtbot: QtBot, decision: Decision, reason: str = "") -> Any:
+    """Step 4 by keyboard: Alt+digit chooses, the reason (不予受理) is typed where the focus went, Enter confirms."""
     widget = window.intake.widget
     widget.tabs.setCurrentIndex(3)
-    widget.decision.reason.setPlainText(reason)
+    press(qtbot, ALT_KEYS[decision], Qt.KeyboardModifier.AltModifier)
+    if reason:
+        assert widget.decision.reason.hasFocus()
+        _type_chinese(widget.decision.reason, reason)
+        press(qtbot, Qt.Key.Key_Tab)
+    assert widget.decision.confirm_button.hasFocus()
     with qtbot.waitSignal(window.case_decided, timeout=15_000) as blocker:
-        if decision is Decision.ACCEPT:
-            qtbot.keyClick(widget.decision, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        else:
-            widget.decision.buttons[decision].click()
+        press(qtbot, Qt.Key.Key_Return)
     return blocker.args[0]
 
 
@@ -77,7 +94,7 @@ def test_accept_with_every_material_checked(main_window: Any, qtbot: QtBot, name
     _fill_form_through_the_view(intake, qtbot)
     _mark_with_keys(intake, qtbot, lambda _r, _e: Qt.Key.Key_2)
     case = _decide(main_window, qtbot, Decision.ACCEPT)
-    stored = main_window.store.get(case.id)
+    stored = main_window.hall.store.get(case.id)
     assert stored.case.number and stored.case.state is CaseState.QUEUED
     assert {m.status for m in stored.materials} == {MaterialStatus.CHECKED}
     assert stored.case.values == {k: v for k, v in intake.session.submitted_values().items()}
@@ -90,7 +107,7 @@ def test_deferred_acceptance_with_a_signed_commitment(main_window: Any, qtbot: Q
     assert deferrable
     _mark_with_keys(intake, qtbot, lambda _r, e: Qt.Key.Key_5 if e.code == deferrable[0] else Qt.Key.Key_2)
     case = _decide(main_window, qtbot, Decision.DEFER)
-    stored = main_window.store.get(case.id)
+    stored = main_window.hall.store.get(case.id)
     deferred = [m for m in stored.materials if m.status is MaterialStatus.DEFERRED]
     assert stored.case.decision is Decision.DEFER and len(deferred) == 1 and deferred[0].deadline
 
@@ -103,7 +120,7 @@ def test_one_time_notice_lists_everything_missing_and_the_case_reopens(main_wind
     assert not intake.widget.decision.buttons[Decision.ACCEPT].isEnabled()
     assert intake.widget.decision.buttons[Decision.NOTIFY].isEnabled()
     case = _decide(main_window, qtbot, Decision.NOTIFY)
-    stored = main_window.store.get(case.id)
+    stored = main_window.hall.store.get(case.id)
     assert stored.case.state is CaseState.SUPPLEMENT_NOTIFIED
     assert len([m for m in stored.materials if m.status is MaterialStatus.MISSING]) == 2
 
@@ -113,19 +130,22 @@ def test_one_time_notice_lists_everything_missing_and_the_case_reopens(main_wind
     assert reopened.session.values == stored.case.values
     _mark_with_keys(reopened, qtbot, lambda _r, _e: Qt.Key.Key_2)
     done = _decide(main_window, qtbot, Decision.ACCEPT)
-    assert done.id == case.id and main_window.store.get(case.id).case.decision is Decision.ACCEPT
+    assert done.id == case.id and main_window.hall.store.get(case.id).case.decision is Decision.ACCEPT
 
 
 def test_rejection_needs_a_reason(main_window: Any, qtbot: QtBot) -> None:
     intake = _open(main_window, qtbot, "失业再就业")
     intake.widget.tabs.setCurrentIndex(3)
-    intake.widget.decision.choose(Decision.REJECT)
+    page = intake.widget.decision
+    press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    assert page.reason.hasFocus() and not page.confirm_button.isEnabled()
+    page.confirm()
     assert main_window.intake is intake  # nothing written without a reason
     case = _decide(main_window, qtbot, Decision.REJECT, "申请人不属于本中心受理范围")
-    assert main_window.store.get(case.id).case.reason == "申请人不属于本中心受理范围"
+    assert main_window.hall.store.get(case.id).case.reason == "申请人不属于本中心受理范围"
 
 
-def test_accept_with_an_invalid_id_moves_focus_to_the_first_error(main_window: Any, qtbot: QtBot) -> None:
+def test_accept_with_an_invalid_id_is_refused_and_the_field_is_named(main_window: Any, qtbot: QtBot) -> None:
     intake = _open(main_window, qtbot, "新生儿出生")
     _fill_form_through_the_view(intake, qtbot)
     view = intake.widget.form
@@ -136,9 +156,14 @@ def test_accept_with_an_invalid_id_moves_focus_to_the_first_error(main_window: A
     assert "校验位" in editor.error.text()
     _mark_with_keys(intake, qtbot, lambda _r, _e: Qt.Key.Key_2)
     intake.widget.tabs.setCurrentIndex(3)
-    intake.widget.decision.choose(Decision.ACCEPT)
+    page = intake.widget.decision
+    assert not page.buttons[Decision.ACCEPT].isEnabled()
+    assert f"field:{code}" in page.status.text()  # the field is named, as a link
+    label = intake.session.form.field(code).element.label
+    assert label in page.status.text()
+    intake.widget.accept_shortcut()  # Ctrl+Enter: refused, and the cursor goes to the field
     assert intake.widget.tabs.currentIndex() == 1
-    assert editor.inputs[0].hasFocus() or view.focus_first_error() == code
+    assert editor.inputs[0].hasFocus()
     assert main_window.intake is intake
 
 
@@ -170,8 +195,8 @@ def test_intake_models_pass_the_model_tester(main_window: Any, qtbot: QtBot, qtm
 def test_a_deferred_case_is_completed_from_the_case_list(main_window: Any, qtbot: QtBot) -> None:
     from desktop.cases.profile import Profile
 
-    code = next(b.code for b in main_window.catalog.catalog.bundles if b.name == "企业开办")
-    case = demo.decide_sample(main_window.store, main_window.catalog, code, Decision.DEFER, Profile(*demo.DEMO_PROFILE))
+    code = next(b.code for b in main_window.catalog.index.catalog.bundles if b.name == "企业开办")
+    case = demo.decide_sample(main_window.hall, main_window.catalog, code, Decision.DEFER, Profile(*demo.DEMO_PROFILE))
     with qtbot.waitSignal(main_window.deferred_dialog_opened, timeout=10_000) as opened:
         main_window.complete_deferred(case.id)
     dialog = opened.args[0]
@@ -182,6 +207,6 @@ def test_a_deferred_case_is_completed_from_the_case_list(main_window: Any, qtbot
         dialog.list.item(n).setCheckState(Qt.CheckState.Checked)
     with qtbot.waitSignal(dialog.supplied, timeout=10_000):
         dialog.submit()
-    stored = main_window.store.get(case.id)
+    stored = main_window.hall.store.get(case.id)
     assert stored.case.decision is Decision.ACCEPT
     assert not [m for m in stored.materials if m.status is MaterialStatus.DEFERRED]

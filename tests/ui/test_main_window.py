@@ -48,10 +48,10 @@ def test_enter_in_search_opens_the_first_match(main_window: Any, qtbot: QtBot) -
 
 
 def test_case_model_passes_the_model_tester(main_window: Any, qtmodeltester: Any, qtbot: QtBot) -> None:
-    from desktop import demo
+    from desktop.services import demo
     from desktop.cases.profile import Profile
 
-    demo.seed_store(main_window.store, main_window.catalog, Profile(*demo.DEMO_PROFILE), 4)
+    demo.seed_store(main_window.hall, main_window.catalog, Profile(*demo.DEMO_PROFILE), 4)
     main_window.refresh_cases()
     # the refresh from start-up may land first: wait for the rows, not for any refresh
     qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 4, timeout=10_000)

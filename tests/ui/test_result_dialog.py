@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QToolBar
 from pytestqt.qtbot import QtBot
 
-from desktop import demo
+from desktop.services import demo
 from desktop.cases.numbers import format_number
 from desktop.cases.profile import Profile
 from desktop.cases.states import Decision
@@ -44,8 +44,8 @@ def _print_jobs_finish() -> Iterator[None]:
 
 def _decide(window: Any, bundle: str, decision: Decision, seed: int = 3) -> Case:
     """A case decided the way the intake does it, in the window's own store."""
-    code = next(b.code for b in window.catalog.catalog.bundles if b.name == bundle)
-    return demo.decide_sample(window.store, window.catalog, code, decision, Profile(*demo.DEMO_PROFILE), seed=seed)
+    code = next(b.code for b in window.catalog.index.catalog.bundles if b.name == bundle)
+    return demo.decide_sample(window.hall, window.catalog, code, decision, Profile(*demo.DEMO_PROFILE), seed=seed)
 
 
 def _dialog_after_decision(window: Any, qtbot: QtBot, case: Case) -> ResultDialog:
@@ -144,7 +144,7 @@ def test_missing_printer_shows_a_chinese_message_and_loses_nothing(main_window: 
         dialog.buttons["one-time"]["print"].click()
     assert "找不到打印机“no-such-queue”" in blocker.args[0]
     assert dialog.message.text() == blocker.args[0] and dialog.isVisible()
-    assert main_window.store.get(case.id).case.number == case.number
+    assert main_window.hall.store.get(case.id).case.number == case.number
     assert dialog.buttons["one-time"]["print"].isEnabled() and not dialog.jobs
 
 
@@ -186,7 +186,7 @@ def test_reprint_from_the_toolbar_opens_the_dialog_of_the_selected_case(main_win
 
 def test_case_list_menu_reprints_decided_cases_only(main_window: Any, qtbot: QtBot) -> None:
     decided = _decide(main_window, "企业开办", Decision.DEFER)
-    draft = main_window.store.new_draft(decided.bundle_code, main_window.catalog.version, Profile(*demo.DEMO_PROFILE))
+    draft = main_window.hall.store.new_draft(decided.bundle_code, main_window.catalog.version, Profile(*demo.DEMO_PROFILE))
     flow, view = main_window.result_flow, main_window.case_view
     row = _select_case(main_window, qtbot, draft.id)
     menu = flow.context_menu(view.visualRect(main_window.case_model.index(row, 0)).center())
@@ -203,7 +203,7 @@ def test_case_list_menu_reprints_decided_cases_only(main_window: Any, qtbot: QtB
 
 
 def test_reprint_of_a_draft_says_there_is_nothing_to_print(main_window: Any, qtbot: QtBot) -> None:
-    draft = main_window.store.new_draft("LNYJS003", main_window.catalog.version, Profile(*demo.DEMO_PROFILE))
+    draft = main_window.hall.store.new_draft("LNYJS003", main_window.catalog.version, Profile(*demo.DEMO_PROFILE))
     _select_case(main_window, qtbot, draft.id)
     main_window.result_flow.reprint_action.trigger()
     assert "尚未作出办理决定" in main_window.statusBar().currentMessage()
@@ -270,7 +270,7 @@ def test_receipt_printed_from_the_dialog_reaches_the_cups_queue(main_window: Any
 def test_dialog_closes_when_the_next_intake_opens(main_window: Any, qtbot: QtBot) -> None:
     dialog = _dialog_after_decision(main_window, qtbot, _decide(main_window, "企业开办", Decision.ACCEPT))
     assert dialog.isVisible()
-    code = next(b.code for b in main_window.catalog.catalog.bundles if b.name == "新生儿出生")
+    code = next(b.code for b in main_window.catalog.index.catalog.bundles if b.name == "新生儿出生")
     with qtbot.waitSignal(main_window.intake_opened, timeout=20_000):
         main_window.start_intake(code)
     assert not dialog.isVisible() and main_window.result_flow.dialog is None

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from desktop import demo
+from desktop.services import demo
 from desktop import settings as settings_mod
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.numbers import format_number
@@ -54,11 +54,11 @@ def _scan(window: Any, qtbot: QtBot, widget: Any, text: str) -> tuple[str, str]:
 
 
 def _stored_case(window: Any, decision: Decision, bundle: str = "LNYJS001") -> Any:
-    return demo.decide_sample(window.store, window.catalog, bundle, decision, Profile(*demo.DEMO_PROFILE), seed=11)
+    return demo.decide_sample(window.hall, window.catalog, bundle, decision, Profile(*demo.DEMO_PROFILE), seed=11)
 
 
 def _open(window: Any, qtbot: QtBot, name: str) -> Any:
-    code = next(b.code for b in window.catalog.catalog.bundles if b.name == name)
+    code = next(b.code for b in window.catalog.index.catalog.bundles if b.name == name)
     with qtbot.waitSignal(window.intake_opened, timeout=10_000):
         window.start_intake(code)
     return window.intake
@@ -278,9 +278,9 @@ def test_attached_scan_is_stored_with_its_sha256_and_its_code_is_read(
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     digest = hashlib.sha256(picture.read_bytes()).hexdigest()
     assert stored.args[0].sha256 == digest
-    detail = window.store.get(intake.case_id)
+    detail = window.hall.store.get(intake.case_id)
     assert [(a.material_code, a.sha256) for a in detail.attachments] == [(code, digest)]
-    assert window.store.attachment_path(detail.attachments[0]).read_bytes() == picture.read_bytes()
+    assert window.hall.store.attachment_path(detail.attachments[0]).read_bytes() == picture.read_bytes()
     assert intake.session.mark(code).attachments == [digest]
     assert "扫描件1份" in page.model.index(row, 0).data()
     qtbot.waitUntil(lambda: intake.session.mark(code).status is MaterialStatus.ELICENCE, timeout=30_000)
@@ -318,4 +318,4 @@ def test_refused_files_are_not_attached(
         window.scanning.attach_file(intake, intake.session.checklist[0].code, path)
     assert "未附加" in blocker.args[1]
     window.store_pool.waitForDone(10_000)
-    assert window.store.get(intake.case_id).attachments == []
+    assert window.hall.store.get(intake.case_id).attachments == []

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 from pytestqt.qtbot import QtBot
 from sqlmodel import Session, select
 
-from desktop import catalog_choice, demo, paths, sync_run
+from desktop import paths
 from desktop.cases.states import CaseState
+from desktop.services import demo
+from desktop.services import sync as sync_service
 from desktop.catalog.loader import raw_from_dir
 from desktop.store.models import OutboxEntry
 from sync import catalog_update
@@ -47,16 +49,16 @@ def url(server: PlatformHTTPServer) -> str:
 
 def enroll_window(server: PlatformHTTPServer, base_url: str | None = None) -> None:
     code = create_enrollment_code(server.platform, "和平区政务服务中心 03 窗口")
-    enroll_device(base_url or url(server), code, sync_run.device_dir(), "和平区政务服务中心 03 窗口")
+    enroll_device(base_url or url(server), code, sync_service.device_dir(), "和平区政务服务中心 03 窗口")
 
 
 def seed(window: Any, qtbot: QtBot, count: int = 6) -> None:
     """Demo cases taken through the real pipeline, written on the window's store pool, then listed."""
-    store, idx, profile = window.store, window.catalog, window.profile()
+    hall, catalog, profile = window.hall, window.catalog, window.profile()
     done: list[int] = []
     from desktop.ui.workers import Op
 
-    Op(window.store_pool, lambda: demo.seed_store(store, idx, profile, count)).success(done.append).run()
+    Op(window.store_pool, lambda: demo.seed_store(hall, catalog, profile, count)).success(done.append).run()
     qtbot.waitUntil(lambda: bool(done), timeout=TIMEOUT)
     with qtbot.waitSignal(window.cases_loaded, timeout=TIMEOUT):
         window.refresh_cases()
@@ -141,7 +143,7 @@ def test_quarantined_case_stands_out_and_retry_sends_it_again(
 ) -> None:
     seed(window, qtbot)
     enroll_window(platform)
-    store = window.store
+    store = window.hall.store
     with Session(store.engine) as session:
         entry = session.exec(select(OutboxEntry)).first()
     assert entry is not None and entry.id is not None
@@ -189,7 +191,7 @@ def test_signed_catalog_update_reaches_new_intakes_while_drafts_keep_their_versi
     write_public_key(key_file, publisher.public_key())
     monkeypatch.setattr(catalog_update, "publisher_key_path", lambda: key_file)
     shipped = window.catalog.version
-    store, profile = window.store, window.profile()
+    store, profile = window.hall.store, window.profile()
     draft = store.new_draft("LNYJS003", shipped, profile)
     raw = copy.deepcopy(raw_from_dir(paths.catalog_dir()))
     raw["version"] = "2099.1.1"
@@ -200,7 +202,7 @@ def test_signed_catalog_update_reaches_new_intakes_while_drafts_keep_their_versi
         window.sync_panel.sync_now()
     assert window.catalog.version == "2099.1.1"
     assert "2099.1.1" in window.statusBar().currentMessage()
-    assert catalog_choice.for_case(store, draft.id, window.catalog).version == shipped
+    assert window.hall.catalogs.for_case(store, draft.id, window.catalog).version == shipped
     with qtbot.waitSignal(window.intake_opened, timeout=TIMEOUT) as opened:
         window.start_intake("LNYJS003")
     host = opened.args[0]

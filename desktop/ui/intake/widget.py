@@ -1,8 +1,9 @@
 """The intake screen: four steps over one :class:`IntakeSession`.
 
 1 情形 (situation answers and which items apply), 2 填表 (the merged form), 3 材料 (the merged
-checklist), 4 决定 (受理 / 容缺受理 / 一次性告知 / 不予受理). Keyboard: Ctrl+PgDown / Ctrl+PgUp next and
-previous step, Ctrl+Enter 受理 on the last step; in the checklist, keys 1–5 set a row's status.
+checklist), 4 决定 (受理 / 容缺受理 / 一次性告知 / 不予受理, per item). Keyboard: Ctrl+PgDown / Ctrl+PgUp next
+and previous step; in the checklist, keys 1–5 set a row's status; on the decision step Alt+1…4 choose, Enter
+confirms, Ctrl+Enter 受理 at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QTableView,
@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.cases.decisions import MaterialStatus
-from desktop.cases.states import DECISION_LABELS, Decision
+from desktop.cases.states import Decision
 from desktop.forms.session import IntakeSession
+from desktop.ui.intake.decision_page import DecisionPage
 from desktop.ui.intake.delegates import StatusDelegate
 from desktop.ui.intake.form_view import FormView
 from desktop.ui.intake.models import ApplicabilityModel, ChecklistModel, FormModel
@@ -175,81 +176,18 @@ class ChecklistPage(QWidget):
             self.table.selectRow(0)
 
 
-class DecisionPage(QWidget):
-    """What is missing and the four decisions, each enabled only when the marks allow it.
-
-    Signals:
-        chosen(object, str): the clerk chose this Decision, with the reason text (for 不予受理).
-    """
-
-    chosen = Signal(object, str)
-
-    def __init__(self, session: IntakeSession) -> None:
-        super().__init__()
-        self.session = session
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.reason = QPlainTextEdit(placeholderText="不予受理的理由（必填），如：申请事项不属于本机关职权范围")
-        self.reason.setMaximumHeight(90)
-        self.buttons: dict[Decision, QPushButton] = {}
-        row = QHBoxLayout()
-        for decision in Decision:
-            button = QPushButton(DECISION_LABELS[decision])
-            button.setMinimumHeight(40)
-            button.clicked.connect(lambda _c=False, d=decision: self.choose(d))
-            self.buttons[decision] = button
-            row.addWidget(button)
-        self.buttons[Decision.ACCEPT].setToolTip("Ctrl+Enter")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary, 1)
-        layout.addWidget(QLabel("不予受理理由："))
-        layout.addWidget(self.reason)
-        layout.addLayout(row)
-
-    def refresh(self) -> None:
-        a = self.session.assessment()
-        names = {e.code: e.material.name for e in self.session.checklist}
-        lines = [f"<h3>{self.session.bundle.name}</h3>", f"办理事项：{len(self.session.items)}项"]
-        errors = self.session.errors()
-        if errors:
-            lines.append(f"<p style='color:#c0392b'>表单还有{len(errors)}处需要填写或更正。</p>")
-        for title, codes in (("未核验", a.unchecked), ("缺少", a.missing), ("容缺后补", a.deferred)):
-            if codes:
-                lines.append(f"<p><b>{title}：</b>{'、'.join(names[c] for c in codes)}</p>")
-        if not (a.unchecked or a.missing or a.deferred):
-            lines.append("<p>材料齐全。</p>")
-        self.summary.setText("".join(lines))
-        for decision, button in self.buttons.items():
-            why = a.why_not(decision)
-            button.setEnabled(why is None)
-            button.setToolTip(
-                why or (DECISION_LABELS[decision] + ("（Ctrl+Enter）" if decision is Decision.ACCEPT else ""))
-            )
-
-    def choose(self, decision: Decision) -> None:
-        if not self.buttons[decision].isEnabled():
-            return
-        if decision is Decision.REJECT and not self.reason.toPlainText().strip():
-            self.summary.setText(self.summary.text() + "<p style='color:#c0392b'>请填写不予受理的理由。</p>")
-            self.reason.setFocus()
-            return
-        self.chosen.emit(decision, self.reason.toPlainText().strip())
-
-
 class IntakeWidget(QWidget):
     """One intake from situations to decision.
 
     Signals:
         changed(): anything the clerk entered changed (autosave the draft).
-        decided(object, str): the clerk decided (Decision, reason) and the form is valid for it.
+        decided(object): the clerk confirmed a :class:`Verdict` the decision rule allows.
         attach_requested(str): attach a scan to this material code.
         cancelled(): the clerk left the intake (the draft stays).
     """
 
     changed = Signal()
-    decided = Signal(object, str)
+    decided = Signal(object)
     attach_requested = Signal(str)
     cancelled = Signal()
 
@@ -291,7 +229,8 @@ class IntakeWidget(QWidget):
         self.form.edited.connect(lambda _c: self.changed.emit())
         self.checklist.marked.connect(lambda _c: self.changed.emit())
         self.checklist.attach_requested.connect(self.attach_requested)
-        self.decision.chosen.connect(self._decide)
+        self.decision.chosen.connect(self.decided)
+        self.decision.field_requested.connect(self.go_to_field)
         self.tabs.currentChanged.connect(self._entered_step)
         for keys, slot in (
             ("Ctrl+PgDown", self.next_step),
@@ -320,17 +259,27 @@ class IntakeWidget(QWidget):
         elif step == 2:
             self.checklist.focus_first()
         else:
-            self.decision.refresh()
+            self.decision.enter()
 
     def accept_shortcut(self) -> None:
-        if self.tabs.currentIndex() == 3:
-            self.decision.choose(Decision.ACCEPT)
-
-    def _decide(self, decision: Decision, reason: str) -> None:
-        # Every decision writes the applicant's identity; accept and defer need the whole form right.
-        errors = self.session.errors()
-        if decision in (Decision.ACCEPT, Decision.DEFER) and errors:
-            self.tabs.setCurrentIndex(1)
-            self.form.focus_first_error()
+        """Ctrl+Enter on the decision step: 受理 every applying item and confirm, when the rule allows it."""
+        if self.tabs.currentIndex() != 3:
             return
-        self.decided.emit(decision, reason)
+        page = self.decision
+        if not page.buttons[Decision.ACCEPT].isEnabled() and page.form_blocks(Decision.ACCEPT):
+            self.go_to_field(next(iter(self.session.errors())))
+            return
+        page.choose(Decision.ACCEPT)
+        if page.case_level() is Decision.ACCEPT:
+            page.confirm()
+
+    def go_to_field(self, code: str) -> None:
+        """Show the form with its errors and put the cursor in the field ``code`` (the first error if it has no
+        editor of its own, e.g. a rule across fields)."""
+        self.tabs.setCurrentIndex(1)
+        first = self.form.focus_first_error()
+        editor = self.form.editors.get(code)
+        if editor is not None and code != first:
+            self.form.ensureWidgetVisible(editor.widget)
+            editor.focus()
+

@@ -1,0 +1,157 @@
+"""Case use cases outside an intake: the case list and its filters, one case by id or number, open drafts,
+resubmitting a refused case, and the documents of a case written as PDF files."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from desktop.cases.numbers import format_number
+from desktop.cases.states import CaseState, Decision
+from desktop.services.catalogs import CatalogInUse
+from desktop.services.hall import Hall
+from desktop.settings import Settings
+from desktop.store.models import Attachment, Case
+from desktop.store.repo import CaseDetail, CaseNotFound, CaseSummary, DaySummary
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseDetail",
+    "CaseFilter",
+    "CaseListing",
+    "CaseNotFound",
+    "CaseSummary",
+    "DaySummary",
+    "UnknownCaseNumber",
+    "case_detail",
+    "drafts",
+    "find_by_number",
+    "list_cases",
+    "listing",
+    "print_case",
+    "retry_refused",
+]
+
+# ``list_cases`` without a text search reads every case of the window's store; a store holds one window's cases.
+ALL = 1 << 62
+
+
+class UnknownCaseNumber(LookupError):  # noqa: N818 - reads as what happened
+    """No case with that number in this store."""
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases a list shows: a state, a period of the hall's local days (decided, or created for undecided
+    cases), a clerk, a text search (number, applicant name or ID)."""
+
+    state: CaseState | None = None
+    first: date | None = None
+    last: date | None = None
+    clerk: str | None = None
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.first and self.last and self.last < self.first:
+            raise ValueError(f"the period ends ({self.last}) before it starts ({self.first})")
+
+
+def list_cases(hall: Hall, chosen: CaseFilter | None = None, *, limit: int = 500) -> list[CaseSummary]:
+    """Cases newest first, filtered; dates are the hall's local days."""
+    f = chosen or CaseFilter()
+    dated = f.first is not None or f.last is not None
+    states = [f.state] if f.state else None
+    rows = hall.store.list_cases(states=states, text=f.text, limit=ALL if dated or f.clerk else limit)
+    kept = [r for r in rows if _in_period(hall, r, f.first, f.last) and (f.clerk is None or r.clerk == f.clerk)]
+    return kept[:limit]
+
+
+def _in_period(hall: Hall, row: CaseSummary, first: date | None, last: date | None) -> bool:
+    day = hall.clock.local_day(row.decided_at or row.created_at)
+    return (first is None or day >= first) and (last is None or day <= last)
+
+
+def case_detail(hall: Hall, case_id: uuid.UUID) -> CaseDetail:
+    """One case whole: its items, materials and attachments."""
+    return hall.store.get(case_id)
+
+
+def find_by_number(hall: Hall, number: str) -> CaseDetail | None:
+    """The case with this number (grouped or not), or None."""
+    return hall.store.find_by_number(number)
+
+
+def drafts(hall: Hall) -> list[CaseSummary]:
+    """Open drafts, newest first (offered after a crash)."""
+    return hall.store.drafts()
+
+
+def retry_refused(hall: Hall, case_id: uuid.UUID, actor: str) -> None:
+    """重新提交: a case the platform refused goes back into the outbox."""
+    hall.store.retry_quarantined(case_id, actor)
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    code: str
+    outcome: Decision | None
+
+
+@dataclass(frozen=True)
+class CaseListing:
+    """One case as ``yishi cases`` shows it."""
+
+    number: str | None
+    bundle_code: str
+    state: CaseState
+    decision: Decision | None
+    decided_at: datetime | None  # on the hall's wall clock
+    clerk: str
+    applicant_name: str | None
+    items: tuple[ItemOutcome, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "bundle_code": self.bundle_code,
+            "decision": self.decision.value if self.decision else None,
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "items": [{"code": i.code, "outcome": i.outcome.value if i.outcome else None} for i in self.items],
+        }
+
+
+def listing(hall: Hall, rows: Iterable[CaseSummary]) -> list[CaseListing]:
+    """The rows with each applying item's outcome (one read per case)."""
+    out = []
+    for row in rows:
+        detail = hall.store.get(row.id)
+        items = tuple(ItemOutcome(i.item_code, i.outcome) for i in detail.items if i.applies)
+        decided = hall.clock.local(row.decided_at) if row.decided_at else None
+        out.append(
+            CaseListing(
+                row.number, row.bundle_code, row.state, row.decision, decided, row.clerk, row.applicant_name, items
+            )
+        )
+    return out
+
+
+def print_case(hall: Hall, current: CatalogInUse, number: str, settings: Settings, out_dir: Path) -> list[Path]:
+    """Write every document of the case numbered ``number`` (the set the result dialog offers) as PDF files in
+    ``out_dir``; raises :class:`UnknownCaseNumber`, or ``printing.from_case.NotDecided`` for a draft."""
+    from desktop.services.documents import case_documents_of  # noqa: PLC0415 - reportlab loads only to print
+    from printing.documents import DocKind, render  # noqa: PLC0415 - same
+
+    detail = hall.store.find_by_number(number)
+    if detail is None:
+        raise UnknownCaseNumber(number)
+    docs = case_documents_of(hall, current, detail.case.id, settings)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = format_number(detail.case.number or number)
+    paths = []
+    for kind in docs.kinds:
+        paths.append(render(kind, docs.doc, out_dir / f"{stem}-{DocKind(kind).value}.pdf"))
+    return paths

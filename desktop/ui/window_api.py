@@ -1,0 +1,67 @@
+"""What the window's features (scanning, the result dialog, sync, the day review) use of the main window.
+
+They are attached to the window and reach it through this protocol, never by importing ``main_window``: no import
+cycle, and each feature says exactly what it needs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QThreadPool, SignalInstance
+    from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QStatusBar, QTableView
+
+    from desktop.cases.clock import Clock
+    from desktop.cases.profile import Profile
+    from desktop.services.catalogs import CatalogInUse
+    from desktop.services.hall import Hall
+    from desktop.settings import Settings
+    from desktop.ui.case_model import CaseTableModel
+    from desktop.ui.intake.host import IntakeHost
+    from desktop.ui.loading import LoadedCatalog
+
+
+class WindowApi(Protocol):
+    """The main window's public face: its hall (store, clock, catalogs) once open, the catalog in use, the case
+    list, the intake on screen and the signals features listen to."""
+
+    settings: Settings
+    settings_path: Path | None
+    db_path: Path
+    clock: Clock
+    hall: Hall | None
+    catalog: CatalogInUse | None
+    intake: IntakeHost | None
+    store_pool: QThreadPool
+    case_view: QTableView
+    case_model: CaseTableModel
+    case_search: QLineEdit
+    sync_label: QLabel
+
+    @property
+    def cases_loaded(self) -> SignalInstance: ...
+
+    @property
+    def intake_opened(self) -> SignalInstance: ...
+
+    @property
+    def case_decided(self) -> SignalInstance: ...
+
+    def qwidget(self) -> QMainWindow:
+        """The window as a Qt parent and for its toolbars."""
+        ...
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
+
+    def refresh_cases(self) -> None: ...
+
+    def show_cases(self) -> None: ...
+
+    def open_case(self, case_id: uuid.UUID) -> None: ...
+
+    def install_catalog(self, loaded: LoadedCatalog) -> None: ...
+
+    def profile(self) -> Profile | None: ...
