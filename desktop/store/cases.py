@@ -32,7 +32,7 @@ from desktop.cases.states import (
 from desktop.store.base import StoreBase
 from desktop.store.db import durable, next_sequence, write_session
 from desktop.store.models import Case, CaseItem, MaterialRecord, OutboxEntry
-from desktop.store.payload import case_payload
+from desktop.store.payload import case_payload, supervision_fields
 from desktop.store.rows import CaseDetail, NotEditable, audit, case_detail, load_case
 from desktop.store.search import applicant_phone
 
@@ -244,7 +244,7 @@ def _queue(session: Session, case: Case, actor: str, now: datetime) -> None:
     session.add(case)
     session.flush()
     detail = case_detail(session, case)
-    payload = case_payload(case, detail.items, detail.materials, detail.attachments)
+    payload = case_payload(case, detail.items, detail.materials, detail.attachments) | supervision_fields(session, case)
     session.add(
         OutboxEntry(case_id=case.id, revision=case.revision, payload=payload, created_at=now, next_attempt_at=now)
     )

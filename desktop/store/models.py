@@ -65,6 +65,10 @@ class Case(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True, index=True))
+    # 作废 by a supervisor (migration 0004): kept, never deleted; counted apart in reports
+    voided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    voided_by: str | None = None
+    void_reason: str | None = None
 
 
 class CaseItem(SQLModel, table=True):
@@ -153,6 +157,44 @@ class AuditEvent(SQLModel, table=True):
     actor: str
     action: str
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # the hash chain (migration 0004): sha256 of the previous row's hash + this row's canonical JSON
+    prev_hash: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
+    hash: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
+
+
+class Account(SQLModel, table=True):
+    """A person who works the window (clerk, supervisor, administrator); cases and audit rows name its username."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    display_name: str
+    role: str = Field(sa_column=Column(String(16), nullable=False))
+    password_hash: str
+    enabled: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Rating(SQLModel, table=True):
+    """The applicant's 好差评 of one visit (one per case), with the 差评 reason and its follow-up."""
+
+    __tablename__ = "rating"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: uuid.UUID = Field(sa_column=Column(ForeignKey("case.id", ondelete="CASCADE"), nullable=False, unique=True))
+    level: int  # 5 非常满意 … 1 非常不满意
+    reason: str | None = None  # a 差评 category code (desktop.cases.ratings.BAD_REASONS)
+    note: str = ""
+    clerk: str  # the account rated (who took the case)
+    rated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    follow_up_kind: str | None = None  # "visit" 回访 / "rectify" 整改
+    follow_up_on: date | None = None
+    follow_up_note: str | None = None
+    follow_up_by: str | None = None
 
 
 class WindowSequence(SQLModel, table=True):
@@ -166,5 +208,5 @@ class WindowSequence(SQLModel, table=True):
 
 
 STORE_TABLES = frozenset(
-    {"case", "case_item", "material_record", "attachment", "outbox", "audit_event", "window_sequence"}
+    {"case", "case_item", "material_record", "attachment", "outbox", "audit_event", "window_sequence", "account", "rating"}
 )

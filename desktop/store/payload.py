@@ -19,7 +19,12 @@
                  "promised_date": "YYYY-MM-DD" | null, "estimated"}],
       "materials": [{"material_code", "name", "status", "copies", "deadline": "YYYY-MM-DD" | null,
                      "items": [item codes], "attachments": [sha256, ...]}],
-      "attachments": [{"material_code", "sha256", "size", "media_type"}]
+      "attachments": [{"material_code", "sha256", "size", "media_type"}],
+      "rating": null | {"level": 1-5, "label": "非常满意"…, "reason": null | code, "note", "clerk",
+                        "rated_at", "follow_up": null | {"kind": "visit" | "rectify", "on": "YYYY-MM-DD",
+                        "note", "by"}},          # 好差评 (issue 10)
+      "void": null | {"at", "by", "reason"},     # 作废 by a supervisor
+      "audit_head": {"count", "last_id", "hash"} # the window's audit hash chain when this revision was queued
     }
 """
 
@@ -29,7 +34,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord
+from sqlmodel import Session, select
+
+from desktop.cases.ratings import LEVELS
+from desktop.store.audit_log import chain_head
+from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, Rating
 
 PAYLOAD_SCHEMA = 1
 
@@ -61,6 +70,39 @@ def case_payload(
             {"material_code": a.material_code, "sha256": a.sha256, "size": a.size, "media_type": a.media_type}
             for a in attachments
         ],
+    }
+
+
+def supervision_fields(session: Session, case: Case) -> dict[str, Any]:
+    """The rating, the void and the audit chain's head, added to each revision as it is queued (issue 10)."""
+    rating = session.exec(select(Rating).where(Rating.case_id == case.id)).first()
+    void = None
+    if case.voided_at is not None:
+        void = {"at": _iso(case.voided_at), "by": case.voided_by, "reason": case.void_reason}
+    return {
+        "rating": None if rating is None else rating_payload(rating),
+        "void": void,
+        "audit_head": chain_head(session).as_payload(),
+    }
+
+
+def rating_payload(rating: Rating) -> dict[str, Any]:
+    follow_up = None
+    if rating.follow_up_kind is not None:
+        follow_up = {
+            "kind": rating.follow_up_kind,
+            "on": _iso(rating.follow_up_on),
+            "note": rating.follow_up_note,
+            "by": rating.follow_up_by,
+        }
+    return {
+        "level": rating.level,
+        "label": LEVELS[rating.level],
+        "reason": rating.reason,
+        "note": rating.note,
+        "clerk": rating.clerk,
+        "rated_at": _iso(rating.rated_at),
+        "follow_up": follow_up,
     }
 
 

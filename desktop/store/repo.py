@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.cases.clock import Clock
+from desktop.store.accounts import Accounts
 from desktop.store.attachments import Attachments
+from desktop.store.audit_log import AuditLog
 from desktop.store.cases import EDITABLE_STATES, CaseWrites
 from desktop.store.db import center_local_path, is_postgres, open_engine
 from desktop.store.migrate import migrate
 from desktop.store.outbox import Outbox, OutboxFigures
 from desktop.store.queries import CaseQueries
+from desktop.store.ratings import Ratings
+from desktop.store.supervision import Supervision
 from desktop.store.rows import CaseDetail, CaseNotFound, CaseSummary, DaySummary, NotEditable
 
 __all__ = [
@@ -25,7 +29,7 @@ __all__ = [
 ]
 
 
-class Store(CaseWrites, CaseQueries, Attachments, Outbox):
+class Store(CaseWrites, CaseQueries, Attachments, Outbox, Accounts, AuditLog, Ratings, Supervision):
     """The case store on one SQLite file, or on a center's PostgreSQL server (a ``postgresql://`` URL);
     ``attachments/`` lives beside the file (for a URL: in ``local_dir``, the window's data dir). Opening migrates
     to head.

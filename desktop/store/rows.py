@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from desktop.cases.states import CaseState, Decision
+from desktop.store.audit_log import append_audit
 from desktop.store.models import Attachment, AuditEvent, Case, CaseItem, MaterialRecord, OutboxEntry
 
 
@@ -78,7 +79,8 @@ def load_entry(session: Session, entry_id: int) -> OutboxEntry:
 def audit(
     session: Session, case_id: uuid.UUID | None, actor: str, action: str, detail: dict[str, Any], *, at: datetime
 ) -> None:
-    session.add(AuditEvent(case_id=case_id, at=at, actor=actor, action=action, detail=detail))
+    """Append to the hash-chained audit log; refuses an actor that is not an enabled account (see audit_log)."""
+    append_audit(session, AuditEvent(case_id=case_id, at=at, actor=actor, action=action, detail=detail))
 
 
 def case_detail(session: Session, case: Case) -> CaseDetail:

@@ -1,0 +1,61 @@
+"""Account use cases: first run, login and unlock, the administrator's account changes, and who is at the window.
+
+The logged-in account is the operator of everything the window writes: :func:`operator_profile` gives the window
+profile with the account's username as ``clerk``, which is what every ``desktop.services.intake`` call takes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from desktop.cases.profile import Profile
+from desktop.cases.roles import Permission, Role, require
+from desktop.services.hall import Hall
+from desktop.store.accounts import AccountError, AccountInfo, LoginFailed
+
+__all__ = [
+    "AccountError",
+    "AccountInfo",
+    "LoginFailed",
+    "add_account",
+    "create_administrator",
+    "first_run",
+    "login",
+    "operator_profile",
+    "unlock",
+]
+
+
+def first_run(hall: Hall) -> bool:
+    """No account yet: the app (or ``yishi accounts add``) must create the administrator first."""
+    return hall.store.account_count() == 0
+
+
+def create_administrator(hall: Hall, username: str, display_name: str, password: str) -> AccountInfo:
+    """The first account, at first run (refused once any account exists)."""
+    if not first_run(hall):
+        raise AccountError("this store has accounts already: an administrator adds the others")
+    return hall.store.add_account(username, display_name, Role.ADMIN, password, actor="system")
+
+
+def login(hall: Hall, username: str, password: str) -> AccountInfo:
+    """The account behind a correct password (audited either way; limited: see desktop.store.accounts)."""
+    return hall.store.authenticate(username.strip(), password)
+
+
+def unlock(hall: Hall, current: AccountInfo, password: str) -> AccountInfo:
+    """Quick unlock after an idle lock: the same person's password only (another person logs in afresh)."""
+    return hall.store.authenticate(current.username, password, purpose="unlock")
+
+
+def add_account(
+    hall: Hall, admin: AccountInfo, username: str, display_name: str, *, role: Role, password: str
+) -> AccountInfo:
+    require(admin.role, Permission.MANAGE_ACCOUNTS)
+    return hall.store.add_account(username, display_name, role, password, actor=admin.username)
+
+
+def operator_profile(profile: Profile, account: AccountInfo) -> Profile:
+    """The window profile with the logged-in account as the operator (``clerk`` is the username)."""
+    require(account.role, Permission.TAKE_CASES)
+    return replace(profile, clerk=account.username)

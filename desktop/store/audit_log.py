@@ -1,0 +1,170 @@
+"""The tamper-evident audit log: every row carries the hash of the row before it.
+
+``hash = sha256(prev_hash + canonical JSON of the row)``, where the canonical JSON is the row's id, case id, UTC
+instant (ISO 8601 with microseconds), actor, action and detail, keys sorted, no spaces, UTF-8. Editing any stored
+field of a row breaks that row's hash; deleting or reordering rows breaks the next row's ``prev_hash``; the chain's
+head (the newest row's hash) travels with every case revision synced to the platform, so cutting rows off the end
+shows against what the platform last saw.
+
+Every row's actor is an enabled account (``desktop.store.models.Account``) or one of the system actors
+(:data:`desktop.cases.roles.SYSTEM_ACTORS`): once a store has accounts, an unknown or disabled operator is refused
+and the whole write rolls back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from desktop.cases.roles import SYSTEM_ACTORS
+from desktop.store.base import StoreBase
+from desktop.store.db import write_session
+from desktop.store.models import Account, AuditEvent
+
+GENESIS = "0" * 64
+"""The ``prev_hash`` of the first row."""
+
+
+CHAIN_LOCK = 0x59495348  # "YISH": the advisory lock a PostgreSQL store's chain appends serialize on
+
+
+class UnknownOperator(PermissionError):  # noqa: N818 - reads as what happened
+    """The actor named for a write is not an enabled account of this store."""
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The newest audit row: how many rows the chain has, its last id and hash (what sync carries)."""
+
+    count: int
+    last_id: int | None
+    hash: str
+
+    def as_payload(self) -> dict[str, Any]:
+        return {"count": self.count, "last_id": self.last_id, "hash": self.hash}
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first row where the chain does not hold, and why."""
+
+    row_id: int
+    reason: str
+
+
+def canonical_row(
+    row_id: int, case_id: uuid.UUID | None, at: datetime, *, actor: str, action: str, detail: dict[str, Any]
+) -> bytes:
+    """The bytes a row's hash covers (besides the previous hash)."""
+    if at.tzinfo is None:
+        raise ValueError("audit instants must be timezone-aware")
+    body = {
+        "id": row_id,
+        "case_id": None if case_id is None else str(case_id),
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": actor,
+        "action": action,
+        "detail": detail,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def row_hash(prev_hash: str, canonical: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical).hexdigest()
+
+
+def event_hash(event: AuditEvent, prev_hash: str) -> str:
+    if event.id is None:
+        raise ValueError("an audit row is hashed once it has its id")
+    canonical = canonical_row(
+        event.id, event.case_id, event.at, actor=event.actor, action=event.action, detail=dict(event.detail)
+    )
+    return row_hash(prev_hash, canonical)
+
+
+def check_operator(session: Session, actor: str) -> None:
+    """Refuse ``actor`` unless it is a system actor or an enabled account (stores without accounts accept any)."""
+    if actor in SYSTEM_ACTORS:
+        return
+    account = session.exec(select(Account).where(Account.username == actor)).first()
+    if account is not None and account.enabled:
+        return
+    if account is None and session.exec(select(func.count()).select_from(Account)).one() == 0:
+        return  # a store from before accounts; the app creates the administrator before any case
+    state = "disabled" if account is not None else "unknown"
+    raise UnknownOperator(f"{state} operator {actor!r}: every case and audit row must name an enabled account")
+
+
+def append_audit(session: Session, event: AuditEvent) -> AuditEvent:
+    """Add ``event`` at the head of the chain inside the caller's write transaction (``BEGIN IMMEDIATE``)."""
+    check_operator(session, event.actor)
+    if session.get_bind().dialect.name == "postgresql":  # several windows on one server: one writer at the head
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    event.prev_hash = GENESIS if last is None else last.hash
+    session.add(event)
+    session.flush()
+    event.hash = event_hash(event, event.prev_hash)
+    session.add(event)
+    return event
+
+
+def chain_head(session: Session) -> ChainHead:
+    count = session.exec(select(func.count()).select_from(AuditEvent)).one()
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    if last is None:
+        return ChainHead(0, None, GENESIS)
+    return ChainHead(int(count), last.id, last.hash)
+
+
+def first_break(rows: list[AuditEvent]) -> Break | None:
+    """Walk ``rows`` (in id order) and return where the chain first fails, or ``None`` when it holds."""
+    prev = GENESIS
+    for row in rows:
+        assert row.id is not None
+        if row.prev_hash != prev:
+            return Break(
+                row.id, "its prev_hash does not match the hash of the row before it (a row was removed or edited)"
+            )
+        if row.hash != event_hash(row, prev):
+            return Break(row.id, "its content does not match its hash (the row was edited)")
+        prev = row.hash
+    return None
+
+
+class AuditLog(StoreBase):
+    def audit_head(self) -> ChainHead:
+        with Session(self.engine) as session:
+            return chain_head(session)
+
+    def verify_audit(self) -> tuple[int, Break | None]:
+        """How many rows were checked and the first break (``None``: the chain is intact)."""
+        with Session(self.engine) as session:
+            rows = list(session.exec(select(AuditEvent).order_by(col(AuditEvent.id))))
+        return len(rows), first_break(rows)
+
+    def audit_events(
+        self, *, start: datetime | None = None, end: datetime | None = None, limit: int = 1000
+    ) -> list[AuditEvent]:
+        """Audit rows, newest first, optionally between two instants (``end`` exclusive)."""
+        query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+        if start is not None:
+            query = query.where(col(AuditEvent.at) >= start)
+        if end is not None:
+            query = query.where(col(AuditEvent.at) < end)
+        with Session(self.engine) as session:
+            return list(session.exec(query))
+
+    def record(self, actor: str, action: str, detail: dict[str, Any], case_id: uuid.UUID | None = None) -> None:
+        """An audited action that changes nothing else (a reprint, an export, a settings change)."""
+        with write_session(self.engine) as session:
+            append_audit(
+                session, AuditEvent(case_id=case_id, at=self.clock.now(), actor=actor, action=action, detail=detail)
+            )

@@ -1,0 +1,3 @@
+from hall_cases import hall
+
+__all__ = ["hall"]
