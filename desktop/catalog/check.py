@@ -7,6 +7,7 @@ naming the record.
 from __future__ import annotations
 
 import ast
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -75,11 +76,20 @@ def _check_elements(idx: CatalogIndex) -> Iterator[str]:
             yield f"{where}: unknown party {el.party!r}"
         if el.kind == "choice" and len(el.options) < 2:
             yield f"{where}: a choice needs at least two options"
+        for option in el.options:
+            yield from _unnormalized(where, "option", option)
         if el.derive:
             yield from _check_expr(idx, where, "derive", el.derive, allow_elements=True)
     derives = {el.code: _reads(el.derive) for el in idx.catalog.elements if el.derive}
     for cycle in _cycles(derives):
         yield f"derivation cycle: {' → '.join(cycle)} (an element cannot be derived from itself)"
+
+
+def _unnormalized(where: str, what: str, text: str) -> Iterator[str]:
+    """Typed input is NFKC-normalized (full-width （） become ()), so catalog text compared with it must be too."""
+    normal = unicodedata.normalize("NFKC", text)
+    if normal != text:
+        yield f"{where}: {what} {text!r} is not NFKC-normalized like the input it is compared with; write {normal!r}"
 
 
 def _reads(source: str | None) -> frozenset[str]:
@@ -158,6 +168,9 @@ def _check_expr(idx: CatalogIndex, where: str, what: str, source: str, *, allow_
         yield f"{where}: {what} refers to unknown data element {code!r}"
     if rule.functions & RETIREMENT_FUNCTIONS:
         yield from _check_schemes(idx, where, what, rule)
+    for node in ast.walk(rule.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield from _unnormalized(where, f"{what} text", node.value)
 
 
 def _check_schemes(idx: CatalogIndex, where: str, what: str, rule: Rule) -> Iterator[str]:

@@ -250,3 +250,12 @@ def test_rules_on_the_retirement_table_name_its_schemes(copy: Path) -> None:
     assert "age() takes 1 to 2 argument(s), not 3" in errors
     _edit(copy / "catalog.yaml", lambda d: d.pop("retirement"))
     assert "reads the retirement table, but the catalog has none" in "\n".join(check_path(copy))
+
+
+def test_catalog_text_compared_with_normalized_input_must_be_normalized(copy: Path) -> None:
+    # Input is NFKC-normalized: a choice written with full-width （） could never be picked.
+    _edit(copy / "elements" / "group_D.yaml", lambda d: d[-1].update(kind="choice", options=["甲（乙）", "丙"]))
+    _edit(copy / "items" / "RS007.yaml", lambda d: d["checks"][0].update(expr="employment.contract_end_reason != 'Ａ'"))
+    errors = "\n".join(check_path(copy))
+    assert "option '甲（乙）' is not NFKC-normalized like the input it is compared with; write '甲(乙)'" in errors
+    assert "check text 'Ａ' is not NFKC-normalized" in errors
