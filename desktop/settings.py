@@ -53,6 +53,8 @@ class Settings:
     scanner_wedge: bool = True
     # scanned materials larger than this are refused
     attachment_max_mb: int = 50
+    # accounts: the window locks after this many idle minutes (0: never); the same person unlocks with a password
+    lock_after_minutes: int = 10
     extra: dict[str, Any] = field(default_factory=dict)
 
     def profile_complete(self) -> bool:
