@@ -21,9 +21,10 @@ class OutboxStatus(StrEnum):
     QUARANTINED = "quarantined"
 
 
-def _fk_case(nullable: bool = False) -> Any:
+def _fk_case(nullable: bool = False, *, index: bool = True) -> Any:
+    # index=False where a unique constraint starting with case_id already indexes it (migration 0005)
     return Field(
-        sa_column=Column(ForeignKey("case.id", ondelete="CASCADE"), nullable=nullable, index=True),
+        sa_column=Column(ForeignKey("case.id", ondelete="CASCADE"), nullable=nullable, index=index),
         default=None if nullable else ...,
     )
 
@@ -47,7 +48,7 @@ class Case(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     number: str | None = Field(default=None, sa_column=Column(String(22), unique=True, nullable=True))
     query_code: str | None = Field(default=None, sa_column=Column(String(6), nullable=True))
-    bundle_code: str = Field(index=True)
+    bundle_code: str  # indexed with updated_at (ix_case_bundle_updated)
     catalog_version: str
     state: CaseState = Field(default=CaseState.DRAFT, sa_column=Column(EnumText(CaseState), nullable=False))
     decision: Decision | None = Field(default=None, sa_column=Column(EnumText(Decision), nullable=True))
@@ -64,7 +65,7 @@ class Case(SQLModel, table=True):
     reason: str | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True, index=True))
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))  # ix_case_report
     # 作废 by a supervisor (migration 0004): kept, never deleted; counted apart in reports
     voided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     voided_by: str | None = None
@@ -78,7 +79,7 @@ class CaseItem(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("case_id", "item_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: uuid.UUID = _fk_case()
+    case_id: uuid.UUID = _fk_case(index=False)
     item_code: str
     applies: bool
     reason: str = ""
@@ -98,7 +99,7 @@ class MaterialRecord(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("case_id", "material_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: uuid.UUID = _fk_case()
+    case_id: uuid.UUID = _fk_case(index=False)
     material_code: str
     name: str
     status: MaterialStatus = Field(sa_column=Column(EnumText(MaterialStatus), nullable=False))
@@ -132,7 +133,7 @@ class OutboxEntry(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
-    case_id: uuid.UUID = _fk_case()
+    case_id: uuid.UUID = _fk_case(index=False)
     revision: int
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

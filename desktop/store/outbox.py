@@ -4,6 +4,7 @@ them, and its figures. Once acknowledged a revision keeps only its hash and what
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -12,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import Integer, and_, bindparam, func, update
 from sqlmodel import Session, col, select
 
 from desktop.cases.states import CaseState, check_transition
 from desktop.store.base import StoreBase
+from desktop.store.columns import UTCDateTime
 from desktop.store.db import write_session
 from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.rows import audit, load_case, load_entry
@@ -25,17 +27,14 @@ CLAIM_LEASE = timedelta(minutes=5)  # longer than one sync run takes to send a b
 
 
 def compact_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    """What an acknowledged revision keeps: its sha256 over canonical JSON, its size, the keys a resend names
-    (case id, revision, number) and its attachments' hashes."""
+    """What an acknowledged revision keeps: its sha256 over canonical JSON, its size and its attachments' hashes
+    (the case id and revision a resend names are the row's own columns; the case itself is in its tables)."""
     if payload.get("compacted"):
         return payload
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     return {
         "compacted": True,
         "schema": payload.get("schema"),
-        "id": payload.get("id"),
-        "revision": payload.get("revision"),
-        "number": payload.get("number"),
         "sha256": hashlib.sha256(canonical).hexdigest(),
         "bytes": len(canonical),
         "attachments": [a.get("sha256") for a in payload.get("attachments", [])],
@@ -56,14 +55,8 @@ class OutboxFigures:
 class Outbox(StoreBase):
     def pending_outbox(self, now: datetime, limit: int = 50) -> list[OutboxEntry]:
         """Entries due for sending, oldest first (a case's revisions stay in order)."""
-        query = (
-            select(OutboxEntry)
-            .where(OutboxEntry.status == OutboxStatus.PENDING, col(OutboxEntry.next_attempt_at) <= now)
-            .order_by(col(OutboxEntry.id))
-            .limit(limit)
-        )
         with Session(self.engine, expire_on_commit=False) as session:
-            return list(session.exec(query))
+            return list(session.exec(_pending_statement(), params={"now": now, "limit": limit}))
 
     def claim_outbox(self, now: datetime, limit: int = 50, lease: timedelta = CLAIM_LEASE) -> list[OutboxEntry]:
         """Entries due for sending, oldest first, claimed by this window for ``lease``: several windows draining one
@@ -191,30 +184,53 @@ class Outbox(StoreBase):
             session.add(case)
             audit(session, case_id, actor or case.clerk, "retry", {}, at=now)
 
-    def outbox_figures(self) -> OutboxFigures:
-        """Counts of waiting, failing (waiting after a transient error) and refused revisions."""
-        with Session(self.engine) as session:
-            unsent = col(OutboxEntry.status).in_([OutboxStatus.PENDING, OutboxStatus.QUARANTINED])
-            counts = dict(  # never counts the acknowledged rows (a million of them in four years)
-                session.exec(
-                    select(OutboxEntry.status, func.count()).where(unsent).group_by(col(OutboxEntry.status))
-                ).all()
-            )
-            waiting_after_error = and_(
-                col(OutboxEntry.status) == OutboxStatus.PENDING, col(OutboxEntry.last_error).is_not(None)
-            )
-            failed = session.exec(select(func.count()).where(waiting_after_error)).one()
-            last = session.exec(
-                select(OutboxEntry.last_error)
-                .where(waiting_after_error)
-                .order_by(col(OutboxEntry.next_attempt_at).desc())
-                .limit(1)
-            ).first()
-            refused = session.exec(
-                select(OutboxEntry.case_id, OutboxEntry.last_error)
-                .where(OutboxEntry.status == OutboxStatus.QUARANTINED)
+    def compact_acknowledged(self, batch: int = 2000) -> int:
+        """Compact every acknowledged revision still holding its whole payload (a store written before
+        compaction); returns how many. Walks the outbox once, in batches: a maintenance run, not start-up."""
+        done, last = 0, 0
+        while True:
+            query = (
+                select(OutboxEntry)
+                .where(OutboxEntry.status == OutboxStatus.SENT, col(OutboxEntry.id) > last)
                 .order_by(col(OutboxEntry.id))
-            ).all()
+                .limit(batch)
+            )
+            with write_session(self.engine) as session:
+                entries = list(session.exec(query))
+                if not entries:
+                    return done
+                for entry in entries:
+                    if not entry.payload.get("compacted"):
+                        entry.payload = compact_payload(entry.payload)
+                        session.add(entry)
+                        done += 1
+                last = int(entries[-1].id or 0)
+
+    def vacuum(self) -> None:
+        """Give the pages compaction freed back to the file system (SQLite: VACUUM, which may renumber rows, so
+        the FTS index is rebuilt; PostgreSQL: VACUUM ANALYZE)."""
+        raw = self.engine.raw_connection()  # VACUUM runs outside any transaction
+        try:
+            driver: Any = raw.driver_connection
+            if self.engine.dialect.name == "sqlite":
+                driver.execute("VACUUM")
+                driver.execute("INSERT INTO case_fts(case_fts) VALUES ('rebuild')")
+            else:
+                driver.autocommit = True
+                driver.execute("VACUUM ANALYZE")
+                driver.autocommit = False
+        finally:
+            raw.close()
+
+    def outbox_figures(self) -> OutboxFigures:
+        """Counts of waiting, failing (waiting after a transient error) and refused revisions (the acknowledged
+        ones, a million in four years, are never counted: every query here stays on the status index)."""
+        counts_q, failed_q, last_q, refused_q = _figures_statements()
+        with self.engine.connect() as conn:
+            counts = {OutboxStatus(k): int(v) for k, v in conn.execute(counts_q)}
+            failed = conn.execute(failed_q).scalar_one()
+            last = conn.execute(last_q).scalar()
+            refused = conn.execute(refused_q).all()
         return OutboxFigures(
             pending=int(counts.get(OutboxStatus.PENDING, 0)),
             failed=int(failed),
@@ -222,3 +238,36 @@ class Outbox(StoreBase):
             last_error=last,
             quarantine_reasons={str(case_id): reason or "" for case_id, reason in refused},
         )
+
+
+@functools.cache
+def _pending_statement() -> Any:
+    """Built once (see desktop.store.queries._list_statement)."""
+    return (
+        select(OutboxEntry)
+        .where(
+            OutboxEntry.status == OutboxStatus.PENDING,
+            col(OutboxEntry.next_attempt_at) <= bindparam("now", type_=UTCDateTime()),
+        )
+        .order_by(col(OutboxEntry.id))
+        .limit(bindparam("limit", type_=Integer()))
+    )
+
+
+@functools.cache
+def _figures_statements() -> tuple[Any, Any, Any, Any]:
+    unsent = col(OutboxEntry.status).in_([OutboxStatus.PENDING, OutboxStatus.QUARANTINED])
+    waiting_after_error = and_(
+        col(OutboxEntry.status) == OutboxStatus.PENDING, col(OutboxEntry.last_error).is_not(None)
+    )
+    return (
+        select(OutboxEntry.status, func.count()).where(unsent).group_by(col(OutboxEntry.status)),
+        select(func.count()).where(waiting_after_error),
+        select(OutboxEntry.last_error)
+        .where(waiting_after_error)
+        .order_by(col(OutboxEntry.next_attempt_at).desc())
+        .limit(1),
+        select(OutboxEntry.case_id, OutboxEntry.last_error)
+        .where(OutboxEntry.status == OutboxStatus.QUARANTINED)
+        .order_by(col(OutboxEntry.id)),
+    )

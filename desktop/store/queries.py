@@ -3,23 +3,26 @@ local days. Every query here is served by an index (migration 0005), on SQLite a
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_, text, tuple_
+from sqlalchemy import Integer, String, and_, bindparam, func, literal_column, or_, text, tuple_
 from sqlmodel import Session, col, select
 
 from desktop.cases.numbers import normalize_number
 from desktop.cases.states import CaseState
 from desktop.store.base import StoreBase
+from desktop.store.columns import UTCDateTime
 from desktop.store.models import AuditEvent, Case
 from desktop.store.rows import CaseDetail, CaseSummary, DaySummary, case_detail, load_case
 from desktop.store.search import SearchKind, SearchTerm, classify, fts_phrase, like_escape
 
 PageKey = tuple[datetime, uuid.UUID]
+_ID_TYPE = Case.__table__.c.id.type  # type: ignore[attr-defined]
 # the case list's columns, in CaseSummary's order (the form's JSON is never read for a list)
 SUMMARY_COLUMNS: tuple[Any, ...] = (
     Case.id,
@@ -62,21 +65,21 @@ class CaseQueries(StoreBase):
         for undecided cases). ``text`` is what was typed in the search box (see desktop.store.search). The next page
         starts ``after`` the last row's :func:`page_key` (keyset pagination: a deep page costs what the first does).
         Only the listed columns are read, never the form's JSON."""
-        query = select(*SUMMARY_COLUMNS).order_by(col(Case.updated_at).desc(), col(Case.id).desc()).limit(limit)
+        params: dict[str, Any] = {"limit": limit}
         if after is not None:
-            query = query.where(tuple_(col(Case.updated_at), col(Case.id)) < after)
+            params["after_at"], params["after_id"] = after
         if day is not None:
-            start, end = self.clock.day_bounds(day)
-            decided, created = col(Case.decided_at), col(Case.created_at)
-            query = query.where(
-                or_(and_(decided >= start, decided < end), and_(decided.is_(None), created >= start, created < end))
-            )
-        if states is not None:
-            query = query.where(col(Case.state).in_([s.value for s in states]))
-        if text and text.strip():
-            query = query.where(_text_filter(classify(text), self.engine.dialect.name))
-        with Session(self.engine) as session:
-            return [CaseSummary(*row) for row in session.exec(query)]
+            params["start"], params["end"] = self.clock.day_bounds(day)
+        state_values = None if states is None else tuple(sorted(s.value for s in states))
+        term = classify(text) if text and text.strip() else None
+        if term is not None:
+            params.update(_search_params(term, self.engine.dialect.name))
+        query = _list_statement(
+            None if term is None else term.kind, self.engine.dialect.name, after is not None, day is not None,
+            state_values,
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            return [CaseSummary(*row) for row in conn.execute(query, params)]
 
     def drafts(self) -> list[CaseSummary]:
         """Open drafts, newest first (to offer after a crash)."""
@@ -86,16 +89,11 @@ class CaseQueries(StoreBase):
         """Cases decided from the hall's local day ``first`` to ``last`` (inclusive), counted three ways (one
         grouped query over the covering report index)."""
         start, end = self.clock.period_bounds(first, last)
-        query = (
-            select(Case.decision, Case.bundle_code, Case.clerk, func.count())
-            .where(col(Case.decided_at) >= start, col(Case.decided_at) < end)
-            .group_by(col(Case.decision), col(Case.bundle_code), col(Case.clerk))
-        )
         by_decision: Counter[str] = Counter()
         by_bundle: Counter[str] = Counter()
         by_clerk: Counter[str] = Counter()
-        with Session(self.engine) as session:
-            for decision, bundle, clerk, n in session.exec(query):
+        with self.engine.connect() as conn:
+            for decision, bundle, clerk, n in conn.execute(_period_statement(), {"start": start, "end": end}):
                 if decision is not None:
                     by_decision[str(decision)] += n
                 by_bundle[bundle] += n
@@ -111,6 +109,17 @@ class CaseQueries(StoreBase):
     def day_summary(self, day: date) -> DaySummary:
         return self.period_summary(day, day)
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after a bulk load or an upgrade (SQLite: ``PRAGMA optimize`` with a
+        bounded ANALYZE; PostgreSQL: ANALYZE)."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+                conn.exec_driver_sql("ANALYZE")
+                conn.exec_driver_sql("PRAGMA optimize")
+            else:
+                conn.exec_driver_sql("ANALYZE")
+
     def audit_trail(self, case_id: uuid.UUID) -> list[AuditEvent]:
         query = select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(col(AuditEvent.id))
         with Session(self.engine) as session:
@@ -122,9 +131,60 @@ def page_key(row: CaseSummary) -> PageKey:
     return (row.updated_at, row.id)
 
 
-def _text_filter(term: SearchTerm, dialect: str) -> Any:
+@functools.cache
+def _list_statement(
+    kind: SearchKind | None, dialect: str, after: bool, day: bool, states: tuple[str, ...] | None
+) -> Any:
+    """The case list's statement for one shape of request, built once (building and keying a statement costs
+    more than running it on an index); values come as bound parameters."""
+    query = (
+        select(*SUMMARY_COLUMNS)
+        .order_by(col(Case.updated_at).desc(), col(Case.id).desc())
+        .limit(bindparam("limit", type_=Integer()))
+    )
+    if after:
+        key = tuple_(bindparam("after_at", type_=UTCDateTime()), bindparam("after_id", type_=_ID_TYPE))
+        query = query.where(tuple_(col(Case.updated_at), col(Case.id)) < key)
+    if day:
+        decided, created = col(Case.decided_at), col(Case.created_at)
+        start, end = bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
+        query = query.where(
+            or_(and_(decided >= start, decided < end), and_(decided.is_(None), created >= start, created < end))
+        )
+    if states is not None:
+        query = query.where(col(Case.state).in_(states))
+    if kind is not None:
+        query = query.where(_text_filter(kind, dialect))
+    return query
+
+
+@functools.cache
+def _period_statement() -> Any:
+    decided = col(Case.decided_at)
+    return (
+        select(Case.decision, Case.bundle_code, Case.clerk, func.count())
+        .where(decided >= bindparam("start", type_=UTCDateTime()), decided < bindparam("end", type_=UTCDateTime()))
+        .group_by(col(Case.decision), col(Case.bundle_code), col(Case.clerk))
+    )
+
+
+def _search_params(term: SearchTerm, dialect: str) -> dict[str, Any]:
     value = term.value
-    match term.kind:
+    if term.kind is SearchKind.KEYWORD:
+        if dialect == "sqlite":
+            return {"phrase": fts_phrase(value)}
+        pattern = f"%{like_escape(value)}%"
+        return {"pattern": pattern, "pattern_upper": pattern.upper()}
+    if term.kind is SearchKind.PREFIX:
+        if dialect == "sqlite":
+            return {"low": value, "high": value + "\U0010ffff"}
+        return {"pattern": f"{like_escape(value)}%"}
+    return {"value": value}
+
+
+def _text_filter(kind: SearchKind, dialect: str) -> Any:
+    value = bindparam("value", type_=String())
+    match kind:
         case SearchKind.NUMBER:
             return col(Case.number) == value
         case SearchKind.ID:
@@ -134,15 +194,15 @@ def _text_filter(term: SearchTerm, dialect: str) -> Any:
         case SearchKind.BUNDLE:
             return col(Case.bundle_code) == value
         case SearchKind.KEYWORD if dialect == "sqlite":
-            hits = text("SELECT rowid FROM case_fts WHERE case_fts MATCH :phrase").bindparams(phrase=fts_phrase(value))
+            hits = text("SELECT rowid FROM case_fts WHERE case_fts MATCH :phrase")
             return literal_column('"case".rowid').in_(hits)
         case SearchKind.KEYWORD:  # PostgreSQL: the pg_trgm GIN indexes serve it
-            pattern = f"%{like_escape(value)}%"
             return or_(
-                col(Case.applicant_name).like(pattern, escape="\\"),
-                col(Case.applicant_id).like(pattern.upper(), escape="\\"),
+                col(Case.applicant_name).like(bindparam("pattern", type_=String()), escape="\\"),
+                col(Case.applicant_id).like(bindparam("pattern_upper", type_=String()), escape="\\"),
             )
         case _ if dialect == "sqlite":  # a surname or a two-character name: a range on the name index
-            return and_(col(Case.applicant_name) >= value, col(Case.applicant_name) < value + "\U0010ffff")
+            low, high = bindparam("low", type_=String()), bindparam("high", type_=String())
+            return and_(col(Case.applicant_name) >= low, col(Case.applicant_name) < high)
         case _:  # pg_trgm serves an anchored LIKE from its start-of-word trigrams
-            return col(Case.applicant_name).like(f"{like_escape(value)}%", escape="\\")
+            return col(Case.applicant_name).like(bindparam("pattern", type_=String()), escape="\\")

@@ -6,6 +6,7 @@
 - name and keyword search (the applicant's name, or part of an ID): SQLite FTS5 (trigram tokenizer, external
   content on ``case``, kept by triggers); PostgreSQL pg_trgm (GIN indexes on applicant_name and applicant_id);
 - acknowledged outbox payloads compacted to their hash and what a resend names (desktop.store.outbox);
+- indexes a unique constraint or a wider index already covers dropped (store size);
 - ANALYZE, so the planners know the new indexes.
 
 Later migrations that rebuild ``case`` on SQLite (batch mode) must re-create the FTS triggers and run
@@ -58,6 +59,14 @@ SQLITE_FTS = [
     "INSERT INTO case_fts(case_fts) VALUES ('rebuild')",
 ]
 PG_TRGM = ["applicant_name", "applicant_id"]
+# covered by a unique constraint or a wider index that starts with the same column
+REDUNDANT = {
+    "ix_case_item_case_id": ("case_item", ["case_id"]),
+    "ix_material_record_case_id": ("material_record", ["case_id"]),
+    "ix_outbox_case_id": ("outbox", ["case_id"]),
+    "ix_case_bundle_code": ("case", ["bundle_code"]),
+    "ix_case_decided_at": ("case", ["decided_at"]),
+}
 COMPACT_BATCH = 2000
 
 
@@ -72,6 +81,8 @@ def upgrade() -> None:
     op.execute(f'UPDATE "case" SET applicant_phone = COALESCE({found}) WHERE applicant_phone IS NULL')
     for name, columns in INDEXES.items():
         op.create_index(name, "case", columns)
+    for name, (table, _columns) in REDUNDANT.items():
+        op.drop_index(name, table_name=table)
     if sqlite:
         for statement in SQLITE_FTS:
             op.execute(statement)
@@ -114,9 +125,6 @@ def _compact(payload: dict[str, Any]) -> dict[str, Any]:
     return {
         "compacted": True,
         "schema": payload.get("schema"),
-        "id": payload.get("id"),
-        "revision": payload.get("revision"),
-        "number": payload.get("number"),
         "sha256": hashlib.sha256(canonical).hexdigest(),
         "bytes": len(canonical),
         "attachments": [a.get("sha256") for a in payload.get("attachments", [])],
@@ -132,6 +140,8 @@ def downgrade() -> None:
     else:
         for column in PG_TRGM:
             op.execute(f"DROP INDEX IF EXISTS ix_case_{column}_trgm")
+    for name, (table, columns) in REDUNDANT.items():
+        op.create_index(name, table, columns)
     for name in INDEXES:
         op.drop_index(name, table_name="case")
     with op.batch_alter_table("case") as batch:

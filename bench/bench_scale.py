@@ -1,0 +1,707 @@
+"""Every screen at a million cases: the store's own code against a hand-written query returning the same result.
+
+Builds a store that looks like years of a busy center: cases made through the real intake pipeline (demo
+sample cases), replicated with new ids, numbers, applicants and dates by Core executemany (20 windows, ~1,000
+cases a working day, the last ones still waiting in the outbox, acknowledged ones compacted). Then times, warm
+(median of 5), each operation through desktop.store and through plain DB-API SQL (sqlite3 / psycopg) that builds
+the same rows: case list first page and a page deep (keyset), the search box (number, ID, credit code, name,
+phone, bundle), day and month report, day list, sync status, pending outbox, opening a case, deciding, and the
+store's start-up (open + drafts + outbox figures + first page) against an empty store. Also bytes per case, and
+bytes per case before and after compaction of acknowledged outbox payloads.
+
+Run: .venv/bin/python bench/bench_scale.py --cases N [--pg URL] [--dir DIR] [--seeds S] [--json]
+Goals: each read <= 100 ms and <= 1.5x its hand-written query; deciding <= 2x its hand-written writes; start-up
+<= 1.2x an empty store's; <= 3 KB per case after compaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from report import Figure, emit, wants_json  # bench/report.py (this script's folder is on sys.path)
+from sqlalchemy import Engine, text
+
+from desktop.cases.clock import Clock, stepping_clock
+from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus, plan_outcomes
+from desktop.cases.numbers import make_number
+from desktop.cases.profile import Profile
+from desktop.cases.states import CaseState, Decision
+from desktop.services import demo
+from desktop.services.hall import Hall
+from desktop.settings import Settings
+from desktop.store.db import CACHE_KIB
+from desktop.store.models import AuditEvent, Case, CaseItem, MaterialRecord, OutboxEntry, OutboxStatus
+from desktop.store.outbox import compact_payload
+from desktop.store.queries import page_key
+from desktop.store.repo import Store
+from desktop.store.rows import CaseSummary
+
+READ_TARGET_MS = 100.0
+READ_RATIO = 1.5
+WRITE_RATIO = 2.0
+STARTUP_RATIO = 1.2
+BYTES_TARGET = 3072.0
+WINDOWS = 20
+PER_DAY = 1000
+PENDING = 100  # the newest cases still wait for the platform
+CHUNK = 5000
+PAGE = 50
+DEEP = 10_000  # rows before the deep page
+CENTER = "210102004"
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+SUMMARY_SQL = (
+    "id, number, state, decision, bundle_code, applicant_name, applicant_id, clerk, window_code, revision,"
+    " created_at, updated_at, decided_at"
+)
+
+
+# -- seeds: cases made through the real pipeline ------------------------------------------------------------------
+
+
+@dataclass
+class Seed:
+    case: dict[str, Any]
+    items: list[dict[str, Any]]
+    materials: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    payload: dict[str, Any]
+
+
+def make_seeds(folder: Path, count: int) -> list[Seed]:
+    settings = Settings()
+    clock = stepping_clock(NOW - timedelta(days=1), step=timedelta(seconds=1))
+    hall = Hall.open(folder / "seeds.sqlite3", settings, folder / "data", clock=clock)
+    try:
+        profile = Profile(*demo.DEMO_PROFILE)
+        catalog = hall.catalogs.current()
+        codes = sorted(catalog.index.bundles)
+        kinds = [Decision.ACCEPT, Decision.ACCEPT, Decision.DEFER, Decision.NOTIFY, Decision.ACCEPT, Decision.REJECT]
+        for n in range(count):
+            try:
+                session = demo.sample_session(catalog, codes[(n * 11) % len(codes)], hall.clock, 20261128 + n)
+                demo.mark_all(session, kinds[n % len(kinds)].value, random.Random(n))
+                allowed = session.assessment().allowed
+                decision = next(k for k in (kinds[n % len(kinds)], Decision.ACCEPT, Decision.REJECT) if allowed(k))
+                demo.decide_session(hall, catalog, session, decision, profile)
+            except Exception as exc:
+                print(f"seed {n}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        engine = hall.store.engine
+        seeds = []
+        with engine.connect() as conn:
+            cases = [dict(r._mapping) for r in conn.execute(Case.__table__.select())]  # type: ignore[attr-defined]
+            by_case: dict[Any, Seed] = {}
+            for c in cases:
+                by_case[c["id"]] = Seed(c, [], [], [], {})
+            for table, key in ((CaseItem, "items"), (MaterialRecord, "materials"), (AuditEvent, "audit")):
+                for r in conn.execute(table.__table__.select()):  # type: ignore[attr-defined]
+                    row = {k: v for k, v in r._mapping.items() if k != "id"}  # the copies get their own ids
+                    if row["case_id"] in by_case:
+                        getattr(by_case[row["case_id"]], key).append(row)
+            for r in conn.execute(OutboxEntry.__table__.select()):  # type: ignore[attr-defined]
+                row = dict(r._mapping)
+                by_case[row["case_id"]].payload = row["payload"]
+            seeds = [s for s in by_case.values() if s.case["number"] is not None and s.payload]
+    finally:
+        hall.close()
+    return seeds
+
+
+# -- replication ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    cases: int
+    rows: int
+    seconds: float
+    samples: dict[str, Any] = field(default_factory=dict)
+
+
+CASE_COLS = (
+    'id, number, query_code, bundle_code, catalog_version, state, decision, revision, answers, "values",'
+    " applicant_name, applicant_id, applicant_phone, center_name, division_code, window_code, clerk, reason,"
+    " created_at, updated_at, decided_at"
+)
+ITEM_COLS = (
+    "case_id, item_code, applies, reason, department, promised_days, promised_date, estimated, outcome, outcome_reason"
+)
+MATERIAL_COLS = "case_id, material_code, name, status, copies, deadline, items"
+AUDIT_COLS = "case_id, at, actor, action, detail"
+OUTBOX_COLS = "case_id, revision, payload, created_at, attempts, next_attempt_at, status, last_error, platform_number"
+
+
+def _insert(table: str, cols: str, pg: bool) -> str:
+    marks = ", ".join(["%s" if pg else "?"] * len(cols.split(",")))
+    return f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a case
+    engine: Engine, seeds: list[Seed], n: int, *, compact: bool = True, seed: int = 11
+) -> Built:
+    """``n`` cases over ``n / PER_DAY`` days before NOW, each a copy of a seed case with a new id, number,
+    applicant and dates; inserted by executemany in chunks (rows prepared as plain values, JSON serialized once per
+    seed)."""
+    rng = random.Random(seed)
+    pg = engine.dialect.name == "postgresql"
+    span = timedelta(days=max(1, n // PER_DAY))
+    start = NOW - span
+    step = span / n
+    sequences: Counter[tuple[int, date]] = Counter()
+    clock = Clock()
+    samples: dict[str, Any] = {}
+    rows_total = 0
+
+    def uid(u: uuid.UUID) -> Any:
+        return u if pg else u.hex
+
+    def ts(t: datetime) -> Any:
+        naive = t.astimezone(UTC).replace(tzinfo=None)
+        return naive if pg else naive.isoformat(sep=" ", timespec="microseconds")
+
+    prepared = [_prepare(s) for s in seeds]
+    sql = {
+        "case": _insert("case", CASE_COLS, pg),
+        "case_item": _insert("case_item", ITEM_COLS, pg),
+        "material_record": _insert("material_record", MATERIAL_COLS, pg),
+        "audit_event": _insert("audit_event", AUDIT_COLS, pg),
+        "outbox": _insert("outbox", OUTBOX_COLS, pg),
+    }
+    began = time.perf_counter()
+    if not pg:  # a bulk load fills the FTS index once at the end ('rebuild': ~10 us a row, not ~60 by trigger)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER case_fts_ai")
+    for first in range(0, n, CHUNK):
+        batch: dict[str, list[tuple[Any, ...]]] = {k: [] for k in sql}
+        for i in range(first, min(n, first + CHUNK)):
+            s, p = seeds[i % len(seeds)], prepared[i % len(seeds)]
+            when = start + step * i
+            window = i % WINDOWS + 1
+            day = clock.local_day(when)
+            sequences[(window, day)] += 1
+            number = make_number(CENTER, f"{window:02d}", day, sequences[(window, day)])
+            case_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+            u, w = uid(case_id), ts(when)
+            pending = i >= n - PENDING
+            name, applicant_id, phone = _applicant(rng, s.case)
+            values = p["values"].replace(p["name"], name).replace(p["id"], applicant_id) if p["name"] else p["values"]
+            state = CaseState.QUEUED if pending else CaseState.SYNCED
+            if s.case["decision"] == Decision.NOTIFY:
+                state = CaseState.SUPPLEMENT_NOTIFIED
+            c = s.case
+            batch["case"].append((
+                u, number, c["query_code"], c["bundle_code"], c["catalog_version"], state.value,
+                _plain(c["decision"]), c["revision"], p["answers"], values, name, applicant_id, phone,
+                c["center_name"], c["division_code"], f"{window:02d}", f"窗口{window:02d}", c["reason"],
+                ts(when - timedelta(minutes=12)), w, w,
+            ))  # fmt: skip
+            batch["case_item"] += [(u, *row) for row in p["items"]]
+            batch["material_record"] += [(u, *row) for row in p["materials"]]
+            batch["audit_event"] += [(u, w, *row) for row in p["audit"]]
+            sent = not pending
+            if sent and compact:
+                payload = json.dumps(p["compact"] | {"id": str(case_id), "number": number}, ensure_ascii=False)
+            else:
+                payload = p["payload"].replace(p["case_id"], str(case_id)).replace(p["number"], number)
+            batch["outbox"].append((
+                u, c["revision"] or 1, payload, w, 1 if sent else 0, w,
+                OutboxStatus.SENT.value if sent else OutboxStatus.PENDING.value, None,
+                f"LN{i:010d}" if sent else None,
+            ))  # fmt: skip
+            if i == n // 2:
+                samples["middle"] = (case_id, number, applicant_id, phone, name, c["bundle_code"])
+            if applicant_id.startswith("91") and "uscc" not in samples:
+                samples["uscc"] = applicant_id
+        with engine.begin() as conn:
+            if not pg:
+                conn.exec_driver_sql("PRAGMA cache_size=-400000")
+            for key, statement in sql.items():
+                if batch[key]:
+                    conn.exec_driver_sql(statement, batch[key])
+                    rows_total += len(batch[key])
+    if not pg:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO case_fts(case_fts) VALUES ('rebuild')")
+            conn.exec_driver_sql(_migration_0005().SQLITE_FTS[1])
+    return Built(n, rows_total, time.perf_counter() - began, samples)
+
+
+def _migration_0005() -> Any:
+    """The migration that made the FTS triggers (its module name starts with a digit)."""
+    path = Path(__file__).resolve().parent.parent / "desktop/store/migrations/versions/0005_scale_indexes_search.py"
+    spec = importlib.util.spec_from_file_location("migration_0005", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _prepare(s: Seed) -> dict[str, Any]:
+    """A seed's rows as plain values with its JSON serialized once (the applicant replaced by string)."""
+    c = s.case
+    js = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+    return {
+        "answers": js(c["answers"]),
+        "values": js(c["values"]),
+        "name": c["applicant_name"],
+        "id": c["applicant_id"] or "\x00",
+        "items": [tuple(_plain(it[k]) for k in ITEM_COLS.replace(" ", "").split(",")[1:]) for it in s.items],
+        "materials": [
+            tuple(js(m[k]) if k == "items" else _plain(m[k]) for k in MATERIAL_COLS.replace(" ", "").split(",")[1:])
+            for m in s.materials
+        ],
+        "audit": [(a["actor"], a["action"], js(a["detail"])) for a in s.audit],
+        "payload": js(s.payload),
+        "case_id": str(c["id"]),
+        "number": c["number"],
+        "compact": compact_payload(s.payload),
+    }
+
+
+def _applicant(rng: random.Random, seed_case: dict[str, Any]) -> tuple[str, str, str]:
+    enterprise = str(seed_case.get("applicant_id") or "").startswith("91")
+    if enterprise:
+        name = f"沈阳{rng.choice(['恒远', '金桥', '北辰', '兴业', '瑞丰', '盛京'])}{rng.randint(1, 999)}有限公司"
+        applicant_id = demo.credit_code(rng)
+    else:
+        name = demo._person(rng)
+        applicant_id = demo.id_number(rng)
+    phone = f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+    return name, applicant_id, phone
+
+
+# -- timing -----------------------------------------------------------------------------------------------------------
+
+
+def median_ms(fn: Callable[[], Any], runs: int = 5) -> tuple[float, Any]:
+    result = fn()  # warm
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), result
+
+
+class Hand:
+    """Hand-written DB-API queries returning what the store returns (same rows, same Python types)."""
+
+    def __init__(self, store: Store) -> None:
+        self.pg = store.url is not None
+        if self.pg:
+            assert store.url is not None
+            self.conn: Any = psycopg.connect(store.url.replace("postgresql+psycopg://", "postgresql://"))
+        else:
+            self.conn = sqlite3.connect(store.path, isolation_level=None)
+            self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # as the store's connections have it
+        self.p = "%s" if self.pg else "?"
+
+    def q(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        sql = sql.replace("?", self.p)
+        if self.pg:
+            with self.conn.transaction():
+                return list(self.conn.execute(sql, args).fetchall())
+        return self.conn.execute(sql, args).fetchall()
+
+    def uid(self, value: uuid.UUID) -> Any:
+        return value if self.pg else value.hex
+
+    def when(self, value: datetime) -> Any:
+        naive = value.astimezone(UTC).replace(tzinfo=None)
+        return naive if self.pg else naive.isoformat(sep=" ")
+
+    def summaries(self, where: str, *args: Any, limit: int = PAGE) -> list[CaseSummary]:
+        rows = self.q(
+            f'SELECT {SUMMARY_SQL} FROM "case" {where} ORDER BY updated_at DESC, id DESC LIMIT {limit}', *args
+        )
+        return [self._summary(r) for r in rows]
+
+    def _summary(self, r: tuple[Any, ...]) -> CaseSummary:
+        return CaseSummary(
+            r[0] if self.pg else uuid.UUID(r[0]),
+            r[1],
+            CaseState(r[2]),
+            None if r[3] is None else Decision(r[3]),
+            *r[4:10],
+            *(None if t is None else self._dt(t) for t in r[10:13]),
+        )
+
+    def _dt(self, value: Any) -> datetime:
+        if self.pg:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def search_where(hand: Hand, kind: str) -> str:
+    if kind == "keyword":
+        if hand.pg:
+            return "WHERE applicant_name LIKE ? OR applicant_id LIKE ?"
+        return 'WHERE "case".rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)'
+    if kind == "prefix":
+        return "WHERE applicant_name LIKE ?" if hand.pg else "WHERE applicant_name >= ? AND applicant_name < ?"
+    return f"WHERE {kind} = ?"
+
+
+def summary_of_period(hand: Hand, store: Store, first: date, last: date) -> dict[str, Any]:
+    start, end = store.clock.period_bounds(first, last)
+    rows = hand.q(
+        'SELECT decision, bundle_code, clerk, count(*) FROM "case" WHERE decided_at >= ? AND decided_at < ?'
+        " GROUP BY decision, bundle_code, clerk",
+        hand.when(start),
+        hand.when(end),
+    )
+    by_decision: Counter[str] = Counter()
+    by_bundle: Counter[str] = Counter()
+    by_clerk: Counter[str] = Counter()
+    for d, b, c, k in rows:
+        if d is not None:
+            by_decision[d] += k
+        by_bundle[b] += k
+        by_clerk[c] += k
+    return {"total": by_bundle.total(), "d": dict(by_decision), "b": dict(by_bundle), "c": dict(by_clerk)}
+
+
+def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
+    store: Store, hand: Hand, built: Built
+) -> list[tuple[str, float, float]]:
+    """(operation, project ms, hand-written ms) for every read; each pair is checked to return the same."""
+    case_id, number, applicant_id, phone, name, bundle = built.samples["middle"]
+    today = store.clock.local_day(NOW)
+    out: list[tuple[str, float, float]] = []
+
+    def pair(label: str, ours: Callable[[], Any], theirs: Callable[[], Any], same: Callable[[Any], Any] = lambda x: x):
+        ms, got = median_ms(ours)
+        hand_ms, want = median_ms(theirs)
+        if same(got) != same(want):
+            raise AssertionError(f"{label}: the store and the hand-written query disagree")
+        out.append((label, ms, hand_ms))
+
+    ids = lambda rows: [r.id for r in rows]  # noqa: E731
+    pair("case list, first page", lambda: store.list_cases(limit=PAGE), lambda: hand.summaries(""), ids)
+    deep = store.list_cases(limit=DEEP)[-1]
+    key = page_key(deep)
+    pair(
+        f"case list, page after {DEEP:,} rows",
+        lambda: store.list_cases(limit=PAGE, after=key),
+        lambda: hand.summaries("WHERE (updated_at, id) < (?, ?)", hand.when(key[0]), hand.uid(key[1])),
+        ids,
+    )
+    pair("search: case number", lambda: store.list_cases(text=number, limit=PAGE),
+         lambda: hand.summaries(search_where(hand, "number"), number), ids)  # fmt: skip
+    pair("search: ID number", lambda: store.list_cases(text=applicant_id, limit=PAGE),
+         lambda: hand.summaries(search_where(hand, "applicant_id"), applicant_id), ids)  # fmt: skip
+    uscc = built.samples.get("uscc")
+    if uscc:
+        pair("search: credit code", lambda: store.list_cases(text=uscc, limit=PAGE),
+             lambda: hand.summaries(search_where(hand, "applicant_id"), uscc), ids)  # fmt: skip
+    pair("search: phone", lambda: store.list_cases(text=phone, limit=PAGE),
+         lambda: hand.summaries(search_where(hand, "applicant_phone"), phone), ids)  # fmt: skip
+    pair("search: bundle", lambda: store.list_cases(text=bundle, limit=PAGE),
+         lambda: hand.summaries(search_where(hand, "bundle_code"), bundle), ids)  # fmt: skip
+    short = name[:2]
+    prefix_args = (f"{short}%",) if hand.pg else (short, short + "\U0010ffff")
+    pair("search: name (2 characters)", lambda: store.list_cases(text=short, limit=PAGE),
+         lambda: hand.summaries(search_where(hand, "prefix"), *prefix_args), ids)  # fmt: skip
+    word = name if len(name) >= 3 else name + "有"
+    word = name[-4:] if len(name) > 4 else word
+    kw_args = (f"%{word}%", f"%{word.upper()}%") if hand.pg else (f'"{word}"',)
+    pair(f"search: keyword ({len(word)} characters)", lambda: store.list_cases(text=word, limit=PAGE),
+         lambda: hand.summaries(search_where(hand, "keyword"), *kw_args), ids)  # fmt: skip
+    digits = applicant_id[5:14]
+    id_args = (f"%{digits}%", f"%{digits}%") if hand.pg else (f'"{digits}"',)
+    pair("search: part of an ID (9 digits)", lambda: store.list_cases(text=digits, limit=PAGE),
+         lambda: hand.summaries(search_where(hand, "keyword"), *id_args), ids)  # fmt: skip
+    last_day = today - timedelta(days=1)
+
+    def report(r: Any) -> Any:
+        return r if isinstance(r, dict) else {"total": r.total, "d": r.by_decision, "b": r.by_bundle, "c": r.by_clerk}
+
+    pair("day report", lambda: store.period_summary(last_day, last_day),
+         lambda: summary_of_period(hand, store, last_day, last_day), report)  # fmt: skip
+    month = last_day - timedelta(days=29)
+    pair("month report", lambda: store.period_summary(month, last_day),
+         lambda: summary_of_period(hand, store, month, last_day), report)  # fmt: skip
+    s, e = store.clock.day_bounds(last_day)
+    day_where = (
+        "WHERE (decided_at >= ? AND decided_at < ?) OR (decided_at IS NULL AND created_at >= ? AND created_at < ?)"
+    )
+    pair("day list (1,000 cases)", lambda: store.list_cases(day=last_day, limit=2000),
+         lambda: hand.summaries(day_where, hand.when(s), hand.when(e), hand.when(s), hand.when(e), limit=2000),
+         ids)  # fmt: skip
+
+    def figures_hand() -> tuple[int, int, int]:
+        counts = dict(hand.q("SELECT status, count(*) FROM outbox WHERE status IN ('pending', 'quarantined')"
+                             " GROUP BY status"))  # fmt: skip
+        [(failed,)] = hand.q("SELECT count(*) FROM outbox WHERE status = 'pending' AND last_error IS NOT NULL")
+        hand.q("SELECT last_error FROM outbox WHERE status = 'pending' AND last_error IS NOT NULL"
+               " ORDER BY next_attempt_at DESC LIMIT 1")  # fmt: skip
+        hand.q("SELECT case_id, last_error FROM outbox WHERE status = 'quarantined' ORDER BY id")
+        return counts.get("pending", 0), failed, counts.get("quarantined", 0)
+
+    pair("sync status", store.outbox_figures, figures_hand,
+         lambda f: f if isinstance(f, tuple) else (f.pending, f.failed, f.quarantined))  # fmt: skip
+    later = NOW + timedelta(days=1)
+    pair("pending outbox (50)", lambda: store.pending_outbox(later, 50),
+         lambda: [(i, c, r, p if hand.pg else json.loads(p)) for i, c, r, p in
+                  hand.q("SELECT id, case_id, revision, payload FROM outbox WHERE status = 'pending'"
+                         " AND next_attempt_at <= ? ORDER BY id LIMIT 50", hand.when(later))],
+         lambda rows: [r.id if hasattr(r, "id") else r[0] for r in rows])  # fmt: skip
+
+    def open_hand() -> tuple[Any, ...]:
+        u = hand.uid(case_id)
+        row = hand.q('SELECT number, answers, "values" FROM "case" WHERE id = ?', u)
+        items = hand.q("SELECT * FROM case_item WHERE case_id = ? ORDER BY id", u)
+        mats = hand.q("SELECT id, material_code, name, status, copies, deadline, items FROM material_record"
+                      " WHERE case_id = ? ORDER BY id", u)  # fmt: skip
+        atts = hand.q("SELECT * FROM attachment WHERE case_id = ? ORDER BY id", u)
+        if not hand.pg:  # the same Python values the store returns: JSON parsed
+            json.loads(row[0][1]), json.loads(row[0][2]), [json.loads(m[6]) for m in mats]
+        return row[0][0], len(items), len(mats), len(atts)
+
+    pair("open a case", lambda: store.get(case_id), open_hand,
+         lambda d: d if isinstance(d, tuple) else (d.case.number, len(d.items), len(d.materials),
+                                                    len(d.attachments)))  # fmt: skip
+    return out
+
+
+# -- deciding ------------------------------------------------------------------------------------------------------
+
+DECIDER = Profile("沈阳市和平区南湖街道便民服务中心", "210102004", "21", "测试员")
+ITEMS = [ItemEntry("GA001", True, "GA", "正常死亡", 5, date(2026, 12, 7)), ItemEntry("MZ002", False, "MZ", "非火化")]
+MATERIALS = [MaterialEntry(f"m{i}", f"材料{i}", MaterialStatus.CHECKED, 1, None, ["GA001"]) for i in range(5)]
+VALUES = {"applicant.name": "赵敏", "applicant.id_number": "11010519491231002X", "applicant.phone": "13900001111"}
+
+
+def time_decide(store: Store, hand: Hand, rounds: int = 15) -> tuple[float, float]:
+    items = plan_outcomes(Decision.ACCEPT, ITEMS, MATERIALS)
+    ours, theirs = [], []
+    for _ in range(rounds):
+        draft = store.new_draft("LNYJS001", "2026.11.1", DECIDER)
+        t = time.perf_counter()
+        store.decide(draft.id, Decision.ACCEPT, answers={"a": "b"}, values=VALUES, items=items,
+                     materials=MATERIALS, profile=DECIDER)  # fmt: skip
+        ours.append((time.perf_counter() - t) * 1000)
+        draft = store.new_draft("LNYJS001", "2026.11.1", DECIDER)
+        payload = store.pending_outbox(NOW + timedelta(days=9), 1)[0].payload
+        t = time.perf_counter()
+        hand_decide(hand, store, draft.id, items, payload)
+        theirs.append((time.perf_counter() - t) * 1000)
+    return statistics.median(ours[1:]), statistics.median(theirs[1:])
+
+
+def hand_decide(hand: Hand, store: Store, case_id: uuid.UUID, items: list[ItemEntry], payload: dict[str, Any]) -> None:
+    """The rows deciding writes, by hand: number, case, items, materials, two audit rows, the outbox entry."""
+    now = store.clock.now()
+    day = store.clock.local_day(now)
+    u, w = hand.uid(case_id), hand.when(now)
+    c = hand.conn
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+    add = statements.append
+    if not hand.pg:
+        c.execute("PRAGMA synchronous=FULL")
+        c.execute("BEGIN IMMEDIATE")
+    ctx = c.transaction() if hand.pg else contextlib.nullcontext()
+    with ctx:
+        [(seq,)] = c.execute(
+            "INSERT INTO window_sequence (window_key, day, last) VALUES (?, ?, 1) ON CONFLICT (window_key, day)"
+            " DO UPDATE SET last = window_sequence.last + 1 RETURNING last".replace("?", hand.p),
+            (DECIDER.window_key, day),
+        ).fetchall()
+        number = make_number(DECIDER.center_code, DECIDER.window_code, day, seq)
+        add((
+            'UPDATE "case" SET state = ?, number = ?, query_code = ?, answers = ?, "values" = ?, applicant_name = ?,'
+            " applicant_id = ?, applicant_phone = ?, decision = ?, decided_at = ?, updated_at = ?, revision = 1"
+            " WHERE id = ?",
+            ("queued", number, "123456", json.dumps({"a": "b"}), json.dumps(VALUES, ensure_ascii=False), "赵敏",
+             VALUES["applicant.id_number"], VALUES["applicant.phone"], "accept", w, w, u),
+        ))  # fmt: skip
+        add(("DELETE FROM case_item WHERE case_id = ?", (u,)))
+        add(("DELETE FROM material_record WHERE case_id = ?", (u,)))
+        for c_sql, args in statements:
+            c.execute(c_sql.replace("?", hand.p), args)
+        c.executemany(
+            "INSERT INTO case_item (case_id, item_code, applies, reason, department, promised_days, promised_date,"
+            " estimated, outcome, outcome_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".replace("?", hand.p),
+            [(u, i.item_code, i.applies, i.reason, i.department, i.promised_days,
+              None if i.promised_date is None else i.promised_date.isoformat(), i.estimated,
+              None if i.outcome is None else i.outcome.value, i.outcome_reason or None) for i in items],
+        )  # fmt: skip
+        c.executemany(
+            "INSERT INTO material_record (case_id, material_code, name, status, copies, deadline, items)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)".replace("?", hand.p),
+            [(u, m.material_code, m.name, m.status.value, m.copies, None, json.dumps(list(m.items)))
+             for m in MATERIALS],
+        )  # fmt: skip
+        audit = "INSERT INTO audit_event (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)"
+        c.executemany(audit.replace("?", hand.p), [
+            (u, w, DECIDER.clerk, "decide", json.dumps({"decision": "accept", "number": number})),
+            (u, w, DECIDER.clerk, "queue", json.dumps({"revision": 1})),
+        ])  # fmt: skip
+        c.execute(
+            "INSERT INTO outbox (case_id, revision, payload, created_at, attempts, next_attempt_at, status)"
+            " VALUES (?, 1, ?, ?, 0, ?, 'pending')".replace("?", hand.p),
+            (u, json.dumps(payload | {"id": str(case_id), "number": number}, ensure_ascii=False), w, w),
+        )
+    if not hand.pg:
+        c.execute("COMMIT")
+        c.execute("PRAGMA synchronous=NORMAL")
+
+
+# -- start-up, size, compaction ---------------------------------------------------------------------------------------
+
+
+def startup_ms(target: Path | str, local_dir: Path, runs: int = 5) -> float:
+    """Open the store (migrations checked), then what the window reads before it is ready."""
+    times = []
+    for _ in range(runs + 1):
+        t = time.perf_counter()
+        store = Store(target, clock=Clock(), local_dir=local_dir)
+        store.drafts()
+        store.outbox_figures()
+        store.list_cases(limit=PAGE)
+        times.append((time.perf_counter() - t) * 1000)
+        store.close()
+    return statistics.median(times[1:])
+
+
+def sqlite_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def pg_bytes(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+
+
+def store_bytes(store: Store) -> int:
+    if store.url:
+        return pg_bytes(store)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sqlite_bytes(store.path)
+
+
+def compaction(folder: Path, seeds: list[Seed], n: int) -> tuple[float, float]:
+    """Bytes per case of a store whose acknowledged payloads are kept whole, then after the store compacts them
+    (and VACUUM gives the pages back)."""
+    path = folder / "uncompacted.sqlite3"
+    store = Store(path, clock=Clock())
+    try:
+        replicate(store.engine, seeds, n, compact=False)
+        before = store_bytes(store) / n
+        store.compact_acknowledged()
+        store.vacuum()
+        after = store_bytes(store) / n
+    finally:
+        store.close()
+    path.unlink()
+    return before, after
+
+
+# -- main ---------------------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    json_out = wants_json(argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seeds", type=int, default=200, help="cases made through the pipeline to replicate")
+    parser.add_argument("--pg", default=os.environ.get("YISHI_BENCH_PG_URL"), help="also on this PostgreSQL server")
+    parser.add_argument("--dir", type=Path, help="build the SQLite store here (kept) instead of a temp dir")
+    parser.add_argument("--compaction-cases", type=int, default=20_000)
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="yishi-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    log = print if not json_out else (lambda *a, **k: print(*a, **k, file=sys.stderr))
+    t = time.perf_counter()
+    seeds = make_seeds(folder, args.seeds)
+    log(f"{len(seeds)} seed cases through the pipeline in {time.perf_counter() - t:.1f} s")
+    figures: list[Figure] = []
+    targets: list[tuple[str, Path | str]] = [("sqlite", folder / "scale.sqlite3")]
+    if args.pg:
+        targets.append(("postgresql", fresh_pg_database(args.pg, f"yishi_scale_{args.cases}")))
+    for engine_name, target in targets:
+        figures += run_engine(engine_name=engine_name, target=target, folder=folder, seeds=seeds, n=args.cases, log=log)
+    before, after = compaction(folder, seeds, min(args.cases, args.compaction_cases))
+    figures.append(Figure("bytes per case before compaction (sqlite)", before, "B"))
+    figures.append(Figure("bytes per case after compaction (sqlite)", after, "B", target=BYTES_TARGET))
+    for f in figures:
+        mark = "" if f.met() is None else (" ok" if f.met() else " MISSED")
+        ratio = "" if f.ratio is None else f"  x{f.ratio:.2f}"
+        log(f"{f.name:60s} {f.value:10.2f} {f.unit}{ratio}{mark}")
+    if json_out:
+        emit("scale", figures)
+    return 0
+
+
+def fresh_pg_database(url: str, name: str) -> str:
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return plain.rsplit("/", 1)[0] + "/" + name
+
+
+def run_engine(
+    *, engine_name: str, target: Path | str, folder: Path, seeds: list[Seed], n: int, log: Callable[..., None]
+) -> list[Figure]:
+    local = folder / f"local-{engine_name}"
+    empty_target: Path | str = folder / "empty.sqlite3"
+    if engine_name == "postgresql":
+        assert isinstance(target, str)
+        empty_target = fresh_pg_database(target.rsplit("/", 1)[0] + "/postgres", "yishi_scale_empty")
+    empty_ms = startup_ms(empty_target, local)
+    store = Store(target, clock=Clock(), local_dir=local)
+    figures: list[Figure] = []
+    try:
+        built = replicate(store.engine, seeds, n)
+        log(f"[{engine_name}] {n:,} cases, {built.rows:,} rows in {built.seconds:.1f} s"
+            f" ({built.rows / built.seconds:,.0f} rows/s)")  # fmt: skip
+        figures.append(Figure(f"[{engine_name}] build: rows per second", built.rows / built.seconds, "rows/s"))
+        store.analyze()
+        hand = Hand(store)
+        for label, ms, hand_ms in time_reads(store, hand, built):
+            figures.append(Figure(f"[{engine_name}] {label}: hand-written", hand_ms, "ms"))
+            figures.append(Figure(f"[{engine_name}] {label}", ms, "ms", ms / hand_ms, READ_RATIO))
+            figures.append(Figure(f"[{engine_name}] {label}: within {READ_TARGET_MS:.0f} ms", ms, "ms",
+                                  target=READ_TARGET_MS))  # fmt: skip
+        ours, theirs = time_decide(store, hand)
+        figures.append(Figure(f"[{engine_name}] decide: hand-written writes", theirs, "ms"))
+        figures.append(Figure(f"[{engine_name}] decide", ours, "ms", ours / theirs, WRITE_RATIO))
+        size = store_bytes(store)
+        figures.append(Figure(f"[{engine_name}] bytes per case (store as built, compacted)", size / n, "B"))
+        hand.conn.close()
+    finally:
+        store.close()
+    full_ms = startup_ms(target, local)
+    figures.append(Figure(f"[{engine_name}] store start-up, empty store", empty_ms, "ms"))
+    figures.append(Figure(f"[{engine_name}] store start-up, {n:,} cases", full_ms, "ms", full_ms / empty_ms,
+                          STARTUP_RATIO))  # fmt: skip
+    return figures
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
