@@ -17,7 +17,9 @@ characters are for text in that encoding, in rough log-likelihood units per char
   against.
 * ISO-8859-1: an accented letter among ASCII is ordinary; runs of high bytes and C1 controls are not.
 
-The highest total wins; ties go to GB18030, then Shift_JIS, since the window is in China.
+The highest total wins, but Shift_JIS must beat GB18030 by JAPANESE_MARGIN: the window is in China,
+so one lucky sound mark (``赁`` is C1 DE, also ``ﾁﾞ``) is not enough. Ties go to GB18030, then Shift_JIS.
+Short half-width katakana without any spelling evidence (``ｶﾀｶﾅ``) therefore read as GB18030 hanzi.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ SOUND_MARK_RIGHT = 3.0
 SOUND_MARK_WRONG = -3.0
 HIGH_RUN = -3.0  # ISO-8859-1: a high byte right after another
 C1_CONTROL = -8.0
+JAPANESE_MARGIN = 3.0  # what a Shift_JIS reading must score above the GB18030 one
 
 _HALF_VOICED = "\uff9e"  # ﾞ
 _HALF_SEMI_VOICED = "\uff9f"  # ﾟ
@@ -178,7 +181,7 @@ def guess_charset(raw: bytes) -> str:
     scored: list[tuple[float, int, str]] = []  # (score, preference, codec); higher wins
     gb = _decodes(raw, GB18030)
     if gb is not None:
-        scored.append((_gb_score(gb), 2, GB18030))
+        scored.append((_gb_score(gb) + JAPANESE_MARGIN, 2, GB18030))
     for codec in (SHIFT_JIS, CP932):
         sjis = _decodes(raw, codec)
         if sjis is not None:

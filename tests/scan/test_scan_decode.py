@@ -14,7 +14,7 @@ from PIL import Image
 from pyzbar import pyzbar
 from scan_synth import frame_12mp, qr_image
 
-from desktop.scan.decode import Decoded, ScanError, bytes_to_text, decode_image
+from desktop.scan.decode import Decoded, ScanError, decode_image
 from desktop.scan.job import scan_picture
 from desktop.scan.payload import PayloadKind
 from desktop.scan.zbar import binary_qr_supported
@@ -100,19 +100,6 @@ def test_transparent_png_is_read_on_white() -> None:
     buf = io.BytesIO()
     rgba.save(buf, "PNG")
     assert [d.text for d in decode_image(buf.getvalue())] == ["透明背景"]
-
-
-@pytest.mark.parametrize(
-    ("raw", "text", "encoding"),
-    [
-        ("一件事".encode(), "一件事", "utf-8"),
-        ("一件事".encode("gb18030"), "一件事", "gb18030"),
-        (b"\xff\xfe\x80", "\xff\xfe\x80", "latin-1"),
-        (b"ABC-123", "ABC-123", "utf-8"),
-    ],
-)
-def test_bytes_are_read_as_utf8_then_gb18030_then_latin1(raw: bytes, text: str, encoding: str) -> None:
-    assert bytes_to_text(raw) == (text, encoding)
 
 
 def _png_header(width: int, height: int) -> bytes:
