@@ -35,16 +35,11 @@ from desktop.store.models import Case, CaseItem, MaterialRecord, OutboxEntry
 from desktop.store.payload import case_payload, supervision_fields
 from desktop.store.rows import CaseDetail, NotEditable, audit, case_detail, load_case
 from desktop.store.search import applicant_phone
-from desktop.store.search import applicant_phone
 
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.SUPPLEMENT_NOTIFIED})
 
 
 class CaseWrites(StoreBase):
-    # the first daily sequence a window draws is above this (a window's offline store numbers from 5001:
-    # see desktop.store.fallback)
-    sequence_floor = 0
-
     # the first daily sequence a window draws is above this (a window's offline store numbers from 5001:
     # see desktop.store.fallback)
     sequence_floor = 0
@@ -175,7 +170,6 @@ class CaseWrites(StoreBase):
 def _set_form(case: Case, answers: Mapping[str, Any], values: Mapping[str, Any]) -> None:
     case.answers, case.values = dict(answers), dict(values)
     case.applicant_name, case.applicant_id = applicant_of(values)
-    case.applicant_phone = applicant_phone(values)
     case.applicant_phone = applicant_phone(values)
 
 
