@@ -76,14 +76,20 @@ class OutcomeRow:
         self.code = item.item_code
         self.name = QLabel(name)
         self.name.setWordWrap(True)
+        self.name.setMinimumWidth(150)
         self.department = QLabel(department)
+        self.department.setWordWrap(True)
+        self.department.setMaximumWidth(110)
         self.promised = QLabel(_promised(item))
+        self.promised.setWordWrap(True)
+        self.promised.setMaximumWidth(130)
         self.combo = QComboBox()
         self.combo.addItem("— 请选择 —", None)
         for decision in ORDER:
             self.combo.addItem(NAMES[decision], decision.value)
         self.combo.setAccessibleName(f"{name}的办理结果")
         self.note = QLineEdit()
+        self.note.setMinimumWidth(120)
         self.note.setVisible(False)
 
     def outcome(self) -> Decision | None:
@@ -106,7 +112,7 @@ def _promised(item: ItemEntry) -> str:
     if item.promised_date is None:
         return ""
     estimate = "（估算）" if item.estimated else ""
-    return f"{item.promised_days}个工作日，{item.promised_date:%m月%d日}前{estimate}"
+    return f"{item.promised_days}个工作日·{item.promised_date:%m月%d日}{estimate}"
 
 
 class DecisionPage(QWidget):
@@ -160,8 +166,8 @@ class DecisionPage(QWidget):
         right.addWidget(self.problems_label)
         right.addWidget(self.confirm_button)
         body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addWidget(summary_box, 2)
+        body.addLayout(left, 2)
+        body.addWidget(summary_box, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addLayout(button_row)
@@ -170,12 +176,12 @@ class DecisionPage(QWidget):
 
     def _items_box(self) -> QGroupBox:
         """The applying items, one row each: name, department, promised time, outcome, what is told."""
-        self.grid.setColumnStretch(0, 3)
-        self.grid.setColumnStretch(4, 2)
+        self.grid.setColumnStretch(0, 1)  # the item's name takes what is left; the others fit their text
         grid_holder = QWidget()
         grid_holder.setLayout(self.grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(grid_holder)
         items_box = QGroupBox("各事项办理结果（默认随上面的选择，可逐项调整）")
         QVBoxLayout(items_box).addWidget(scroll)
@@ -287,6 +293,7 @@ class DecisionPage(QWidget):
             row = OutcomeRow(item, idx.items[item.item_code].name, idx.department_name(item.department))
             for col, widget in enumerate(row.widgets()):
                 self.grid.addWidget(widget, n, col)
+                widget.setVisible(widget is not row.note)  # shown now, not after the next event loop pass
             row.combo.currentIndexChanged.connect(self._update)
             row.note.textChanged.connect(self._update)
             row.note.returnPressed.connect(self.confirm_button.setFocus)
@@ -345,6 +352,10 @@ class DecisionPage(QWidget):
     def _show_reason(self, on: bool) -> None:
         self.reason_label.setVisible(on)
         self.reason.setVisible(on)
+
+    def refresh_plan(self) -> None:
+        """Show the plan as it stands after outcomes were set from code."""
+        self._update()
 
     def _update(self, *_args: object) -> None:
         level = self.case_level()
@@ -417,7 +428,8 @@ class DecisionPage(QWidget):
         table = f"<table cellspacing=0 cellpadding=2>{''.join(rows)}</table>"
         reason = self.reason_text()
         told = f"<p>理由：{escape(reason)}</p>" if reason else ""
-        return head + table + _materials_html(self.base.materials, self._unchecked(), brief=True) + told
+        materials = _materials_html(self.base.materials, self._unchecked(), brief=True)
+        return f"{head}{table}<p>{materials}</p>{told}"
 
 
 def _materials_html(materials: Sequence[MaterialEntry], unchecked: set[str], *, brief: bool = False) -> str:
@@ -439,7 +451,7 @@ def _materials_html(materials: Sequence[MaterialEntry], unchecked: set[str], *, 
         parts.append(f"容缺后补：{dated}")
     if not (blank or missing or deferred) and not brief:
         parts.append("材料齐全")
-    return "<p>" + "<br>".join(parts) + "</p>"
+    return "<br>".join(parts)
 
 
 def _names(materials: list[MaterialEntry]) -> str:
