@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from desktop import __version__
-from desktop.cli import accounts_cmd, audit_cmd, catalog_cmd, demo_cmd, report_cmd, sync_cmd
+from desktop.cli import accounts_cmd, audit_cmd, cases_cmd, catalog_cmd, demo_cmd, report_cmd, sync_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     accounts_cmd.register(sub)
     audit_cmd.register(sub)
     report_cmd.register(sub)
+    cases_cmd.register(sub)
     return parser
 
 

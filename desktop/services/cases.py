@@ -26,6 +26,7 @@ __all__ = [
     "CaseNotFound",
     "CaseSummary",
     "DaySummary",
+    "NothingToPrint",
     "UnknownCaseNumber",
     "case_detail",
     "drafts",
@@ -42,6 +43,10 @@ ALL = 1 << 62
 
 class UnknownCaseNumber(LookupError):  # noqa: N818 - reads as what happened
     """No case with that number in this store."""
+
+
+class NothingToPrint(ValueError):  # noqa: N818 - reads as what happened
+    """The case has no decision yet, so no document."""
 
 
 @dataclass(frozen=True)
@@ -141,13 +146,15 @@ def listing(hall: Hall, rows: Iterable[CaseSummary]) -> list[CaseListing]:
 
 def print_case(hall: Hall, current: CatalogInUse, number: str, settings: Settings, out_dir: Path) -> list[Path]:
     """Write every document of the case numbered ``number`` (the set the result dialog offers) as PDF files in
-    ``out_dir``; raises :class:`UnknownCaseNumber`, or ``printing.from_case.NotDecided`` for a draft."""
+    ``out_dir``; raises :class:`UnknownCaseNumber`, or :class:`NothingToPrint` for a case not decided."""
     from desktop.services.documents import case_documents_of  # noqa: PLC0415 - reportlab loads only to print
     from printing.documents import DocKind, render  # noqa: PLC0415 - same
 
     detail = hall.store.find_by_number(number)
     if detail is None:
         raise UnknownCaseNumber(number)
+    if detail.case.decision is None:
+        raise NothingToPrint(number)
     docs = case_documents_of(hall, current, detail.case.id, settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = format_number(detail.case.number or number)
