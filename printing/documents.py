@@ -14,9 +14,10 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, ImageAndFlowables, KeepTogether, PageBreak, Spacer, Table
 
 from desktop.cases.decisions import MaterialStatus
+from desktop.cases.numbers import parse_number
 from desktop.cases.states import Decision
 from desktop.catalog.schema import MaterialForm
 from printing.layout import (
@@ -92,18 +93,23 @@ def _number_text(doc: DocCase) -> str:
     return f"{NOT_ASSIGNED}（草稿 {doc.draft_ref}）" if doc.draft_ref else NOT_ASSIGNED
 
 
-def _head(title: str, doc: DocCase, subtitle: str = "", barcode: bool = False) -> list[Flowable]:
+def _head(
+    title: str, doc: DocCase, subtitle: str = "", barcode: bool = False, items: Sequence[DocItem] = ()
+) -> list[Flowable]:
+    """Issuer, title, number (and its barcode); issued for the competent organ of ``items`` where it has one."""
     s = styles()
-    out: list[Flowable] = [para(esc(doc.issuer), s.number)]
-    if doc.entrusted:
+    issuer = doc.issuer_for(items)
+    out: list[Flowable] = [para(esc(issuer), s.number)]
+    if issuer != doc.center_name:
         out.append(para(f"（{esc(doc.center_name)}受委托办理）", s.small))
     out.append(para(esc(title), s.title))
     if subtitle:
         out.append(para(esc(subtitle), s.subtitle))
     number = f"受理编号：{esc(_number_text(doc))}"
     if barcode and doc.case_number and doc.case_number.isascii():
-        # Number at the left, its Code 128 at the right: one line instead of two.
-        bar = code128(doc.case_number, height=9 * mm, bar_width=0.3 * mm)
+        # Number at the left, its Code 128 at the right: one line instead of two. The bars carry the number without
+        # hyphens (Code 128 packs digit pairs: ~65 mm instead of ~96 mm), which the window's scanner reads as well.
+        bar = code128(_canonical(doc.case_number), height=9 * mm, bar_width=0.33 * mm)
         row = Table([[para(number, s.cell_left12), bar]], colWidths=[BODY_W / 2, BODY_W / 2])
         row.setStyle(
             table_style(
@@ -120,6 +126,13 @@ def _head(title: str, doc: DocCase, subtitle: str = "", barcode: bool = False) -
         out.append(para(number, s.number))
     out.append(_rule())
     return out
+
+
+def _canonical(number: str) -> str:
+    try:
+        return parse_number(number).canonical
+    except ValueError:
+        return number
 
 
 def _rule() -> Table:
@@ -183,8 +196,8 @@ def _day(doc: DocCase) -> str:
     return cn_date(doc.decided_at.date())
 
 
-def _ending(doc: DocCase) -> Flowable:
-    return KeepTogether([Spacer(0, 4 * mm), SealBlock(doc.issuer, doc.decided_at.date())])
+def _seal(doc: DocCase, items: Sequence[DocItem] = (), height: float = 34 * mm) -> SealBlock:
+    return SealBlock(doc.issuer_for(items), doc.decided_at.date(), height=height)
 
 
 def _applied(doc: DocCase) -> str:
@@ -256,13 +269,19 @@ def _receipt_items(items: Sequence[DocItem]) -> Table:
 
 
 def _hotlines(doc: DocCase, items: Sequence[DocItem]) -> str:
-    """``事项咨询电话：户口登记 110；其他事项 12345。监督电话：12345。`` — each item's own line, then the hall's."""
-    own = [f"{esc(i.name)} {esc(i.hotline.strip())}" for i in items if i.hotline.strip()]
-    rest = "其他事项" if own and len(own) < len(items) else ""
-    if own and not rest:
+    """``咨询电话：省公安厅 110；省医疗保障局 12393；其他事项 12345。监督电话：12345。`` — each item's hotline, told
+    by its department (items of one department share a line), then the hall's for items without one."""
+    by_phone: dict[str, list[str]] = {}
+    for item in items:
+        if item.hotline.strip():
+            by_phone.setdefault(item.hotline.strip(), []).append(item.department)
+    own = [f"{esc('、'.join(dict.fromkeys(depts)))} {esc(phone)}" for phone, depts in by_phone.items()]
+    if not own:
+        lines = esc(doc.hall.consult_phone)
+    elif all(item.hotline.strip() for item in items):
         lines = "；".join(own)
     else:
-        lines = "；".join([*own, f"{rest}{' ' if rest else ''}{esc(doc.hall.consult_phone)}"])
+        lines = "；".join([*own, f"其他事项 {esc(doc.hall.consult_phone)}"])
     return f"咨询电话：{lines}。监督电话：{esc(doc.hall.supervise_phone)}。"
 
 
@@ -279,30 +298,31 @@ def _delivery_text(doc: DocCase) -> str:
     method = doc.delivery_method.strip()
     if method.startswith("邮寄"):
         where = esc(doc.delivery_address.strip()) or "（申请人未填写邮寄地址，请与窗口联系）"
-        return f"结果送达方式：{esc(method)}，邮寄地址：{where}。"
+        return f"结果送达：{esc(method)}，邮寄地址：{where}。"
     if method.startswith("电子"):
-        return f"结果送达方式：{esc(method)}，办结后推送至您的电子证照库及辽事通。"
+        return f"结果送达：{esc(method)}，办结后推送至您的电子证照库及辽事通。"
     where = esc(doc.hall.address.strip()) or esc(doc.center_name)
-    return f"结果送达方式：{esc(method or '窗口领取')}，办结后凭本回执到{where}领取。"
+    return f"结果送达：{esc(method or '窗口领取')}，办结后凭本回执到{where}领取。"
 
 
 def _receipt_tips(doc: DocCase) -> list[Flowable]:
     """The closing tips of a receipt, small and numbered; the 预计 note only when a date is estimated."""
     keep = (
-        "请妥善保管本回执，凭本回执或受理编号和查询码查询、领取结果。承诺办结日期按工作日计算，"
-        "不含周末和法定节假日，调休上班日计入。"
+        "请妥善保管本回执，凭回执或受理编号和查询码查询、领取结果；"
+        "承诺办结日期按工作日计算（不含法定节假日，调休上班日计入）。"
     )
     if any(item.estimated for item in doc.items):
         keep += "注明“预计”的日期，当年节假日安排尚未公布，按周一至周五推算，以实际为准。"
     if doc.deferred:
         keep += f"另有{len(doc.deferred)}项材料予以容缺受理，补齐要求及期限详见《容缺受理通知书》。"
-    for m in doc.internal:
-        keep += f"“{esc(m.name)}”由“{esc(m.produced_by)}”办结后在部门间内部流转，无需您提交。"
+    internal = "、".join(f"“{esc(m.name)}”" for m in doc.internal)
+    if internal:
+        keep += f"{internal}由承办部门之间内部流转，无需您提交。"
     tips = [
         _delivery_text(doc) + _place_text(doc),
-        keep,
         _hotlines(doc, doc.accepted_items),
-        "欢迎对本次服务作出评价（好差评）：可使用窗口评价器、扫描上方二维码或拨打12345。",
+        "欢迎评价本次服务（好差评）：窗口评价器、扫描上方二维码或拨打12345。",
+        keep,
     ]
     s = styles()
     return [para(("温馨提示：" if n == 1 else "") + f"{n}. {text}", s.tip) for n, text in enumerate(tips, start=1)]
@@ -311,7 +331,8 @@ def _receipt_tips(doc: DocCase) -> list[Flowable]:
 def receipt_pdf(doc: DocCase) -> bytes:
     """受理回执: number as Code 128 and QR link, accepted items with dates, fees and hotlines, materials taken,
     how the result is delivered, where and when the center is open, phones, 好差评 and the applicant's signature."""
-    story = _head(TITLES[DocKind.RECEIPT], doc, barcode=True)
+    accepted = doc.accepted_items
+    story = _head(TITLES[DocKind.RECEIPT], doc, barcode=True, items=accepted)
     info = fields(
         [
             ("申请人", doc.applicant_name),
@@ -326,7 +347,6 @@ def receipt_pdf(doc: DocCase) -> bytes:
         widths=(20 * mm, 40 * mm, 20 * mm, 46 * mm),
     )
     story += [Spacer(0, 1 * mm), _beside(info, _qr_block(doc, 29 * mm), BODY_W - 128 * mm)]
-    accepted = doc.accepted_items
     name = esc(doc.applicant_name.strip() or "申请人")
     story.append(
         para(f"{name}：您申请办理的“{esc(doc.bundle_name)}”已于{_day(doc)}受理，受理情况如下。", styles().salutation)
@@ -336,10 +356,12 @@ def receipt_pdf(doc: DocCase) -> bytes:
     if others:
         listed = "、".join(f"“{esc(i.name)}”（{OUTCOME_LABELS[i.outcome]}）" for i in others)
         notices = [TITLES[kind] for kind in NOTICE_OF if doc.items_with(NOTICE_OF[kind])]
-        story.append(_body(f"另有{listed}本次未予受理，详见《{'》《'.join(notices)}》。"))
+        story.append(para(f"另有{listed}本次未予受理，详见《{'》《'.join(notices)}》。", styles().note))
     story += [_heading("二、已收取的申请材料"), _taken_table(doc.taken)]
-    left = [*_receipt_tips(doc), signature_line("申请人", "签收", width=LEFT_W, space=4 * mm)]
-    story.append(_beside(left, SealBlock(doc.issuer, doc.decided_at.date(), height=32 * mm), BODY_W - LEFT_W))
+    # Tips flow beside the seal and on below it, onto the next page if they must: never a blank gap.
+    left = [*_receipt_tips(doc), signature_line("申请人", "签收", width=LEFT_W, space=3 * mm)]
+    seal = SealBlock(doc.issuer_for(accepted), doc.decided_at.date(), height=32 * mm, width=BODY_W - LEFT_W - 2 * mm)
+    story.append(ImageAndFlowables(seal, left, imageSide="right", imageLeftPadding=2 * mm, imageRightPadding=0))
     return _build(TITLES[DocKind.RECEIPT], doc, story)
 
 
@@ -351,7 +373,7 @@ def _outstanding_table(materials: tuple[DocMaterial, ...], items_of: Callable[[D
     for n, m in enumerate(materials, start=1):
         deadline = cn_date(m.deadline) if m.deadline else "—"
         rows.append([str(n), m.name, str(m.form), _copies(m), deadline, items_of(m), m.note])
-    widths = [9 * mm, 43 * mm, 18 * mm, 12 * mm, 28 * mm, 34 * mm, 22 * mm]
+    widths = [9 * mm, 40 * mm, 17 * mm, 11 * mm, 27 * mm, 32 * mm, 30 * mm]
     header = ["序号", "材料名称", "提交形式", "份数", "补齐期限", "涉及事项", "说明"]
     return grid(header, rows, widths, center=(0, 2, 3, 4))
 
@@ -388,7 +410,7 @@ def _deferred_copy(doc: DocCase, label: str) -> list[Flowable]:
     by = f"于{cn_date(max(deadlines))}前" if deadlines else "在窗口告知的期限内"
     story: list[Flowable] = [
         CopyLabel(label),
-        *_head(TITLES[DocKind.DEFERRED], doc, f"（{label}）"),
+        *_head(TITLES[DocKind.DEFERRED], doc, f"（{label}）", items=_deferred_items(doc)),
         _salutation(doc),
     ]
     story.append(
@@ -417,7 +439,7 @@ def _deferred_copy(doc: DocCase, label: str) -> list[Flowable]:
         signature_line("申请人", width=LEFT_W),
         signature_line("受理人", printed=doc.clerk, width=LEFT_W),
     ]
-    story.append(_beside(signatures, SealBlock(doc.issuer, doc.decided_at.date(), height=34 * mm), BODY_W - LEFT_W))
+    story.append(_beside(signatures, _seal(doc, _deferred_items(doc)), BODY_W - LEFT_W))
     return story
 
 
@@ -455,7 +477,7 @@ def one_time_notice_pdf(doc: DocCase) -> bytes:
     """一次性告知书: every defect of every notified item at once — missing materials and the others (不符合法定形式)
     — with the barcode and QR that reopen the case when the applicant returns, and 签收 lines."""
     items = _notified(doc)
-    story = [*_head(TITLES[DocKind.ONE_TIME], doc, barcode=True), _salutation(doc)]
+    story = [*_head(TITLES[DocKind.ONE_TIME], doc, barcode=True, items=items), _salutation(doc)]
     licensing = f"根据{ADMIN_LICENSING_LAW}第三十二条第一款第（四）项的规定"
     general = f"根据{GENERAL_ONE_TIME_RULE}"
     story.append(
@@ -490,7 +512,7 @@ def one_time_notice_pdf(doc: DocCase) -> bytes:
         signature_line("申请人", "签收", width=LEFT_W),
     ]
     story.append(_beside(signatures, _qr_block(doc, 30 * mm), BODY_W - LEFT_W))
-    story.append(_ending(doc))
+    story.append(KeepTogether([Spacer(0, 4 * mm), _seal(doc, items)]))
     return _build(TITLES[DocKind.ONE_TIME], doc, story)
 
 
@@ -554,7 +576,7 @@ def rejection_notice_pdf(doc: DocCase) -> bytes:
     """不予受理通知书: the refused items with reason and legal basis, where to apply when the matter is not this
     organ's, the 复议机关 and court with 60 days and 6 months, a 签收 line; no promised dates."""
     items = _refused(doc)
-    story = [*_head(TITLES[DocKind.REJECT], doc), _salutation(doc)]
+    story = [*_head(TITLES[DocKind.REJECT], doc, items=items), _salutation(doc)]
     story.append(_body(f"{_applied(doc)}中的{_names(items)}，经审查，决定不予受理。"))
     own = any(it.outcome_reason.strip() or it.refer_to.strip() for it in items)
     if own:
@@ -577,7 +599,7 @@ def rejection_notice_pdf(doc: DocCase) -> bytes:
         signature_line("经办人", printed=doc.clerk, width=LEFT_W),
         signature_line("申请人", "签收", width=LEFT_W),
     ]
-    story.append(_beside(signatures, SealBlock(doc.issuer, doc.decided_at.date(), height=34 * mm), BODY_W - LEFT_W))
+    story.append(_beside(signatures, _seal(doc, items), BODY_W - LEFT_W))
     return _build(TITLES[DocKind.REJECT], doc, story)
 
 

@@ -281,7 +281,6 @@ def _doc(detail: CaseDetail, idx: CatalogIndex, hall: HallInfo, clock: Clock, bu
         identifiers=_identifiers(idx, case.values),
         delivery_method=str(case.values.get(DELIVERY_METHOD) or ""),
         delivery_address=_address_of(case.values.get(DELIVERY_ADDRESS)),
-        competent_organ=_competent_organ(idx, [i.item_code for i in rows]),
         draft_ref="" if case.number else str(case.id).split("-", 1)[0].upper(),
     )
 
@@ -337,8 +336,11 @@ def _with_guide(idx: CatalogIndex, case: Case, base: DocItem, item: Item) -> Doc
     dept = idx.departments.get(item.department)
     guide = item.guide
     administrative = bool(getattr(item, "administrative", True)) and bool(getattr(dept, "administrative", True))
+    competent = _department(idx, item.competent_department) if item.competent_department else ""
     return replace(
         base,
+        department=competent or base.department,
+        competent_organ=competent,
         statutory_days=guide.statutory_days,
         kind=str(guide.kind),
         fee=guide.fee,
@@ -356,16 +358,6 @@ def _result_name(idx: CatalogIndex, code: str) -> str:
     if code in idx.materials:
         return idx.materials[code].name
     return idx.elements[code].label if code in idx.elements else code
-
-
-def _competent_organ(idx: CatalogIndex, codes: Sequence[str]) -> str:
-    """The organ the center acts for when the catalog names one competent organ for the case's items (bundle 31)."""
-    organs = {
-        _department(idx, item.competent_department)
-        for code in codes
-        if (item := idx.items.get(code)) is not None and item.competent_department
-    }
-    return organs.pop() if len(organs) == 1 else ""
 
 
 def _checklist(idx: CatalogIndex, answers: Mapping[str, Any], codes: Sequence[str]) -> dict[str, ChecklistEntry]:

@@ -38,7 +38,7 @@ SAMPLE_NOTE = "本件依据样例办事指南生成"
 CELL_SIZE = 9.5
 CELL_PAD = 4
 CELL_LEADING = 12.5
-CELL_TOP, CELL_BOTTOM = 1.5, 3
+CELL_TOP, CELL_BOTTOM = 1, 2.5
 # Ruled cells of every bordered table (grids and field blocks).
 CELL_COMMANDS: list[tuple[Any, ...]] = [
     ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
@@ -72,7 +72,8 @@ class Styles:
         self.cell = style("cell", CELL_SIZE, CELL_LEADING)
         self.cell_center = style("cell_center", CELL_SIZE, CELL_LEADING, alignment=TA_CENTER)
         self.head = style("head", CELL_SIZE, CELL_LEADING, alignment=TA_CENTER)
-        self.tip = style("tip", 9, 12.5)
+        self.tip = style("tip", 9, 12)
+        self.note = style("note", 10.5, 15)
         self.small = style("small", 8.5, 11, alignment=TA_CENTER)
         self.right = style("right", 12, 21, alignment=TA_RIGHT)
 

@@ -6,6 +6,7 @@ an empty string (or tuple), and every document has a sensible wording for it bei
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -107,6 +108,9 @@ class DocItem:
     notify_commit: bool = False  # 告知承诺制: the applicant commits instead of proving a condition
     refer_to: str = ""  # the organ to apply to when the matter is not this organ's (行政许可法 §32(1)(2))
     produces: tuple[str, ...] = ()  # results of this item passed on internally (结果互认)
+    # The organ competent in law where the catalog names one other than the listed department (bundle 31): it is
+    # the 承办部门, and notices about the item are issued in its name, the center acting on its entrustment.
+    competent_organ: str = ""
 
     @property
     def accepted(self) -> bool:
@@ -194,7 +198,6 @@ class DocCase:
     identifiers: tuple[tuple[str, str], ...] = ()  # every ID number / credit code of the form, by label
     delivery_method: str = ""  # 窗口领取 / 邮寄送达 / 电子送达 ('' not asked)
     delivery_address: str = ""
-    competent_organ: str = ""  # the organ notices are issued for when the center acts on its entrustment (受委托)
     draft_ref: str = ""  # a draft's reference, printed where the number will stand
 
     def __post_init__(self) -> None:
@@ -204,14 +207,13 @@ class DocCase:
 
     # -- who issues ----------------------------------------------------------------------------------------------
 
-    @property
-    def issuer(self) -> str:
-        """The name a notice is issued in: the competent organ where the center acts for it, else the center."""
-        return self.competent_organ.strip() or self.center_name
-
-    @property
-    def entrusted(self) -> bool:
-        return bool(self.competent_organ.strip()) and self.competent_organ.strip() != self.center_name
+    def issuer_for(self, items: Sequence[DocItem]) -> str:
+        """The name a notice about ``items`` is issued in: their competent organ when the catalog names one for all
+        of them (the center acts on its entrustment, 受委托), else the center."""
+        organs = {item.competent_organ.strip() for item in items}
+        if len(organs) == 1 and (organ := organs.pop()):
+            return organ
+        return self.center_name
 
     # -- items by outcome ----------------------------------------------------------------------------------------
 
@@ -270,8 +272,8 @@ class DocCase:
 
     @property
     def flows(self) -> tuple[ResultFlow, ...]:
-        """Each result an item of this case produces that another of its items needs, with who needs it."""
-        by_name = {item.name: item for item in self.items}
+        """Each result an accepted item of this case produces that another accepted item needs, with who needs it."""
+        by_name = {item.name: item for item in self.accepted_items}  # only work that goes ahead passes results
         out = []
         for m in self.materials:
             source = by_name.get(m.produced_by)

@@ -100,14 +100,22 @@ def _widest(parts: list[str], font: str, size: float) -> float:
 class SealBlock(Flowable):  # type: ignore[misc]
     """Issuer and date at the right inside a dashed circle where the office stamps its seal (印章)."""
 
-    def __init__(self, issuer: str, day: date, height: float = 36 * mm) -> None:
+    def __init__(self, issuer: str, day: date, height: float = 36 * mm, width: float | None = None) -> None:
         super().__init__()
         self.issuer, self.day = issuer, day
         self.height = height
+        self.fixed_width = width  # None: as wide as the space it is given
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        return avail_width, self.height
+        self.width = self.fixed_width or avail_width
+        return self.width, self.height
+
+    # reportlab's ImageAndFlowables (text flowing beside the seal) asks its picture these two.
+    def _restrictSize(self, avail_width: float, avail_height: float) -> tuple[float, float]:  # noqa: N802
+        return self.width, self.height
+
+    def _unRestrictSize(self) -> None:  # noqa: N802
+        pass
 
     def draw(self) -> None:
         c, font = self.canv, styles().font

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import io
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
+
+from desktop.scan.decode import decode_image
+
+
+def flat(text: str) -> str:
+    """Text without whitespace: pypdf breaks lines (and sometimes spaces) where the layout wraps."""
+    return "".join(text.split())
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -26,17 +32,16 @@ def rasterize(pdf: bytes, tmp_path: Path, dpi: int = 150) -> list[Path]:
     return sorted(tmp_path.glob("page-*.png"))
 
 
-def _decoder() -> Callable[[Image.Image], list[str]]:
-    try:
-        from desktop.scan.decode import decode_image
-    except ImportError:
-        decode_image = None
-    if decode_image is not None:
-        return lambda image: [d.text for d in decode_image(image) if d.symbology == "QRCODE"]
-
-    from pyzbar.pyzbar import ZBarSymbol, decode
-
-    return lambda image: [s.data.decode("utf-8") for s in decode(image, symbols=[ZBarSymbol.QRCODE])]
+def decode_texts(image: Image.Image, symbology: str = "QRCODE") -> list[str]:
+    """The texts of every ``symbology`` symbol (QRCODE, CODE128) the app's own scanner reads in ``image``."""
+    return [d.text for d in decode_image(image) if d.symbology == symbology]
 
 
-decode_qr_texts = _decoder()
+def head_band(image: Image.Image) -> Image.Image:
+    """The top fifth of a page, where a document's number and barcode stand (what a clerk aims the scanner at)."""
+    width, height = image.size
+    return image.crop((0, 0, width, height // 5))
+
+
+def decode_qr_texts(image: Image.Image) -> list[str]:
+    return decode_texts(image, "QRCODE")

@@ -118,8 +118,12 @@ def test_rejection_notice_gives_reason_and_appeal_rights(doc: DocCase) -> None:
     text = _flat(pdf_text(rejection_notice_pdf(doc)))
     assert "不予受理通知书" in text
     assert "出生医学证明与医院登记信息不一致" in text
-    assert "六十日内" in text and "《中华人民共和国行政复议法》" in text and "向沈阳市和平区人民政府申请行政复议" in text
-    assert "六个月内" in text and "《中华人民共和国行政诉讼法》" in text and "向沈阳市和平区人民法院提起行政诉讼" in text
+    assert (
+        "六十日内" in text and "《中华人民共和国行政复议法》" in text and "向沈阳市和平区人民政府申请行政复议" in text
+    )
+    assert (
+        "六个月内" in text and "《中华人民共和国行政诉讼法》" in text and "向沈阳市和平区人民法院提起行政诉讼" in text
+    )
     assert "申请人（签收）" in text
 
 

@@ -13,13 +13,14 @@ from stored_cases import decided_case
 
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import Decision
-from desktop.catalog.index import CatalogIndex
 from desktop.catalog.schema import MaterialForm
-from desktop.store.repo import Store
+from desktop.services.catalogs import CatalogInUse
+from desktop.services.hall import Hall
 from printing.documents import one_time_notice_pdf, receipt_pdf
 from printing.from_case import doc_case
 from printing.layout import styles
 from printing.model import DocCase, DocItem, DocMaterial, status_label
+from printing.sample import SAMPLE_HALL
 from printing.seal import INSET, SEAL_LABEL, SEAL_RADIUS, fit_seal_text
 
 LONG_CENTER = "沈阳市和平区南湖街道便民服务中心"
@@ -30,10 +31,10 @@ def _flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("decision", [Decision.ACCEPT, Decision.DEFER])
-def test_receipt_of_a_typical_stored_case_is_one_page(store: Store, idx: CatalogIndex, decision: Decision) -> None:
-    detail = decided_case(store, idx, "公民身后一件事", decision)
-    doc = replace(doc_case(detail, idx), center_name=LONG_CENTER)
-    assert len(doc.items) == 5 and 7 <= len(doc.materials) <= 8
+def test_receipt_of_a_typical_stored_case_is_one_page(hall: Hall, shipped: CatalogInUse, decision: Decision) -> None:
+    detail = decided_case(hall, shipped, "公民身后一件事", decision)
+    doc = replace(doc_case(detail, shipped.index, hall=SAMPLE_HALL), center_name=LONG_CENTER)
+    assert len(doc.items) == 5 and 7 <= len(doc.taken) + len(doc.outstanding) <= 8 and doc.internal
     assert pdf_pages(receipt_pdf(doc)) == 1
 
 
