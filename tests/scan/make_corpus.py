@@ -31,7 +31,8 @@ QR_PAYLOADS: list[tuple[str, str | bytes, str, tuple[str, ...]]] = [
     ("gb-hall", "沈阳市和平区政务服务中心", "gb18030", ("gb18030, no ECI",)),
     ("gb-name", "张三", "gb18030", ("gb18030, no ECI", "short")),
     ("gb-one", "阿", "gb18030", ("gb18030, no ECI", "short")),
-    ("gb-contact", "姓名：李四；电话：13800138000；地址：辽宁省大连市中山区人民路１号", "gb18030", ("gb18030, no ECI",)),
+    ("gb-contact", "姓名：李四；电话：13800138000；地址：辽宁省大连市中山区人民路１号", "gb18030",
+     ("gb18030, no ECI",)),
     ("gb-materials", "出生医学证明、户口簿、结婚证", "gb18030", ("gb18030, no ECI",)),
     ("gb-url", "办件查询 http://zwfw.example.cn/q?n=2101020010326112800074", "gb18030", ("gb18030, no ECI",)),
     ("gb-eci", "不动产登记中心", "gb18030+eci", ("eci",)),
@@ -100,14 +101,15 @@ def main() -> None:
         codes.append((name, image, symbology, full.encode(), full, ("1-D",)))
     seed = 0
     for name, image, symbology, data, text, tags in codes:
-        for suffix, _turn, options in VARIANTS:
+        for suffix, _turn, variant in VARIANTS:
             if suffix == "-turned" and name not in TURNED:
                 continue
             seed += 1
             turn = TURNED.get(name, 0.0) if suffix else 0.0
             file = f"{name}{suffix}.jpg"
+            options = dict(variant)
             if symbology != "QRCODE":  # bars need the frame filled to keep two pixels per module
-                options = {**options, "fill": 0.95, "blur": min(options["blur"], 0.9)}
+                options.update(fill=0.95, blur=min(variant["blur"], 0.9))
             (CORPUS / file).write_bytes(_photo(image, seed, turn, options))
             entry_tags = (*tags, "rotated photo") if turn else tags
             entries.append({"file": file, "symbology": symbology, "hex": data.hex(), "text": text,

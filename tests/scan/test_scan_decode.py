@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pyzbar import pyzbar
-from scan_synth import frame_12mp, qr_image
+from scan_synth import barcode_image, frame_12mp, qr_image
 
 from desktop.scan.decode import Decoded, ScanError, decode_image
 from desktop.scan.job import scan_picture
@@ -78,8 +78,6 @@ def test_small_qr_in_the_corner_of_a_12_megapixel_frame_is_found() -> None:
 
 
 def test_tilted_code128_is_read_after_straightening() -> None:
-    from scan_synth import barcode_image
-
     code = barcode_image("Code128", "2101020010326112800074")
     canvas = Image.new("L", (1200, 900), 255)
     canvas.paste(code, (200, 350))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from scan_synth import barcode_image, frame_12mp
+from scan_synth import barcode_image, frame_12mp, qr_image
 
 from desktop.scan.decode import decode_gray, decode_image
 from desktop.scan.linear import bar_normal_degrees, bar_strip
@@ -32,8 +32,6 @@ def test_frame_without_any_code_finds_nothing() -> None:
 
 
 def test_whole_frame_passes_run_even_with_no_budget_left() -> None:
-    from scan_synth import qr_image
-
     frame = frame_12mp(qr_image("YISHI:1;N=2101020010326112800074;Q=583920"), seed=5, code_px=320)
     assert [d.text for d in decode_gray(frame.convert("L"), budget_s=0.0)] == [
         "YISHI:1;N=2101020010326112800074;Q=583920"]
