@@ -31,6 +31,8 @@ class ReportCase:
     handling_minutes: float
     rating: int | None
     voided: bool
+    case_id: str = ""  # the case's UUID, for a drill-down to it
+    hour: int | None = None  # the hour of the hall's day it was decided
 
 
 @dataclass(frozen=True)

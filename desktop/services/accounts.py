@@ -11,9 +11,11 @@ from dataclasses import replace
 from desktop.cases.profile import Profile
 from desktop.cases.roles import Permission, Role, require
 from desktop.services.hall import Hall
-from desktop.store.accounts import AccountError, AccountInfo, LoginFailed
+from desktop.store.accounts import MIN_PASSWORD, USERNAME, AccountError, AccountInfo, LoginFailed
 
 __all__ = [
+    "MIN_PASSWORD",
+    "USERNAME",
     "AccountError",
     "AccountInfo",
     "LoginFailed",

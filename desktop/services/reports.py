@@ -26,10 +26,10 @@ from typing import Any
 from openpyxl import Workbook
 
 from desktop.cases.ratings import BAD_REASONS
-from desktop.cases.states import Decision
+from desktop.cases.states import CaseState, Decision
 from desktop.catalog.loader import CatalogError
 from desktop.services.hall import Hall
-from desktop.services.ratings import follow_up_text
+from desktop.services.ratings import RatingSummary, follow_up_text, rating_summary
 from desktop.store.supervision import SupervisedCase
 from printing.report import DECISION_NAMES, RATING_NAMES, BadRating, ReportCase, ReportData, report_pdf
 
@@ -131,6 +131,8 @@ def _line(hall: Hall, c: SupervisedCase, names: dict[str, str]) -> ReportCase:
         handling_minutes=0.0 if c.decided_at is None else (c.decided_at - c.created_at).total_seconds() / 60,
         rating=c.rating,
         voided=c.voided,
+        case_id=str(c.id),
+        hour=None if decided is None else decided.hour,
     )
 
 
@@ -142,6 +144,48 @@ def _bad_ratings(hall: Hall, case_ids: set[uuid.UUID]) -> list[BadRating]:
             reason = BAD_REASONS.get(r.reason or "", r.reason or "")
             out.append(BadRating(number, r.level, reason, r.clerk, follow_up_text(r)))
     return out
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """A case on one of the supervisor's open lists, with the days left to its deadline (negative: overdue)."""
+
+    case: SupervisedCase
+    days_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything the supervisor's workspace shows for a period and its filters."""
+
+    report: ReportData
+    deferred: list[OpenCase]  # 容缺 with materials missing, soonest deadline first
+    notified: list[OpenCase]  # 一次性告知 not back yet
+    quarantined: list[OpenCase]  # refused by the platform, waiting for the window
+    ratings: RatingSummary
+
+
+def workspace(hall: Hall, first: date, last: date, filters: Filters = Filters(), *, center_name: str = "") -> Workspace:
+    """The period's figures (with ``filters``) and the lists of what is open now (window and clerk filters apply)."""
+    data = build_report(hall, first, last, filters, center_name=center_name)
+    today = hall.clock.today()
+
+    def listed(cases: list[SupervisedCase]) -> list[OpenCase]:
+        chosen = [c for c in cases if filters.bundle in (None, c.bundle_code)]
+        return [OpenCase(c, None if c.deferred_deadline is None else (c.deferred_deadline - today).days) for c in chosen]
+
+    store = hall.store
+    return Workspace(
+        report=data,
+        deferred=listed(store.open_deferred(window=filters.window, clerk=filters.clerk)),
+        notified=listed(store.in_states([CaseState.SUPPLEMENT_NOTIFIED], window=filters.window, clerk=filters.clerk)),
+        quarantined=listed(store.in_states([CaseState.QUARANTINED], window=filters.window, clerk=filters.clerk)),
+        ratings=rating_summary(hall, data.ratings),
+    )
 
 
 def report_json(data: ReportData) -> dict[str, Any]:
