@@ -210,6 +210,8 @@ class Handler(BaseHTTPRequestHandler):
         error = "bad_request"
         if code == HTTPStatus.NOT_IMPLEMENTED:  # a method with no do_<METHOD>
             code, error, message = HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed"
+        elif code >= 500:  # 505 for an HTTP version it does not speak: here 5xx means "retry later", this never works
+            code = HTTPStatus.BAD_REQUEST
         reason = message or HTTPStatus(code).phrase
         with contextlib.suppress(OSError):
             self._send(Result(code, {"error": error, "message": reason}, {"Connection": "close"}))

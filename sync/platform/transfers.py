@@ -19,10 +19,16 @@ def import_transfer_bytes(platform: Platform, conn: Connection, data: bytes) -> 
         envelope = read_transfer(data)
     except TransferError as exc:
         raise ApiError(422, "bad_transfer", str(exc)) from None
-    done = conn.execute(select(db.transfers.c.result).where(db.transfers.c.transfer_id == envelope.transfer_id)).first()
+    _check_signer(conn, envelope)  # first: the answer to an earlier import goes to its signer only
+    done = conn.execute(
+        select(db.transfers.c.result, db.transfers.c.device_id).where(
+            db.transfers.c.transfer_id == envelope.transfer_id
+        )
+    ).first()
     if done is not None:
+        if done.device_id != envelope.device_id:
+            raise ApiError(422, "bad_transfer", "this transfer id was imported from another device")
         return {**json.loads(done.result), "already_imported": True}
-    _check_signer(conn, envelope)
     try:
         contents = open_transfer(envelope, platform.transfer_private_key())
     except TransferError as exc:
