@@ -1,11 +1,14 @@
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import segno
 from PIL import Image
-from print_helpers import decode_qr_texts, rasterize
+from print_helpers import decode_qr_texts, decode_texts, head_band, rasterize
 
-from printing.documents import receipt_pdf, transfer_slip_pdf
+from desktop.cases.numbers import parse_number
+from desktop.scan.payload import PayloadKind, classify
+from printing.documents import one_time_notice_pdf, receipt_pdf, transfer_slip_pdf
 from printing.model import DocCase
 from printing.payload import ReceiptPayload, format_receipt_payload, parse_receipt_payload
 from printing.qr import QUIET_ZONE, dark_runs, make_qr
@@ -22,10 +25,33 @@ def _qr_image(qr: segno.QRCode, scale: int = 4) -> Image.Image:
     return image
 
 
-def test_receipt_qr_decodes_from_printed_page(doc: DocCase, tmp_path: Path) -> None:
+def test_receipt_png_decodes_to_the_link_a_citizen_opens(doc: DocCase, tmp_path: Path) -> None:
     [page] = rasterize(receipt_pdf(doc), tmp_path, dpi=150)
     texts = decode_qr_texts(Image.open(page))
+    assert texts == [f"https://zwfw.example.cn/yjs/q/{doc.case_number}?c={doc.query_code}"]
+    # ...which the window's scanner takes for this case's receipt.
+    payload = classify(texts[0])
+    assert (payload.kind, payload.value, payload.query_code) == (
+        PayloadKind.RECEIPT,
+        parse_number(doc.case_number).canonical,
+        doc.query_code,
+    )
+
+
+def test_without_a_base_url_the_receipt_qr_is_the_app_payload(doc: DocCase, tmp_path: Path) -> None:
+    offline = replace(doc, hall=replace(doc.hall, receipt_base_url=""))
+    [page] = rasterize(receipt_pdf(offline), tmp_path, dpi=150)
+    texts = decode_qr_texts(Image.open(page))
     assert [parse_receipt_payload(t) for t in texts] == [ReceiptPayload(doc.case_number, doc.query_code)]
+
+
+def test_one_time_notice_carries_the_qr_and_barcode_that_reopen_the_case(doc: DocCase, tmp_path: Path) -> None:
+    pages = rasterize(one_time_notice_pdf(doc), tmp_path, dpi=200)
+    images = [Image.open(p) for p in pages]
+    qr = [t for image in images for t in decode_qr_texts(image)]
+    assert qr == [f"https://zwfw.example.cn/yjs/q/{doc.case_number}?c={doc.query_code}"]
+    assert decode_texts(head_band(images[0]), "CODE128") == [parse_number(doc.case_number).canonical]
+    assert classify(parse_number(doc.case_number).canonical).kind is PayloadKind.CASE_NUMBER
 
 
 def test_transfer_slip_has_no_qr_only_the_barcode(doc: DocCase, tmp_path: Path) -> None:
