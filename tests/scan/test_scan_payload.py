@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from stdnum.cn import uscc
 
 from desktop.cases.numbers import format_number, make_number
+from desktop.forms.idnumbers import uscc_error
 from desktop.scan.payload import MAX_PAYLOAD_CHARS, PayloadKind, classify
 from printing.payload import format_receipt_payload, format_receipt_url
 
@@ -120,11 +122,7 @@ def test_business_licence_qr_text_yields_its_credit_code(text: str) -> None:
 
 def test_two_different_credit_codes_in_one_text_are_not_guessed() -> None:
     other = "91110108MA01ABCDE0"
-    from desktop.forms.idnumbers import uscc_error
-
     if uscc_error(other):  # build a second valid code by fixing the check character
-        from stdnum.cn import uscc
-
         other = other[:-1] + uscc.calc_check_digit(other[:-1])
     payload = classify(f"a={USCC}&b={other}")
     assert payload.kind is PayloadKind.UNKNOWN
