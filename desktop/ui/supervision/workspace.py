@@ -287,6 +287,7 @@ class SupervisorWorkspace(QWidget):
 
     def _open_list(self, table: QTableWidget, rows: list[OpenCase], *, deadline: bool) -> None:
         names = self.current.report.bundle_names if self.current else {}
+        people = self.current.report.clerk_names if self.current else {}
         lines = []
         for o in rows:
             c = o.case
@@ -296,7 +297,7 @@ class SupervisorWorkspace(QWidget):
             line = [
                 c.number or "",
                 names.get(c.bundle_code, c.bundle_code),
-                c.clerk,
+                people.get(c.clerk, c.clerk),
                 c.window_code,
                 "" if when is None else when.isoformat(),
             ]
