@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import paths
 from desktop import settings as settings_mod
+from desktop.ui.accounts_feature import attach_when_ready
 from desktop.ui.fonts import install_font, install_translations
 from desktop.ui.gc_timer import UiThreadCollector
 from desktop.ui.main_window import MainWindow
@@ -28,6 +29,7 @@ def build(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
     window = MainWindow(settings, paths.db_path_from(args, settings))
     window.resize(1366, 768)
     window.show()
+    attach_when_ready(window)  # login at start, idle lock, roles, 好差评, 督查工作台 (once the hall is open)
     # The first paint starts loading; this covers a platform that paints nothing before the event loop idles.
     QTimer.singleShot(250, window.start_loading)
     return app, window

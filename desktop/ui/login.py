@@ -7,8 +7,6 @@ profile with the account's username as clerk) into every intake service call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -212,26 +210,33 @@ class AccountSession(QObject):
         signed_in(object): an AccountInfo logged in (at start or after 切换用户).
         locked(): the window locked.
         unlocked(object): the same person unlocked.
+        cancelled(): the login was cancelled.
     """
 
     signed_in = Signal(object)
     locked = Signal()
     unlocked = Signal(object)
+    cancelled = Signal()
 
     def __init__(self, hall: Hall, window: QWidget, lock_after_minutes: int) -> None:
         super().__init__(window)
         self.hall, self.window = hall, window
         self.account: AccountInfo | None = None
         self.lock_dialog: LockDialog | None = None
+        self.login_dialog: LoginDialog | None = None
         self.guarded: list[tuple[QAction | QWidget, Permission]] = []
         self.watcher = IdleWatcher(lock_after_minutes, self)
         self.watcher.idle.connect(self.lock)
 
-    def login(self, dialog_factory: Callable[[], LoginDialog] | None = None) -> bool:
-        """Ask who is at the window (modal); False when the dialog was cancelled."""
-        dialog = dialog_factory() if dialog_factory else LoginDialog(self.hall, self.window)
+    def login(self) -> LoginDialog:
+        """Ask who is at the window: a window-modal dialog (the event loop keeps running); ``cancelled`` when the
+        person gives up (the window then closes: nobody works it anonymously)."""
+        dialog = LoginDialog(self.hall, self.window)
         dialog.signed_in.connect(self._signed_in)
-        return bool(dialog.exec())
+        dialog.rejected.connect(self.cancelled)
+        dialog.open()
+        self.login_dialog = dialog
+        return dialog
 
     def _signed_in(self, account: AccountInfo) -> None:
         self.account = account

@@ -1,0 +1,120 @@
+"""Accounts at the window app: login at start, the idle lock, role-guarded actions, 好差评 after each decision and
+the supervisor's workspace, attached to the main window once its hall is open.
+
+This module is imported on the first-paint path, so it imports only Qt; the ORM-backed parts load when the hall is
+ready. The logged-in account becomes the window profile's clerk (``settings.clerk``, in memory only), which every
+intake call already takes as its operator.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QToolBar
+
+if TYPE_CHECKING:
+    from desktop.services.accounts import AccountInfo
+    from desktop.store.models import Case
+    from desktop.ui.login import AccountSession
+    from desktop.ui.rating import RatingFlow
+    from desktop.ui.supervision.workspace import SupervisorWorkspace
+    from desktop.ui.window_api import WindowApi
+
+GUARDED_TOOLBAR = {"窗口档案": "edit_profile", "当日统计": "run_reports"}
+
+
+class AccountsFeature(QObject):
+    """What accounts add to the main window (made by :func:`attach_when_ready`)."""
+
+    def __init__(self, window: WindowApi) -> None:
+        from desktop.cases.roles import Permission  # noqa: PLC0415 - loads with the hall, off the first paint
+        from desktop.ui.login import AccountSession  # noqa: PLC0415 - the ORM stays off the first paint
+
+        main = window.qwidget()
+        super().__init__(main)
+        assert window.hall is not None
+        self.window = window
+        self.hall = window.hall
+        self.rating: RatingFlow | None = None
+        self.workspace: SupervisorWorkspace | None = None
+        self.session: AccountSession = AccountSession(self.hall, main, window.settings.lock_after_minutes)
+        self.operator_label = QLabel("未登录")
+        window.statusBar().addPermanentWidget(self.operator_label)
+        self.supervise_action = QAction("督查工作台", main)
+        self.supervise_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.supervise_action.triggered.connect(self.open_workspace)
+        self.lock_action = QAction("锁定", main)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.lock_action.triggered.connect(self.session.lock)
+        toolbars = main.findChildren(QToolBar)
+        if toolbars:
+            toolbars[0].addAction(self.supervise_action)
+            toolbars[0].addAction(self.lock_action)
+        self.session.guard(Permission.RUN_REPORTS, self.supervise_action)
+        for action in main.findChildren(QAction):
+            wanted = GUARDED_TOOLBAR.get(action.text())
+            if wanted:
+                self.session.guard(Permission(wanted), action)
+        self.session.signed_in.connect(self._signed_in)
+        self.session.unlocked.connect(self._signed_in)
+        self.session.cancelled.connect(main.close)
+        window.case_decided.connect(self.ask_rating)
+        self.session.login()
+
+    def _signed_in(self, account: AccountInfo) -> None:
+        from desktop.cases.roles import ROLE_LABELS  # noqa: PLC0415 - loaded already with the session
+
+        self.window.settings.clerk = account.username  # the operator of every intake call (not saved)
+        self.operator_label.setText(f"{ROLE_LABELS[account.role]}：{account.display_name}（{account.username}）")
+        self.rating = None
+
+    def ask_rating(self, case: Case) -> None:
+        """After each decision: the applicant rates the service on their screen (a second one when attached)."""
+        from desktop.ui.rating import RatingFlow  # noqa: PLC0415 - opened after a decision, off the first paint
+
+        account = self.session.account
+        if account is None or case.number is None:
+            return
+        if self.rating is None or self.rating.operator != account:
+            self.rating = RatingFlow(self.hall, account)
+        main = self.window.qwidget()
+        self.rating.ask(case.id, case.number, QApplication.screens(), main.screen())
+
+    def open_workspace(self) -> None:
+        from desktop.ui.supervision.workspace import SupervisorWorkspace  # noqa: PLC0415 - opened rarely
+
+        account = self.session.account
+        if account is None:
+            return
+        catalog = self.window.catalog
+        names = {} if catalog is None else {c: b.name for c, b in catalog.index.bundles.items()}
+        workspace = SupervisorWorkspace(
+            self.hall, account, self.window.store_pool, center_name=self.window.settings.center_name, bundle_names=names
+        )
+        workspace.setWindowTitle("督查工作台")
+        workspace.setParent(self.window.qwidget(), workspace.windowFlags() | Qt.WindowType.Window)
+        workspace.reprint_requested.connect(self.reprint)
+        workspace.changed.connect(self.window.refresh_cases)
+        workspace.resize(1366, 768)
+        workspace.show()
+        self.workspace = workspace
+
+    def reprint(self, case_id: uuid.UUID) -> None:
+        flow: Any = getattr(self.window, "result_flow", None)
+        if flow is not None:
+            flow.show_case(case_id)
+
+
+def attach_when_ready(window: WindowApi) -> None:
+    """Attach :class:`AccountsFeature` once the window's hall and catalog are in (the first case list)."""
+    holder: dict[str, AccountsFeature] = {}
+
+    def ready(_rows: int) -> None:
+        if "feature" not in holder and window.hall is not None:
+            holder["feature"] = AccountsFeature(window)
+            window.qwidget().setProperty("accounts_feature", holder["feature"])
+
+    window.cases_loaded.connect(ready)

@@ -1,0 +1,57 @@
+"""Accounts attached to the real main window: first-run login, the operator of intake, rating after a decision."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "accounts"))  # the shared hall_cases helpers
+from hall_cases import PASSWORD, decided
+
+from desktop.cases.roles import Role
+from desktop.cases.states import Decision
+from desktop.ui.accounts_feature import AccountsFeature
+from desktop.ui.login import LoginDialog
+
+
+def first_login(qtbot: QtBot, feature: AccountsFeature) -> None:
+    dialog = feature.session.login_dialog
+    assert isinstance(dialog, LoginDialog) and dialog.first_run and dialog.isVisible()
+    dialog.username.setText("admin")
+    dialog.display_name.setText("系统管理员")
+    dialog.password.setText(PASSWORD)
+    dialog.repeat.setText(PASSWORD)
+    with qtbot.waitSignal(feature.session.signed_in):
+        dialog.submit()
+
+
+def test_the_logged_in_account_is_the_operator_of_the_window(qtbot: QtBot, main_window: Any) -> None:
+    feature = AccountsFeature(main_window)
+    assert not feature.supervise_action.isEnabled()  # nobody signed in yet
+    first_login(qtbot, feature)
+    assert main_window.settings.clerk == "admin" and main_window.profile().clerk == "admin"
+    assert feature.supervise_action.isEnabled() and "系统管理员" in feature.operator_label.text()
+    hall = main_window.hall
+    hall.store.add_account("wangf", "王芳", Role.CLERK, PASSWORD, actor="admin")
+    feature.session.lock()
+    lock = feature.session.lock_dialog
+    assert lock is not None
+    lock._switch()  # 切换用户: someone else signs in
+    qtbot.waitUntil(lambda: feature.session.login_dialog is not None and feature.session.login_dialog.isVisible())
+    dialog = feature.session.login_dialog
+    dialog.username.setText("wangf")
+    dialog.password.setText(PASSWORD)
+    with qtbot.waitSignal(feature.session.signed_in):
+        dialog.submit()
+    assert main_window.settings.clerk == "wangf" and not feature.supervise_action.isEnabled()
+    case = decided(hall, Decision.ACCEPT, clerk=main_window.settings.clerk)
+    main_window.case_decided.emit(case)
+    window = feature.rating.window if feature.rating else None
+    assert window is not None and window.isVisible()
+    assert window.screen() is QApplication.primaryScreen()  # one screen: the clerk's, turned to the applicant
+    window.choose(5)
+    rating = hall.store.rating_of(case.id)
+    assert rating is not None and (rating.level, rating.clerk) == (5, "wangf")
+    window.close()
