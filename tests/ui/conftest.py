@@ -6,17 +6,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop import settings as settings_mod
 from desktop.services.demo import DEMO_PROFILE
+from desktop.ui.fonts import install_font
+from desktop.ui.gc_timer import UiThreadCollector
+from desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
 def _collect_on_the_ui_thread(qapp: object) -> Iterator[None]:
     """As in the app: no automatic garbage collection on worker threads (it frees Qt objects there)."""
-    from desktop.ui.gc_timer import UiThreadCollector
-
     collector = UiThreadCollector()
     yield
     collector.stop()
@@ -33,9 +35,6 @@ def profile_settings(tmp_path: Path) -> settings_mod.Settings:
 
 @pytest.fixture
 def main_window(qtbot: QtBot, tmp_path: Path, profile_settings: settings_mod.Settings) -> Iterator[object]:
-    from desktop.ui.fonts import install_font
-    from desktop.ui.main_window import MainWindow
-
     install_font(qtbot_app())
     window = MainWindow(profile_settings, tmp_path / "cases.sqlite3", tmp_path / "settings.json")
     window.offer_drafts_on_start = False
@@ -53,6 +52,4 @@ def main_window(qtbot: QtBot, tmp_path: Path, profile_settings: settings_mod.Set
 
 
 def qtbot_app() -> object:
-    from PySide6.QtWidgets import QApplication
-
     return QApplication.instance()

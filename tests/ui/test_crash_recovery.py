@@ -12,6 +12,8 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from desktop.ui.main_window import MainWindow
+
 CHILD = textwrap.dedent(
     """
     import os, sys
@@ -66,7 +68,6 @@ def test_draft_reopens_with_everything_typed_after_kill_9(
             proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    from desktop.ui.main_window import MainWindow
 
     restarted = MainWindow(profile_settings, child_dir / "cases.sqlite3", child_dir / "settings.json")
     restarted.offer_drafts_on_start = False

@@ -11,9 +11,10 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services import demo
 from desktop.cases.decisions import MaterialStatus
+from desktop.cases.profile import Profile
 from desktop.cases.states import CaseState, Decision
+from desktop.services import demo
 from desktop.ui.intake.models import ChecklistModel
 
 
@@ -193,8 +194,6 @@ def test_intake_models_pass_the_model_tester(main_window: Any, qtbot: QtBot, qtm
 
 
 def test_a_deferred_case_is_completed_from_the_case_list(main_window: Any, qtbot: QtBot) -> None:
-    from desktop.cases.profile import Profile
-
     code = next(b.code for b in main_window.catalog.index.catalog.bundles if b.name == "企业开办")
     case = demo.decide_sample(main_window.hall, main_window.catalog, code, Decision.DEFER, Profile(*demo.DEMO_PROFILE))
     with qtbot.waitSignal(main_window.deferred_dialog_opened, timeout=10_000) as opened:

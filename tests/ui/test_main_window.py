@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from desktop.cases.profile import Profile
+from desktop.services import demo
 from desktop.ui.bundle_picker import CODE_ROLE
+from desktop.ui.fonts import install_translations
 
 
 def _visible_bundles(window: Any) -> list[str]:
@@ -19,9 +24,6 @@ def _visible_bundles(window: Any) -> list[str]:
 
 
 def test_app_font_is_the_shipped_cjk_font(main_window: Any) -> None:
-    from PySide6.QtGui import QFontInfo
-    from PySide6.QtWidgets import QApplication
-
     assert QFontInfo(QApplication.font()).family() == "WenQuanYi Micro Hei"
 
 
@@ -48,9 +50,6 @@ def test_enter_in_search_opens_the_first_match(main_window: Any, qtbot: QtBot) -
 
 
 def test_case_model_passes_the_model_tester(main_window: Any, qtmodeltester: Any, qtbot: QtBot) -> None:
-    from desktop.services import demo
-    from desktop.cases.profile import Profile
-
     demo.seed_store(main_window.hall, main_window.catalog, Profile(*demo.DEMO_PROFILE), 4)
     main_window.refresh_cases()
     # the refresh from start-up may land first: wait for the rows, not for any refresh
@@ -60,10 +59,6 @@ def test_case_model_passes_the_model_tester(main_window: Any, qtmodeltester: Any
 
 
 def test_qt_dialog_buttons_speak_chinese(main_window: Any) -> None:
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox
-
-    from desktop.ui.fonts import install_translations
-
     translators = install_translations(QApplication.instance())  # type: ignore[arg-type]
     try:
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QToolBar
 from pytestqt.qtbot import QtBot
 
-from desktop.services import demo
 from desktop.cases.numbers import format_number
 from desktop.cases.profile import Profile
 from desktop.cases.states import Decision
+from desktop.services import demo
 from desktop.store.models import Case
 from desktop.ui import printing as qt_print
 from desktop.ui.printer_dialog import PrinterDialog, Printers
@@ -56,8 +57,6 @@ def _dialog_after_decision(window: Any, qtbot: QtBot, case: Case) -> ResultDialo
 
 
 def _pdf_printer(path: Path) -> Any:
-    from PySide6.QtPrintSupport import QPrinter
-
     def make(_name: str | None) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -186,7 +185,8 @@ def test_reprint_from_the_toolbar_opens_the_dialog_of_the_selected_case(main_win
 
 def test_case_list_menu_reprints_decided_cases_only(main_window: Any, qtbot: QtBot) -> None:
     decided = _decide(main_window, "企业开办", Decision.DEFER)
-    draft = main_window.hall.store.new_draft(decided.bundle_code, main_window.catalog.version, Profile(*demo.DEMO_PROFILE))
+    profile = Profile(*demo.DEMO_PROFILE)
+    draft = main_window.hall.store.new_draft(decided.bundle_code, main_window.catalog.version, profile)
     flow, view = main_window.result_flow, main_window.case_view
     row = _select_case(main_window, qtbot, draft.id)
     menu = flow.context_menu(view.visualRect(main_window.case_model.index(row, 0)).center())

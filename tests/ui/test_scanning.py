@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from desktop.services import demo
 from desktop import settings as settings_mod
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.numbers import format_number
@@ -21,6 +21,7 @@ from desktop.cases.profile import Profile
 from desktop.cases.states import CaseState, Decision
 from desktop.scan.elicence import make_elicence_id
 from desktop.scan.payload import classify
+from desktop.services import demo
 from printing.payload import format_receipt_payload
 
 SCANS = Path(__file__).resolve().parents[1] / "data" / "scan"
@@ -263,8 +264,6 @@ def test_unreadable_pictures_warn_and_write_nothing(
 def test_attached_scan_is_stored_with_its_sha256_and_its_code_is_read(
     window: Any, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QPushButton
-
     intake = _open(window, qtbot, "新生儿出生")
     row = _checklist_row(intake, True)
     page = intake.widget.checklist

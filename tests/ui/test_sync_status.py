@@ -17,10 +17,11 @@ from sqlmodel import Session, select
 
 from desktop import paths
 from desktop.cases.states import CaseState
+from desktop.catalog.loader import raw_from_dir
 from desktop.services import demo
 from desktop.services import sync as sync_service
-from desktop.catalog.loader import raw_from_dir
 from desktop.store.models import OutboxEntry
+from desktop.ui.workers import Op
 from sync import catalog_update
 from sync.catalog_update import build_document, sign_document
 from sync.client import enroll_device
@@ -56,7 +57,6 @@ def seed(window: Any, qtbot: QtBot, count: int = 6) -> None:
     """Demo cases taken through the real pipeline, written on the window's store pool, then listed."""
     hall, catalog, profile = window.hall, window.catalog, window.profile()
     done: list[int] = []
-    from desktop.ui.workers import Op
 
     Op(window.store_pool, lambda: demo.seed_store(hall, catalog, profile, count)).success(done.append).run()
     qtbot.waitUntil(lambda: bool(done), timeout=TIMEOUT)

@@ -245,13 +245,16 @@ class DecisionPage(QWidget):
             return False
         if self.case_level() is decision:
             return not decision_problems(decision, replace(self.plan(), form_errors={}))
-        reason = self.reason.toPlainText().strip() or (REASON_TO_COME if decision is Decision.REJECT else None)
-        return why_not(decision, replace(self.base, reason=reason, form_errors={})) is None
+        return why_not(decision, replace(self._asked(decision), form_errors={})) is None
 
     def why_not(self, decision: Decision) -> str | None:
         """Why the case-level ``decision`` cannot be chosen now (the rule's first reason), None when it can."""
+        return why_not(decision, self._asked(decision))
+
+    def _asked(self, decision: Decision) -> DecisionInput:
+        """The checklist and form as they are, with the reason typed (for 不予受理, the one choosing it asks for)."""
         reason = self.reason.toPlainText().strip() or (REASON_TO_COME if decision is Decision.REJECT else None)
-        return why_not(decision, replace(self.base, reason=reason))
+        return replace(self.base, reason=reason)
 
     # -- refresh from the session -----------------------------------------------------------------------------
 
