@@ -66,6 +66,7 @@ class DocKind(StrEnum):
     ONE_TIME = "one-time"
     REJECT = "reject"
     TRANSFER = "transfer"
+    APPLICATION = "application"  # the 联办申请表, whatever the decision (its groups ride on DocCase.form)
 
 
 TITLES: dict[DocKind, str] = {
@@ -74,8 +75,9 @@ TITLES: dict[DocKind, str] = {
     DocKind.ONE_TIME: "一次性告知书",
     DocKind.REJECT: "不予受理通知书",
     DocKind.TRANSFER: "部门流转单",
+    DocKind.APPLICATION: "“一件事”联办申请表",
 }
-APPLICATION_TITLE = "“一件事”联办申请表"
+APPLICATION_TITLE = TITLES[DocKind.APPLICATION]
 # The notice that tells an applicant about items not accepted.
 NOTICE_OF: dict[DocKind, Decision] = {DocKind.ONE_TIME: Decision.NOTIFY, DocKind.REJECT: Decision.REJECT}
 
@@ -775,10 +777,12 @@ def _commitment(items: Sequence[DocItem]) -> list[Flowable]:
     return out
 
 
-def application_form_pdf(doc: DocCase, groups: Sequence[FormGroup]) -> bytes:
+def application_form_pdf(doc: DocCase, groups: Sequence[FormGroup] | None = None) -> bytes:
     """《“一件事”联办申请表》 for signature: the bundle and the items applied for, every value of the merged form by
-    party, the applicant's 承诺 (告知承诺 where an item uses it), a signature line for each party, any agent and the
-    clerk, and the case number as a barcode (a draft: 待受理, no barcode). Pages after the first repeat a header."""
+    party (``groups``, else ``doc.form``), the applicant's 承诺 (告知承诺 where an item uses it), a signature line for
+    each party, any agent and the clerk, and the case number as a barcode (a draft: 待受理, no barcode). Pages after
+    the first repeat a header."""
+    groups = doc.form if groups is None else groups
     story = _head(APPLICATION_TITLE, doc, doc.bundle_name, barcode=True)
     dated = "申请日期" if doc.case_number else "填表日期"
     story.append(
@@ -824,6 +828,7 @@ RENDERERS: dict[DocKind, Callable[[DocCase], bytes]] = {
     DocKind.ONE_TIME: one_time_notice_pdf,
     DocKind.REJECT: rejection_notice_pdf,
     DocKind.TRANSFER: transfer_slip_pdf,
+    DocKind.APPLICATION: application_form_pdf,
 }
 
 

@@ -138,6 +138,18 @@ def doc_case(
     return _doc(detail, idx, _hall(hall, consult_phone, supervise_phone), clock or Clock(), bundle_name)
 
 
+def with_form(doc: DocCase, detail: CaseDetail, idx: CatalogIndex) -> DocCase:
+    """``doc`` with its merged form's groups (what :attr:`DocKind.APPLICATION` prints)."""
+    case = detail.case
+    codes = [i.code for i in doc.items if i.code in idx.items]
+    try:
+        with judged_on(doc.decided_at.date()), rules_of(idx):
+            form = merge_form(idx, codes, case.answers, case.values)
+    except (KeyError, ValueError):  # answers from an older catalog: the form prints its values by their codes
+        return replace(doc, form=(FormGroup("申请信息", tuple((k, str(v)) for k, v in case.values.items())),))
+    return replace(doc, form=form_groups(idx, form, case.values))
+
+
 def case_documents(
     detail: CaseDetail,
     idx: CatalogIndex,
@@ -152,7 +164,7 @@ def case_documents(
     if decision is None:
         raise NotDecided(f"case {detail.case.id} has no decision yet")
     hall = _hall(hall, consult_phone, supervise_phone)
-    doc = doc_case(detail, idx, hall=hall, clock=clock)
+    doc = with_form(doc_case(detail, idx, hall=hall, clock=clock), detail, idx)
     return CaseDocuments(str(detail.case.id), decision, doc, tuple(documents_for(detail.case, detail.items)))
 
 
@@ -161,19 +173,14 @@ def application_form(
 ) -> tuple[DocCase, tuple[FormGroup, ...]]:
     """The printable view and merged-form groups of a case for its 联办申请表, decided or still a draft (a draft
     prints 待受理 with its reference where the number will stand)."""
-    clock = clock or Clock()
-    doc = _doc(detail, idx, hall or HallInfo(), clock, None)
-    case = detail.case
-    codes = [i.code for i in doc.items if i.code in idx.items]
-    with judged_on(doc.decided_at.date()), rules_of(idx):
-        form = merge_form(idx, codes, case.answers, case.values)
-    return doc, form_groups(idx, form, case.values)
+    doc = with_form(_doc(detail, idx, hall or HallInfo(), clock or Clock(), None), detail, idx)
+    return doc, doc.form
 
 
 def application_form_of_case(
     detail: CaseDetail, idx: CatalogIndex, *, hall: HallInfo | None = None, clock: Clock | None = None
 ) -> bytes:
-    """《“一件事”联办申请表》 of a stored case, ready to print for signature."""
+    """《“一件事”联办申请表》 of a stored case (decided or a draft), ready to print for signature."""
     doc, groups = application_form(detail, idx, hall=hall, clock=clock)
     return application_form_pdf(doc, groups)
 
@@ -234,8 +241,8 @@ def window_label(window_code: str) -> str:
 
 
 def document_file_name(kind: DocKind, doc: DocCase) -> str:
-    """A file name for 另存为 PDF: ``受理回执_210102004-03-261128-0001-K.pdf``."""
-    return f"{TITLES[kind]}_{doc.case_number}.pdf"
+    """A file name for 另存为 PDF: ``受理回执_210102004-03-261128-0001-K.pdf`` (no quotation marks)."""
+    return f"{TITLES[kind].replace('“', '').replace('”', '')}_{doc.case_number or doc.draft_ref}.pdf"
 
 
 # --- pieces ---------------------------------------------------------------------------------------
@@ -324,6 +331,8 @@ def _doc_item(idx: CatalogIndex, case: Case, item: Any, names: Mapping[str, str]
         code=item.item_code,
         outcome=outcome or Decision.ACCEPT,
         outcome_reason=str(getattr(item, "outcome_reason", "") or ""),
+        # Where to apply instead (行政许可法 §32(1)(2)), once the store keeps it with a refusal.
+        refer_to=str(getattr(item, "outcome_refer_to", "") or ""),
     )
     return base if known is None else _with_guide(idx, case, base, known)
 

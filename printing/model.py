@@ -199,6 +199,7 @@ class DocCase:
     delivery_method: str = ""  # 窗口领取 / 邮寄送达 / 电子送达 ('' not asked)
     delivery_address: str = ""
     draft_ref: str = ""  # a draft's reference, printed where the number will stand
+    form: tuple[FormGroup, ...] = ()  # the merged form as printed on the 联办申请表
 
     def __post_init__(self) -> None:
         # Masking here means a full ID number can never reach a citizen's paper, whatever the caller passed.

@@ -176,6 +176,7 @@ LAST_ROWS = {
     DocKind.ONE_TIME: ("第60号容缺材料",),
     DocKind.REJECT: ("第60号事项",),
     DocKind.TRANSFER: ("第60号事项", "第60号收取材料", "第60号容缺材料"),
+    DocKind.APPLICATION: ("第60号事项",),
 }
 
 

@@ -292,3 +292,13 @@ def test_window_labels_and_file_names(hall: Hall, shipped: CatalogInUse) -> None
     assert window_label("03") == "3号窗口" and window_label("91") == "外勤设备91"
     doc = doc_case(decided_case(hall, shipped, "企业开办", Decision.ACCEPT), shipped.index)
     assert document_file_name(DocKind.RECEIPT, doc) == f"受理回执_{doc.case_number}.pdf"
+    assert document_file_name(DocKind.APPLICATION, doc) == f"一件事联办申请表_{doc.case_number}.pdf"
+
+
+def test_the_documents_of_a_case_carry_its_form_for_the_application(hall: Hall, shipped: CatalogInUse) -> None:
+    detail = decided_case(hall, shipped, "企业开办", Decision.ACCEPT)
+    docs = case_documents(detail, shipped.index)
+    assert DocKind.APPLICATION not in docs.kinds  # offered beside the decision's documents, not instead of them
+    assert [g.title for g in docs.doc.form][:1] == ["企业"]
+    text = flat(pdf_text(pdf_bytes(DocKind.APPLICATION, docs.doc)))
+    assert "“一件事”联办申请表" in text and flat(detail.case.values["enterprise.name"]) in text
