@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 
 from desktop.catalog.index import CatalogIndex
-from desktop.catalog.rules import RETIREMENT_FUNCTIONS, ExprError, Rule, parse_rule
+from desktop.catalog.rules import RETIREMENT_FUNCTIONS, ExprError, Rule, clip, parse_rule, shorten
 from desktop.catalog.schema import Bundle, Catalog, Item
 from desktop.catalog.seed import SEED_BUNDLES
 
@@ -82,14 +82,17 @@ def _check_elements(idx: CatalogIndex) -> Iterator[str]:
             yield from _check_expr(idx, where, "derive", el.derive, allow_elements=True)
     derives = {el.code: _reads(el.derive) for el in idx.catalog.elements if el.derive}
     for cycle in _cycles(derives):
-        yield f"derivation cycle: {' → '.join(cycle)} (an element cannot be derived from itself)"
+        yield f"derivation cycle: {clip(' → '.join(cycle), 300)} (an element cannot be derived from itself)"
 
 
 def _unnormalized(where: str, what: str, text: str) -> Iterator[str]:
     """Typed input is NFKC-normalized (full-width （） become ()), so catalog text compared with it must be too."""
     normal = unicodedata.normalize("NFKC", text)
     if normal != text:
-        yield f"{where}: {what} {text!r} is not NFKC-normalized like the input it is compared with; write {normal!r}"
+        yield (
+            f"{where}: {what} {shorten(text)} is not NFKC-normalized like the input it is compared with; "
+            f"write {shorten(normal)}"
+        )
 
 
 def _reads(source: str | None) -> frozenset[str]:
@@ -161,11 +164,11 @@ def _check_expr(idx: CatalogIndex, where: str, what: str, source: str, *, allow_
         yield f"{where}: {what}: {exc}"
         return
     for name in sorted(rule.answers - idx.questions.keys()):
-        yield f"{where}: {what} refers to unknown question {name!r}"
+        yield f"{where}: {what} refers to unknown question {shorten(name)}"
     if rule.elements and not allow_elements:
-        yield f"{where}: {what} may only read situation answers, not {sorted(rule.elements)}"
+        yield f"{where}: {what} may only read situation answers, not {clip(', '.join(sorted(rule.elements)))}"
     for code in sorted(rule.elements - idx.elements.keys()):
-        yield f"{where}: {what} refers to unknown data element {code!r}"
+        yield f"{where}: {what} refers to unknown data element {shorten(code)}"
     if rule.functions & RETIREMENT_FUNCTIONS:
         yield from _check_schemes(idx, where, what, rule)
     for node in ast.walk(rule.tree):
@@ -184,7 +187,7 @@ def _check_schemes(idx: CatalogIndex, where: str, what: str, rule: Rule) -> Iter
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in RETIREMENT_FUNCTIONS:
             for arg in node.args[1:]:  # the scheme: the second argument of the age functions
                 for code in sorted(_constant_texts(arg) - known):
-                    yield f"{where}: {what} names unknown retirement scheme {code!r}"
+                    yield f"{where}: {what} names unknown retirement scheme {shorten(code)}"
 
 
 def _constant_texts(node: ast.expr) -> set[str]:
@@ -281,7 +284,7 @@ def _check_bundle(idx: CatalogIndex, bundle: Bundle) -> Iterator[str]:
             yield from _check_expr(idx, where, f"when of {entry.item}", entry.when, allow_elements=False)
             rule = _rule(entry.when)
             for name in sorted(rule.answers - asked) if rule else ():
-                yield f"{where}: {entry.item} depends on question {name!r} the bundle does not ask"
+                yield f"{where}: {entry.item} depends on question {shorten(name)} the bundle does not ask"
     for cycle in _cycles(_flows(idx, [e.item for e in bundle.items])):
         yield f"{where}: production cycle {' → '.join(cycle)} (each item waits for the other's result)"
 

@@ -194,18 +194,23 @@ def load(path: Path) -> Loaded:
 
 
 def _describe(err: Any, raw: dict[str, Any]) -> str:
-    """Name the offending record by its code, not only by its list index."""
+    """Name the offending record by its code, not only by its list index; one printable line."""
     where = []
     node: Any = raw
     for part in err["loc"]:
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
-            where.append(clip(str(part), 40))
+            where.append(_printable(part))
             continue
         code = node.get("code") if isinstance(node, dict) else None
         if isinstance(code, str) and isinstance(part, int):
-            where.append(f"[{clip(code, 40)}]")
+            where.append(f"[{_printable(code)}]")
         else:
-            where.append(clip(str(part), 40))
-    return f"{'.'.join(where)}: {clip(err['msg'], 300)}"
+            where.append(_printable(part))
+    return f"{'.'.join(where)}: {_printable(err['msg'], 300)}"
+
+
+def _printable(part: object, limit: int = 40) -> str:
+    text = str(part)
+    return clip(text if text.isprintable() and text.strip() else repr(text), limit)
