@@ -220,3 +220,22 @@ def test_each_invalid_field_is_named_and_its_link_goes_to_it(main_window: Any, q
     press(qtbot, Qt.Key.Key_Return)
     assert intake.widget.tabs.currentIndex() == 1
     assert intake.widget.form.editors[code].inputs[0].hasFocus()
+
+
+def test_item_outcomes_survive_a_look_back_at_the_checklist(main_window: Any, qtbot: QtBot) -> None:
+    intake = _open(main_window, qtbot, "企业开办")
+    _prepare(intake, missing=("contact_id_card",))
+    page = _step4(intake)
+    press(qtbot, Qt.Key.Key_3, ALT)
+    first = page.rows[0]
+    tab_to(qtbot, first.combo)
+    press(qtbot, Qt.Key.Key_Up)
+    press(qtbot, Qt.Key.Key_Up)
+    chosen = page.outcomes()
+    assert chosen[first.code] is Decision.ACCEPT
+    press(qtbot, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert intake.widget.tabs.currentIndex() == 2
+    press(qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert intake.widget.tabs.currentIndex() == 3
+    assert page.outcomes() == chosen
+    assert "缺：" in page.summary.text()  # the told items say what they lack

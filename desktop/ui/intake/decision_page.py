@@ -259,17 +259,15 @@ class DecisionPage(QWidget):
     # -- refresh from the session -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Re-read the session (on entering the step); the case-level choice made before is planned again."""
+        """Re-read the session (on entering the step). The outcomes set before stay while the same items apply
+        (the rule then says what no longer fits); a new set of items starts over from the case-level choice."""
         before = self.case_level()
         self.base = self.session.decision_input()
         applying = [i for i in self.base.items if i.applies]
         if [r.code for r in self.rows] != [i.item_code for i in applying]:
             self._build_rows(applying)
-        if before is not None and self.why_not(before) is None:
-            self._apply_plan(before)
-        else:
-            for row in self.rows:
-                row.set_outcome(None)
+            if before is not None and self.why_not(before) is None:
+                self._apply_plan(before)
         self._show_status()
         self._update()
 
@@ -426,7 +424,13 @@ class DecisionPage(QWidget):
             outcome = outcomes.get(item.item_code)
             name = escape(self.session.idx.items[item.item_code].name)
             shown = f"<span style='color:{COLORS[outcome]}'>{NAMES[outcome]}</span>" if outcome else "—"
-            when = _promised(item) if outcome in (Decision.ACCEPT, Decision.DEFER) else ""
+            if outcome in (Decision.ACCEPT, Decision.DEFER):
+                when = _promised(item)
+            elif outcome is Decision.NOTIFY:
+                lacking = [m.name for m in self.base.materials_of(item.item_code) if m.status is MaterialStatus.MISSING]
+                when = f"缺：{'、'.join(lacking)}" if lacking else ""
+            else:
+                when = ""
             rows.append(f"<tr><td>{name}</td><td>{shown}</td><td>{escape(when)}</td></tr>")
         table = f"<table cellspacing=0 cellpadding=2>{''.join(rows)}</table>"
         reason = self.reason_text()
