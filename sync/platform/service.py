@@ -376,7 +376,7 @@ class Platform:
         rows = conn.execute(
             select(ev, cs.c.platform_number)
             .join(cs, cs.c.case_id == ev.c.case_id)
-            .where(ev.c.device_id == device_id, ev.c.seq > after)
+            .where(ev.c.device_id == device_id, ev.c.seq > min(after, db.INT32_MAX))  # PostgreSQL: int4 column
             .order_by(ev.c.seq)
             .limit(limit + 1)
         ).all()

@@ -1,9 +1,11 @@
 """Fuzzing hostile input with hypothesis: a reference platform in-process, an enrolled device, a budget.
 
 Each target runs ``YISHI_FUZZ_EXAMPLES`` examples (default 200), derandomized so CI is repeatable; set
-``YISHI_FUZZ_RANDOM=1`` (and more examples) to explore other inputs locally. Every target ends in an answer or a
-clear error, never an unhandled exception, and leaves the platform's row counts as they were when the input was
-refused.
+``YISHI_FUZZ_RANDOM=1`` (and more examples) to explore other inputs locally, and ``YISHI_FUZZ_PG_URL`` to fuzz a
+throwaway PostgreSQL database (its tables are dropped first) instead of a SQLite file.
+
+Every target ends in an answer or a clear error, never an unhandled exception, and leaves the platform's row counts
+as they were when the input was refused.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from hypothesis import HealthCheck, settings
 from sync import auth
 from sync.client import DeviceIdentity
 from sync.crypto import Ed25519PrivateKey, b64e, raw_public
+from sync.platform import db
 from sync.platform.operator import create_enrollment_code, open_platform
 from sync.platform.query import QueryPages
 from sync.platform.server import dispatch
 from sync.platform.service import ApiError, Platform, Result
 
+PG_URL_ENV = "YISHI_FUZZ_PG_URL"  # fuzz a throwaway PostgreSQL database instead (its tables are dropped first)
 EXAMPLES = int(os.environ.get("YISHI_FUZZ_EXAMPLES", "200"))
 
 settings.register_profile(
@@ -78,7 +82,12 @@ def fuzzed() -> Iterator[Fuzzed]:
 
 
 def _fuzzed(folder: Path) -> Iterator[Fuzzed]:
-    platform = open_platform(str(folder / "platform.sqlite3"), key_file=folder / "transfer-key.pem")
+    url = os.environ.get(PG_URL_ENV) or str(folder / "platform.sqlite3")
+    if url != str(folder / "platform.sqlite3"):  # a throwaway PostgreSQL database: start from empty tables
+        engine = db.open_engine(url)
+        db.metadata.drop_all(engine)
+        engine.dispose()
+    platform = open_platform(url, key_file=folder / "transfer-key.pem")
     key = Ed25519PrivateKey.generate()
     body = json.dumps(
         {

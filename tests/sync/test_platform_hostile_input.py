@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from sync_helpers import Running
+from sync_helpers import Running, enroll, start_platform
 
 from sync import auth
 from sync.client import DeviceIdentity, PlatformClient
 from sync.crypto import Ed25519PrivateKey, b64e, raw_public, sha256_hex
+from sync.platform import db
 from sync.platform.operator import create_enrollment_code
 
 
@@ -157,3 +159,24 @@ def test_an_odd_media_type_is_stored_as_octet_stream_or_its_plain_form(
     with running.platform.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT media_type FROM attachments").scalar_one()
     assert stored == ("image/jpeg" if media.startswith("image/jpeg") else "application/octet-stream")
+
+
+@pytest.mark.postgres
+def test_a_cursor_beyond_32_bits_is_an_empty_page_on_postgresql() -> None:
+    url = os.environ.get("YISHI_TEST_PG_URL")
+    if not url:
+        pytest.skip("YISHI_TEST_PG_URL is not set (scripts/pg-start.sh prints one)")
+    engine = db.open_engine(url)
+    db.metadata.drop_all(engine)
+    engine.dispose()
+    run, thread = start_platform(url)
+    try:
+        identity = enroll(run)
+        target = f"/v1/status?after={2**31}"
+        status, _headers, body = _request(run, "GET", target, headers=_signed(identity, "GET", target))
+        assert status == 200 and json.loads(body)["updates"] == []
+    finally:
+        run.server.shutdown()
+        run.server.server_close()
+        thread.join()
+        run.platform.engine.dispose()
