@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop import paths
 from desktop import settings as settings_mod
 from desktop.ui.accounts_feature import attach_when_ready
-from desktop.ui.fonts import install_font, install_translations
+from desktop.ui.fonts import install_fallback_font, install_font, install_translations
 from desktop.ui.gc_timer import UiThreadCollector
 from desktop.ui.main_window import MainWindow
 
@@ -23,16 +24,38 @@ def build(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("yishi")
     UiThreadCollector(app)
-    install_font(app)
-    install_translations(app)
+    family = install_font(app)
     settings = settings_mod.load()
     window = MainWindow(settings, paths.db_path_from(args, settings))
     window.resize(1366, 768)
+    AfterFirstPaint(window, lambda: (install_translations(app), install_fallback_font(family)))
     window.show()
     attach_when_ready(window)  # login at start, idle lock, roles, 好差评, 督查工作台 (once the hall is open)
     # The first paint starts loading; this covers a platform that paints nothing before the event loop idles.
     QTimer.singleShot(250, window.start_loading)
     return app, window
+
+
+class AfterFirstPaint(QObject):
+    """Runs ``work`` once the event loop is free after ``window``'s first paint (or 250 ms after it was made, on a
+    platform that paints nothing before the event loop idles): what the first paint does not need."""
+
+    def __init__(self, window: QObject, work: Callable[[], object]) -> None:
+        super().__init__(window)
+        self.work: Callable[[], object] | None = work
+        window.installEventFilter(self)
+        QTimer.singleShot(250, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.work is not None:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._run)
+        return False
+
+    def _run(self) -> None:
+        work, self.work = self.work, None
+        if work is not None:
+            work()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ them so that the window's first paint does not wait for the ORM, the schema libr
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from desktop.settings import Settings
 
 
+# Two pool threads importing the same packages at once can meet inside a package's own import cycle (pydantic's):
+# Python then hands one of them a half-made module and the import fails. The pool threads take turns.
+_IMPORTS = threading.Lock()
+
+
 @dataclass(frozen=True)
 class LoadedCatalog:
     catalog: CatalogInUse
@@ -31,24 +37,27 @@ class LoadedCatalog:
 
 
 def warm_imports() -> None:
-    """Import what loading the catalog needs while the store opens (the two overlap on two pool threads)."""
-    import desktop.catalog.export  # noqa: PLC0415 - imported on a pool thread, off the first paint
-    import desktop.catalog.search  # noqa: PLC0415 - imported on a pool thread, off the first paint
-    import desktop.forms.reduction  # noqa: F401, PLC0415 - imported on a pool thread, off the first paint
+    """Import what loading the catalog needs while the store opens (its migrations overlap these imports)."""
+    with _IMPORTS:
+        import desktop.catalog.export  # noqa: PLC0415 - imported on a pool thread, off the first paint
+        import desktop.catalog.search  # noqa: PLC0415 - imported on a pool thread, off the first paint
+        import desktop.forms.reduction  # noqa: F401, PLC0415 - imported on a pool thread, off the first paint
 
 
 def open_hall(db_path: Path, settings: Settings, clock: Clock, data_dir: Path | None = None) -> Hall:
     """Store pool thread: open (and migrate) the store with the window's clock and catalogs."""
-    from desktop.services.hall import Hall  # noqa: PLC0415 - imported on a pool thread, off the first paint
-    from desktop.services.sync import data_dir as default_data_dir  # noqa: PLC0415 - imported on a pool thread, off the first paint
+    with _IMPORTS:
+        from desktop.services.hall import Hall  # noqa: PLC0415 - imported on a pool thread, off the first paint
+        from desktop.services.sync import data_dir as default_data_dir  # noqa: PLC0415 - imported on a pool thread, off the first paint
 
     return Hall.open(db_path, settings, data_dir or default_data_dir(), clock=clock)
 
 
 def load_catalog(hall: Hall) -> LoadedCatalog:
     """The catalog new intakes use (an installed signed update, else the shipped one), and its picker data."""
-    from desktop.catalog.search import search_keys  # noqa: PLC0415 - imported on a pool thread, off the first paint
-    from desktop.forms.reduction import reduction  # noqa: PLC0415 - imported on a pool thread, off the first paint
+    with _IMPORTS:
+        from desktop.catalog.search import search_keys  # noqa: PLC0415 - imported on a pool thread, off the first paint
+        from desktop.forms.reduction import reduction  # noqa: PLC0415 - imported on a pool thread, off the first paint
 
     current = hall.catalogs.current()
     idx = current.index
@@ -71,7 +80,8 @@ class CaseRow:
 
 def case_rows(hall: Hall, bundle_names: dict[str, str], text: str | None) -> list[CaseRow]:
     """Store pool thread: the case list, newest first (a text search by number, applicant name or ID)."""
-    from desktop.services.cases import CaseFilter, list_cases  # noqa: PLC0415 - imported on a pool thread, off the first paint
+    with _IMPORTS:
+        from desktop.services.cases import CaseFilter, list_cases  # noqa: PLC0415 - imported on a pool thread, off the first paint
 
     return [
         CaseRow(

@@ -30,7 +30,6 @@ from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState, Decis
 from desktop.ui import loading
 from desktop.ui.bundle_picker import BundlePicker, build_model
 from desktop.ui.case_model import ID_ROLE, CaseTableModel
-from desktop.ui.profile_dialog import ProfileDialog
 from desktop.ui.workers import Op, serial_pool
 
 if TYPE_CHECKING:
@@ -99,7 +98,6 @@ class MainWindow(QMainWindow):
         self.picker = BundlePicker()
         self.case_model = CaseTableModel(self.clock)
         self.case_view = QTableView()
-        self.case_view.setModel(self.case_model)
         self.case_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.case_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.case_view.setAlternatingRowColors(True)
@@ -171,7 +169,7 @@ class MainWindow(QMainWindow):
         for text, keys, slot in spec:
             action = QAction(text, self)
             if keys:
-                action.setShortcut(QKeySequence(keys))
+                action.setShortcuts([QKeySequence.fromString(keys)])  # setShortcut(str) loads Qt's enum namespace
             action.triggered.connect(slot)
             bar.addAction(action)
 
@@ -200,6 +198,8 @@ class MainWindow(QMainWindow):
         if self._loading_started:
             return
         self._loading_started = True
+        # The model after the first paint: its Python overrides are the first to need Qt's enum namespace.
+        self.case_view.setModel(self.case_model)
         db, settings, clock, data = self.db_path, self.settings, self.clock, self.data_dir
         Op(self.store_pool, lambda: loading.open_hall(db, settings, clock, data)).success(self._hall_opened).failure(
             self._load_failed
@@ -261,6 +261,8 @@ class MainWindow(QMainWindow):
         DayReviewDialog(self).open()
 
     def edit_profile(self) -> bool:
+        from desktop.ui.profile_dialog import ProfileDialog  # noqa: PLC0415 - opened rarely, off the first paint
+
         dialog = ProfileDialog(self.settings, self)
         if not dialog.exec():
             return False
