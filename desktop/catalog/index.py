@@ -61,9 +61,8 @@ class CatalogIndex:
         return sorted(self.catalog.bundles, key=lambda b: b.seq)
 
     def hotline(self, item_code: str) -> str | None:
-        """The consultation hotline printed for an item: its guide's phone, else its department's."""
-        item = self.items[item_code]
-        return item.guide.phone or self.departments[item.department].hotline
+        """The consultation hotline printed for an item: its guide's phone, else its competent department's."""
+        return self.items[item_code].guide.phone or self.departments[self.competent_department(item_code)].hotline
 
     def competent_department(self, item_code: str) -> str:
         """The department competent in law for an item: ``competent_department`` where the seed lists another."""

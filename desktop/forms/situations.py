@@ -37,17 +37,16 @@ def answer_label(idx: CatalogIndex, question: str, value: str) -> str:
 def applicability(idx: CatalogIndex, bundle_code: str, answers: Answers) -> list[Applicability]:
     full = full_answers(idx, answers)
     result = []
-    for entry in idx.bundles[bundle_code].items:
-        if entry.when is None:
-            result.append(Applicability(entry.item, True, ("本一件事必办事项",)))
-            continue
-        expr = parse(entry.when)
-        with rules_of(idx):
-            applies = bool(expr(full, {}))
-        reasons = tuple(
-            f"「{idx.questions[q].text}」答「{answer_label(idx, q, full[q])}」" for q in sorted(expr.answers)
-        )
-        result.append(Applicability(entry.item, applies, reasons))
+    with rules_of(idx):
+        for entry in idx.bundles[bundle_code].items:
+            if entry.when is None:
+                result.append(Applicability(entry.item, True, ("本一件事必办事项",)))
+                continue
+            expr = parse(entry.when)
+            reasons = tuple(
+                f"「{idx.questions[q].text}」答「{answer_label(idx, q, full[q])}」" for q in sorted(expr.answers)
+            )
+            result.append(Applicability(entry.item, bool(expr(full, {})), reasons))
     return result
 
 
