@@ -12,6 +12,7 @@ from desktop.catalog.check import problems
 from desktop.catalog.export import bundles_json, load_index
 from desktop.catalog.index import CatalogIndex
 from desktop.catalog.loader import load
+from desktop.catalog.seed import SEED_BUNDLES
 from desktop.forms.situations import applicable_items
 from desktop.paths import catalog_dir
 
@@ -89,3 +90,8 @@ def test_death_bundle_picks_the_death_certificate_item_of_the_situation(idx: Cat
 def test_catalog_version_and_checksum_are_stable() -> None:
     a, b = load(catalog_dir()), load(catalog_dir())
     assert a.catalog.version and a.checksum == b.checksum and len(a.checksum) == 64
+
+
+def test_the_seed_list_the_check_ships_is_the_seeds() -> None:
+    assert [(s.seq, s.name) for s in SEED_BUNDLES] == [(b["seq"], b["name"]) for b in SEED]
+    assert [s.code for s in SEED_BUNDLES] == [f"LNYJS{b['seq']:03d}" for b in SEED]
