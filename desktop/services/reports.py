@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -74,13 +75,20 @@ def counted_cases(hall: Hall, first: date, last: date, filters: Filters = Filter
 
 
 def build_report(
-    hall: Hall, first: date, last: date, filters: Filters = Filters(), *, center_name: str = ""
+    hall: Hall,
+    first: date,
+    last: date,
+    filters: Filters = Filters(),
+    *,
+    center_name: str = "",
+    bundle_names: Mapping[str, str] | None = None,
 ) -> ReportData:
+    """The period's figures; ``bundle_names`` from the catalog the caller has (else the catalog in use is read)."""
     cases = counted_cases(hall, first, last, filters)
     live = [c for c in cases if not c.voided and c.decision is not None]
     today = hall.clock.today()
     deferred = [c for c in live if c.decision is Decision.DEFER and c.deferred_deadline is not None]
-    names = _bundle_names(hall)
+    names = dict(bundle_names) if bundle_names is not None else _bundle_names(hall)
     minutes: dict[str, list[float]] = defaultdict(list)
     for c in live:
         assert c.decided_at is not None
@@ -169,14 +177,24 @@ class Workspace:
     ratings: RatingSummary
 
 
-def workspace(hall: Hall, first: date, last: date, filters: Filters = Filters(), *, center_name: str = "") -> Workspace:
+def workspace(
+    hall: Hall,
+    first: date,
+    last: date,
+    filters: Filters = Filters(),
+    *,
+    center_name: str = "",
+    bundle_names: Mapping[str, str] | None = None,
+) -> Workspace:
     """The period's figures (with ``filters``) and the lists of what is open now (window and clerk filters apply)."""
-    data = build_report(hall, first, last, filters, center_name=center_name)
+    data = build_report(hall, first, last, filters, center_name=center_name, bundle_names=bundle_names)
     today = hall.clock.today()
 
     def listed(cases: list[SupervisedCase]) -> list[OpenCase]:
         chosen = [c for c in cases if filters.bundle in (None, c.bundle_code)]
-        return [OpenCase(c, None if c.deferred_deadline is None else (c.deferred_deadline - today).days) for c in chosen]
+        return [
+            OpenCase(c, None if c.deferred_deadline is None else (c.deferred_deadline - today).days) for c in chosen
+        ]
 
     store = hall.store
     return Workspace(

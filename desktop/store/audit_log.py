@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
@@ -80,7 +81,28 @@ def row_hash(prev_hash: str, canonical: bytes) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical).hexdigest()
 
 
-def event_hash(event: AuditEvent, prev_hash: str) -> str:
+class AuditRow(Protocol):
+    """What hashing reads of a row: an ``AuditEvent``, or a plain result row of its columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def case_id(self) -> uuid.UUID | None: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def detail(self) -> dict[str, Any]: ...
+    @property
+    def prev_hash(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+
+
+def event_hash(event: AuditRow, prev_hash: str) -> str:
     if event.id is None:
         raise ValueError("an audit row is hashed once it has its id")
     canonical = canonical_row(
@@ -107,12 +129,13 @@ def append_audit(session: Session, event: AuditEvent) -> AuditEvent:
     check_operator(session, event.actor)
     if session.get_bind().dialect.name == "postgresql":  # several windows on one server: one writer at the head
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
-    event.prev_hash = GENESIS if last is None else last.hash
-    session.add(event)
-    session.flush()
+    last = session.exec(select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    # the id is chosen here (the head's + 1, under the write lock) so the row is hashed before its one INSERT
+    event.id = 1 if last is None else (last[0] or 0) + 1
+    event.prev_hash = GENESIS if last is None else last[1]
     event.hash = event_hash(event, event.prev_hash)
     session.add(event)
+    session.flush()
     return event
 
 
@@ -124,7 +147,7 @@ def chain_head(session: Session) -> ChainHead:
     return ChainHead(int(count), last.id, last.hash)
 
 
-def first_break(rows: list[AuditEvent]) -> Break | None:
+def first_break(rows: Iterable[AuditRow]) -> Break | None:
     """Walk ``rows`` (in id order) and return where the chain first fails, or ``None`` when it holds."""
     prev = GENESIS
     for row in rows:
@@ -146,8 +169,11 @@ class AuditLog(StoreBase):
 
     def verify_audit(self) -> tuple[int, Break | None]:
         """How many rows were checked and the first break (``None``: the chain is intact)."""
+        columns = [
+            getattr(AuditEvent, c) for c in ("id", "case_id", "at", "actor", "action", "detail", "prev_hash", "hash")
+        ]
         with Session(self.engine) as session:
-            rows = list(session.exec(select(AuditEvent).order_by(col(AuditEvent.id))))
+            rows: list[Any] = list(session.execute(select(*columns).order_by(col(AuditEvent.id))))  # no entities
         return len(rows), first_break(rows)
 
     def audit_events(

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from desktop.cases.decisions import MaterialStatus
@@ -39,36 +40,52 @@ class SupervisedCase:
     deferred_deadline: date | None  # the earliest deadline of a material still deferred
 
 
+CASE_COLUMNS = (
+    "id",
+    "number",
+    "state",
+    "decision",
+    "bundle_code",
+    "applicant_name",
+    "clerk",
+    "window_code",
+    "created_at",
+    "decided_at",
+    "voided_at",
+)
+
+
 def _query(deferred_only: bool = False) -> Any:
+    """The listed columns of cases (never the form's JSON), their rating and earliest open deferral deadline."""
     deadline = (
         select(MaterialRecord.case_id, func.min(MaterialRecord.deadline).label("deadline"))
         .where(MaterialRecord.status == MaterialStatus.DEFERRED)
         .group_by(col(MaterialRecord.case_id))
         .subquery()
     )
-    query = (
-        select(Case, Rating.level, deadline.c.deadline)
+    columns: list[Any] = [*(getattr(Case, name) for name in CASE_COLUMNS), Rating.level, deadline.c.deadline]
+    return (
+        sa_select(*columns)
         .join(Rating, col(Rating.case_id) == col(Case.id), isouter=True)
         .join(deadline, deadline.c.case_id == col(Case.id), isouter=not deferred_only)
     )
-    return query
 
 
-def _row(case: Case, level: int | None, deadline: date | None) -> SupervisedCase:
+def _row(row: Any) -> SupervisedCase:
     return SupervisedCase(
-        id=case.id,
-        number=case.number,
-        state=case.state,
-        decision=case.decision,
-        bundle_code=case.bundle_code,
-        applicant_name=case.applicant_name,
-        clerk=case.clerk,
-        window_code=case.window_code,
-        created_at=case.created_at,
-        decided_at=case.decided_at,
-        voided=case.voided_at is not None,
-        rating=level,
-        deferred_deadline=deadline,
+        id=row.id,
+        number=row.number,
+        state=row.state,
+        decision=row.decision,
+        bundle_code=row.bundle_code,
+        applicant_name=row.applicant_name,
+        clerk=row.clerk,
+        window_code=row.window_code,
+        created_at=row.created_at,
+        decided_at=row.decided_at,
+        voided=row.voided_at is not None,
+        rating=row.level,
+        deferred_deadline=row.deadline,
     )
 
 
@@ -84,7 +101,7 @@ class Supervision(StoreBase):
         if bundle:
             q = q.where(Case.bundle_code == bundle)
         with Session(self.engine) as session:
-            return [_row(c, lv, dl) for c, lv, dl in session.exec(q.order_by(col(Case.decided_at)))]
+            return [_row(r) for r in session.execute(q.order_by(col(Case.decided_at)))]
 
     def decided_between(
         self,

@@ -232,10 +232,11 @@ class SupervisorWorkspace(QWidget):
         if last < first:
             self.summary.setText("结束日期早于开始日期")
             return
-        hall, filters, center = self.hall, self.filters(), self.center_name
-        Op(self.pool, lambda: reports.workspace(hall, first, last, filters, center_name=center)).success(
-            self.show_workspace
-        ).failure(lambda e: self.summary.setText(f"无法读取统计：{e}")).run()
+        hall, filters, center, names = self.hall, self.filters(), self.center_name, self.bundle_names or None
+        Op(
+            self.pool,
+            lambda: reports.workspace(hall, first, last, filters, center_name=center, bundle_names=names),
+        ).success(self.show_workspace).failure(lambda e: self.summary.setText(f"无法读取统计：{e}")).run()
 
     def show_workspace(self, ws: Workspace) -> None:
         self.current = ws
