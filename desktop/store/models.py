@@ -209,5 +209,15 @@ class WindowSequence(SQLModel, table=True):
 
 
 STORE_TABLES = frozenset(
-    {"case", "case_item", "material_record", "attachment", "outbox", "audit_event", "window_sequence", "account", "rating"}
+    {
+        "case",
+        "case_item",
+        "material_record",
+        "attachment",
+        "outbox",
+        "audit_event",
+        "window_sequence",
+        "account",
+        "rating",
+    }
 )
