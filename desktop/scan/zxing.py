@@ -23,6 +23,8 @@ SYMBOLOGIES: dict[zxingcpp.BarcodeFormat, str] = {
     _F.QRCode: "QRCODE",
     _F.MicroQRCode: "MICROQR",
     _F.DataMatrix: "DATAMATRIX",
+    _F.PDF417: "PDF417",
+    _F.Aztec: "AZTEC",
     _F.Code128: "CODE128",
     _F.Code39: "CODE39",
     _F.Code93: "CODE93",
@@ -33,7 +35,8 @@ SYMBOLOGIES: dict[zxingcpp.BarcodeFormat, str] = {
     _F.UPCA: "UPCA",
     _F.UPCE: "UPCE",
 }
-# What a service window sees; PDF417 and DataBar are left out as they are for zbar (zbar.py).
+# 2-D codes carry strong error correction, so zxing-cpp reads PDF417 and Aztec too (zbar's PDF417 is off,
+# zbar.py). DataBar, MaxiCode and the rest stay off: never on a window's papers, and weak checks misread noise.
 FORMATS = zxingcpp.barcode_formats_from_str(",".join(f.name for f in SYMBOLOGIES))
 _ECI_DIGITS = 6
 

@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from PIL import Image
 from pyzbar import pyzbar
 from scan_synth import barcode_image, frame_12mp, qr_image
@@ -153,3 +154,17 @@ def test_worker_call_reports_errors_as_text_and_classifies_hits(tmp_path: Path) 
     assert [h.payload.kind for h in report.recognised()] == [PayloadKind.RECEIPT]
     assert isinstance(report.hits[0].decoded, Decoded)
     assert "1" in report.message
+
+
+@pytest.mark.parametrize("symbology", ["DataMatrix", "PDF417", "Aztec"])
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_two_dimensional_codes_zbar_lacks_are_read_by_zxing_cpp(symbology: str, degrees: int) -> None:
+    text = f"{symbology}：沈阳市一件事 2101020010326112800074"
+    code = zxingcpp.create_barcode(text, getattr(zxingcpp.BarcodeFormat, symbology))
+    written = zxingcpp.write_barcode_to_image(code, scale=3)
+    height, width = written.shape[:2]
+    image = Image.frombytes("L", (width, height), memoryview(written).tobytes())  # type: ignore[arg-type]
+    canvas = Image.new("L", (image.width + 80, image.height + 80), 255)
+    canvas.paste(image, (40, 40))
+    found = decode_image(canvas.rotate(degrees, expand=True))
+    assert [(d.symbology, d.text) for d in found] == [(symbology.upper(), text)]
