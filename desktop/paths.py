@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import platformdirs
 
 if TYPE_CHECKING:
     from desktop.settings import Settings
@@ -26,24 +29,34 @@ def font_path() -> Path:
     return resources_dir() / "fonts" / "wqy-microhei.ttc"
 
 
-def default_db_path() -> Path:
-    """The case store: ``YISHI_DB``, else ``cases.sqlite3`` in the user data dir."""
-    import os
+# a case store: a SQLite file, or a center's PostgreSQL server named by a URL (postgresql://user@host/db)
+DbTarget = Path | str
+DB_URL_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
+
+def db_target(value: str) -> DbTarget:
+    """What ``--db`` / ``YISHI_DB`` / the setting names: a URL kept as it is, else a file path."""
+    return value if value.startswith(DB_URL_SCHEMES) else Path(value).expanduser()
+
+
+def store_missing(target: DbTarget) -> bool:
+    """A SQLite file that is not there (a server is never "missing" here: opening it says whether it answers)."""
+    return isinstance(target, Path) and not target.exists()
+
+
+def default_db_path() -> DbTarget:
+    """The case store: ``YISHI_DB``, else ``cases.sqlite3`` in the user data dir."""
     override = os.environ.get("YISHI_DB")
     if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("yishi", appauthor=False)) / "cases.sqlite3"
+        return db_target(override)
+    return Path(platformdirs.user_data_dir("yishi", appauthor=False)) / "cases.sqlite3"
 
 
-def db_path_from(args: Any, settings: Settings) -> Path:
-    """The case store a command uses: ``--db``, else ``YISHI_DB``, else the setting, else the data dir."""
-    import os
-
+def db_path_from(args: Any, settings: Settings) -> DbTarget:
+    """The case store a command uses: ``--db``, else ``YISHI_DB``, else the setting, else the data dir. Each may
+    be a ``postgresql://`` URL (a center's shared store) or a SQLite file."""
     if getattr(args, "db", None):
-        return Path(args.db)
+        return db_target(str(args.db))
     if os.environ.get("YISHI_DB"):
-        return Path(os.environ["YISHI_DB"])
-    return Path(settings.db_path) if settings.db_path else default_db_path()
+        return db_target(os.environ["YISHI_DB"])
+    return db_target(settings.db_path) if settings.db_path else default_db_path()

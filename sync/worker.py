@@ -152,7 +152,18 @@ def default_spool_dir(store: Store) -> Path:
 def _send_outbox(
     store: Store, client: PlatformClient, now: datetime, *, rng: random.Random, batch: int, report: SyncReport
 ) -> None:
-    entries = store.pending_outbox(now, batch)
+    # claimed: the other windows draining a center's store skip these (FOR UPDATE SKIP LOCKED)
+    entries = store.claim_outbox(now, batch)
+    try:
+        _send_claimed(store, client, now, entries, rng=rng, report=report)
+    finally:
+        store.release_claims(entries, now)  # what this run did not try is due again at once
+
+
+def _send_claimed(
+    store: Store, client: PlatformClient, now: datetime, entries: list[OutboxEntry], *, rng: random.Random,
+    report: SyncReport,
+) -> None:  # fmt: skip
     history = _History.load(store, {e.case_id for e in entries})
     blocked: set[uuid.UUID] = set()  # a case whose older revision did not go stays behind it this run
     for entry in entries:

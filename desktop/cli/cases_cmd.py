@@ -28,7 +28,7 @@ def _open(args: argparse.Namespace) -> Hall | str:
     """The hall on the existing store, or why not (a listing never creates a store)."""
     current = settings.load()
     db = paths.db_path_from(args, current)
-    if not db.exists():
+    if paths.store_missing(db):
         return f"no case store at {db}"
     try:
         return Hall.open(db, current, data_dir())

@@ -38,7 +38,7 @@ def platform_db(args: argparse.Namespace) -> str:
     return chosen or str(sync_service.data_dir() / "platform.sqlite3")
 
 
-def case_db(args: argparse.Namespace) -> Path:
+def case_db(args: argparse.Namespace) -> Path | str:
     return db_path_from(args, settings_mod.load())
 
 

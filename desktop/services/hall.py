@@ -23,7 +23,7 @@ class Hall:
     @classmethod
     def open(
         cls,
-        db_path: Path,
+        db_path: Path | str,  # a SQLite file or a center's postgresql:// URL
         settings: Settings,
         data_dir: Path,
         *,

@@ -91,7 +91,7 @@ def read_status(store: Store) -> SyncStatus:
 
 
 def run_sync(
-    db_path: Path,
+    db_path: Path | str,
     device_folder: Path,
     catalog_data_dir: Path,
     *,

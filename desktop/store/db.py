@@ -25,6 +25,7 @@ from sqlmodel import Session
 from desktop.store.models import WindowSequence
 
 BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_S = 5  # a window whose LAN is down falls back to its own store this soon
 CACHE_KIB = 65_536  # SQLite's page cache per connection (the default is 2 MiB)
 PG_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
@@ -44,7 +45,13 @@ def postgres_url(url: str) -> str:
 
 def open_postgres(url: str) -> Engine:
     """An engine on a center's PostgreSQL store; connections are checked before use (the LAN may drop)."""
-    return create_engine(postgres_url(url), pool_pre_ping=True, pool_size=4, max_overflow=4)
+    return create_engine(
+        postgres_url(url),
+        pool_pre_ping=True,
+        pool_size=4,
+        max_overflow=4,
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+    )
 
 
 def center_local_path(local_dir: Path | None = None) -> Path:

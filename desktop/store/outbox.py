@@ -8,7 +8,7 @@ import functools
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from desktop.cases.states import CaseState, check_transition
 from desktop.store.base import StoreBase
 from desktop.store.columns import UTCDateTime
-from desktop.store.db import write_session
+from desktop.store.db import durable, write_session
 from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.rows import audit, load_case, load_entry
 
@@ -84,14 +84,19 @@ class Outbox(StoreBase):
 
     def release_claims(self, entries: Iterable[OutboxEntry], now: datetime) -> None:
         """Hand back claimed entries this run did not try (still pending, claim untouched): due again at ``now``."""
+        claims: dict[datetime, list[int]] = {}
         for entry in entries:
-            claimed = update(OutboxEntry).where(
-                col(OutboxEntry.id) == entry.id,
-                col(OutboxEntry.status) == OutboxStatus.PENDING,
-                col(OutboxEntry.next_attempt_at) == entry.next_attempt_at,
-            )
-            with write_session(self.engine) as session:
-                session.exec(claimed.values(next_attempt_at=now))
+            claims.setdefault(entry.next_attempt_at, []).append(int(entry.id or 0))
+        if not claims:
+            return
+        with write_session(self.engine) as session:
+            for until, ids in claims.items():
+                untried = update(OutboxEntry).where(
+                    col(OutboxEntry.id).in_(ids),
+                    col(OutboxEntry.status) == OutboxStatus.PENDING,
+                    col(OutboxEntry.next_attempt_at) == until,
+                )
+                session.exec(untried.values(next_attempt_at=now))
 
     def outbox_history(self, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[tuple[int, int, OutboxStatus]]]:
         """Every outbox row (id, revision, status) of these cases."""
@@ -125,25 +130,47 @@ class Outbox(StoreBase):
 
     def mark_sent(self, entry_id: int, platform_number: str | None) -> None:
         """The platform took this revision; the case is synced once no newer revision waits."""
+        self.mark_sent_batch([(entry_id, platform_number)])
+
+    def mark_sent_batch(self, sent: Sequence[tuple[int, str | None]]) -> None:
+        """:meth:`mark_sent` for many revisions in one durable (fsynced) transaction: the sync worker marks what the
+        platform took in batches, not one fsync per case. A crash before it commits loses only the marks; the
+        worker resends those revisions and the idempotent platform answers with the same numbers."""
+        if not sent:
+            return
+        with durable(self.engine) as session:
+            for entry_id, platform_number in sent:
+                self._settle_sent(session, entry_id, platform_number)
+
+    def _settle_sent(self, session: Session, entry_id: int, platform_number: str | None) -> None:
+        entry = load_entry(session, entry_id)
+        entry.status, entry.platform_number, entry.last_error = OutboxStatus.SENT, platform_number, None
+        entry.payload = compact_payload(entry.payload)
+        entry.attempts += 1
+        session.add(entry)
+        case = load_case(session, entry.case_id)
+        waiting = session.exec(
+            select(OutboxEntry.id).where(
+                OutboxEntry.case_id == case.id,
+                OutboxEntry.status == OutboxStatus.PENDING,
+                OutboxEntry.id != entry_id,
+            )
+        ).first()
+        if case.state is CaseState.QUEUED and waiting is None:
+            case.state = check_transition(case.state, CaseState.SYNCED)
+            session.add(case)
+        detail = {"revision": entry.revision, "platform_number": platform_number}
+        audit(session, case.id, "sync", "sent", detail, at=self.clock.now())
+
+    def mark_relayed(self, entry_id: int) -> None:
+        """An offline store's revision is now in the center store, whose windows send it (desktop.store.fallback):
+        done here, without a platform number and without moving the case."""
         with write_session(self.engine) as session:
             entry = load_entry(session, entry_id)
-            entry.status, entry.platform_number, entry.last_error = OutboxStatus.SENT, platform_number, None
+            entry.status, entry.last_error = OutboxStatus.SENT, None
             entry.payload = compact_payload(entry.payload)
-            entry.attempts += 1
             session.add(entry)
-            case = load_case(session, entry.case_id)
-            waiting = session.exec(
-                select(OutboxEntry.id).where(
-                    OutboxEntry.case_id == case.id,
-                    OutboxEntry.status == OutboxStatus.PENDING,
-                    OutboxEntry.id != entry_id,
-                )
-            ).first()
-            if case.state is CaseState.QUEUED and waiting is None:
-                case.state = check_transition(case.state, CaseState.SYNCED)
-                session.add(case)
-            detail = {"revision": entry.revision, "platform_number": platform_number}
-            audit(session, case.id, "sync", "sent", detail, at=self.clock.now())
+            audit(session, entry.case_id, "sync", "relayed", {"revision": entry.revision}, at=self.clock.now())
 
     def mark_failed(self, entry_id: int, error: str, next_attempt_at: datetime) -> None:
         """A transient failure (network, 5xx): try again at ``next_attempt_at``."""

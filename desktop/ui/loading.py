@@ -44,7 +44,7 @@ def warm_imports() -> None:
         import desktop.forms.reduction  # noqa: F401, PLC0415 - imported on a pool thread, off the first paint
 
 
-def open_hall(db_path: Path, settings: Settings, clock: Clock, data_dir: Path | None = None) -> Hall:
+def open_hall(db_path: Path | str, settings: Settings, clock: Clock, data_dir: Path | None = None) -> Hall:
     """Store pool thread: open (and migrate) the store with the window's clock and catalogs."""
     with _IMPORTS:
         from desktop.services.hall import Hall  # noqa: PLC0415 - imported on a pool thread, off the first paint

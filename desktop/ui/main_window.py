@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         settings: settings_mod.Settings,
-        db_path: Path,
+        db_path: Path | str,
         settings_path: Path | None = None,
         *,
         data_dir: Path | None = None,

@@ -30,7 +30,7 @@ class WindowApi(Protocol):
 
     settings: Settings
     settings_path: Path | None
-    db_path: Path
+    db_path: Path | str
     clock: Clock
     hall: Hall | None
     catalog: CatalogInUse | None
