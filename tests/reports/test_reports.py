@@ -112,6 +112,7 @@ def test_the_pdf_report_reads_as_a_daily_report(hall: Hall, tmp_path: Path) -> N
     assert month.kind == "月报"
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("moment", "day"), [(BEFORE_MIDNIGHT, "2026-11-28"), (AFTER_MIDNIGHT, "2026-11-29")], ids=["23:59", "00:01"]
 )
