@@ -51,7 +51,7 @@ def test_concurrent_audited_actions_keep_one_chain(store_url: str, tmp_path: Pat
         try:
             for i in range(EACH):
                 store.record("wangf", "reprint", {"window": n, "i": i})
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+        except BaseException as exc:  # handed to the test thread
             errors.append(exc)
 
     threads = [threading.Thread(target=window, args=(n,)) for n in range(THREADS)]
