@@ -1,7 +1,7 @@
 """Cases per second to the reference platform: through the sync client (and the full worker with its
 case store) as a ratio to a plain keep-alive HTTP loop sending the same payloads to the same server.
 
-Run: .venv/bin/python bench/bench_sync.py [cases] [rounds]     (target: client ratio >= 0.8)
+Run: .venv/bin/python bench/bench_sync.py [cases] [rounds] [--json]     (target: client ratio >= 0.8)
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.report import Figure, emit, wants_json
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.profile import Profile
 from desktop.cases.states import Decision
@@ -26,7 +27,7 @@ from sync import auth
 from sync.client import DeviceIdentity, PlatformClient
 from sync.crypto import Ed25519PrivateKey
 from sync.platform.operator import create_enrollment_code, open_platform
-from sync.worker import sync_once
+from sync.worker import MARK_EVERY, sync_once
 
 PROFILE = Profile("和平区政务服务中心", "210102", "03", "王芳")
 
@@ -36,7 +37,7 @@ def start_server(db_url: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen([sys.executable, "-c", code, db_url], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()  # "platform listening on http://127.0.0.1:PORT/v1 ..."
-    url = line.split()[3].removesuffix("/v1")
+    url = line.split()[3].rstrip(",").removesuffix("/v1")
     return proc, url
 
 
@@ -49,7 +50,7 @@ def make_store(folder: Path, cases: int) -> Store:
             Decision.ACCEPT,
             answers={"death_kind": "normal"},
             values={"applicant.name": f"申请人{i}", "applicant.id_number": "11010519491231002X"},
-            items=[ItemEntry("GA001", True, "GA", "正常死亡", 5, date(2026, 12, 5))],
+            items=[ItemEntry("GA001", True, "GA", "正常死亡", 5, date(2026, 12, 5), outcome=Decision.ACCEPT)],
             materials=[MaterialEntry("id_card", "居民身份证", MaterialStatus.CHECKED, items=["GA001"])],
             profile=PROFILE,
         )
@@ -104,6 +105,7 @@ def worker_run(url: str, identity: DeviceIdentity, store: Store, cases: int) -> 
 
 
 def main() -> None:
+    as_json = wants_json()
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     with tempfile.TemporaryDirectory() as tmp:
@@ -118,21 +120,32 @@ def main() -> None:
             template = payloads(make_store(root / "template", cases))
             plain, client, worker = [], [], []
             for r in range(rounds):
+                store = make_store(root / f"w{r}", cases)  # built outside the timed loops
                 plain.append(plain_loop(url, identity, template))
                 client.append(client_loop(url, identity, template))
-                worker.append(worker_run(url, identity, make_store(root / f"w{r}", cases), cases))
+                worker.append(worker_run(url, identity, store, cases))
+                store.close()
         finally:
             proc.terminate()
             proc.wait()
     base = statistics.median(plain)
+    client_rate, worker_rate = statistics.median(client), statistics.median(worker)
     print(f"cases per round: {cases}, rounds: {rounds}, server: reference platform on SQLite (synchronous=FULL)")
     print(f"plain HTTP loop        {base:8.1f} cases/s  (baseline)")
-    client_rate = statistics.median(client)
     print(f"sync client            {client_rate:8.1f} cases/s  ratio {client_rate / base:.2f}")
     print(
-        f"sync worker + store    {statistics.median(worker):8.1f} cases/s  ratio {statistics.median(worker) / base:.2f}"
-        "  (adds the local durable mark_sent per case)"
+        f"sync worker + store    {worker_rate:8.1f} cases/s  ratio {worker_rate / base:.2f}"
+        f"  (marks sent revisions durably, {MARK_EVERY} per fsynced transaction)"
     )
+    if as_json:
+        emit(
+            "bench_sync",
+            [
+                Figure("plain keep-alive HTTP loop", base, "cases/s"),
+                Figure("sync client", client_rate, "cases/s", client_rate / base),
+                Figure("sync worker with the store", worker_rate, "cases/s", worker_rate / base, 0.8, True),
+            ],
+        )
 
 
 if __name__ == "__main__":

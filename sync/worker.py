@@ -33,6 +33,7 @@ from sync.transfer import settle_spooled, spooled
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 3600.0
 BATCH = 200
+MARK_EVERY = 50  # revisions the platform took, marked sent in one durable transaction (not one fsync per case)
 
 PLATFORM_TO_STATE: dict[str, CaseState] = {
     PlatformStatus.ACCEPTED: CaseState.PLATFORM_ACCEPTED,
@@ -154,15 +155,17 @@ def _send_outbox(
 ) -> None:
     # claimed: the other windows draining a center's store skip these (FOR UPDATE SKIP LOCKED)
     entries = store.claim_outbox(now, batch)
+    marks = _Marks(store, report)
     try:
-        _send_claimed(store, client, now, entries, rng=rng, report=report)
+        _send_claimed(store, client, now, entries, marks, rng=rng, report=report)
     finally:
+        marks.flush()  # a kill before this resends the unmarked revisions: the platform answers them the same
         store.release_claims(entries, now)  # what this run did not try is due again at once
 
 
 def _send_claimed(
-    store: Store, client: PlatformClient, now: datetime, entries: list[OutboxEntry], *, rng: random.Random,
-    report: SyncReport,
+    store: Store, client: PlatformClient, now: datetime, entries: list[OutboxEntry], marks: _Marks, *,
+    rng: random.Random, report: SyncReport,
 ) -> None:  # fmt: skip
     history = _History.load(store, {e.case_id for e in entries})
     blocked: set[uuid.UUID] = set()  # a case whose older revision did not go stays behind it this run
@@ -172,10 +175,11 @@ def _send_claimed(
             blocked.add(entry.case_id)
             continue
         try:
-            _send_entry(store, client, entry, history.base_revision(entry), report)
+            _send_entry(store, client, entry, history.base_revision(entry), marks)
             history.sent(entry)
         except TransientError as exc:
             blocked.add(entry.case_id)
+            marks.flush()
             when = now + timedelta(seconds=backoff_delay(entry.attempts, rng))
             store.mark_failed(entry.id, str(exc), when)
             report.retries.append(Retry(entry.case_id, entry.revision, str(exc), when))
@@ -185,9 +189,11 @@ def _send_claimed(
             raise _StopRunError(f"platform refused this device: {exc}") from None
         except ConflictError as exc:
             blocked.add(entry.case_id)
+            marks.flush()
             _conflict(store, client, entry, exc, report)
         except (RejectedError, LocalProblemError) as exc:
             blocked.add(entry.case_id)
+            marks.flush()
             store.quarantine(entry.id, str(exc))
             report.quarantined.append(Quarantined(entry.case_id, entry.revision, str(exc)))
 
@@ -217,12 +223,35 @@ class _History:
         ]
 
 
-def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, base: int | None, report: SyncReport) -> None:
+@dataclass
+class _Marks:
+    """Revisions the platform took this run, marked sent in batches of :data:`MARK_EVERY` (one durable commit
+    each), and before any other write of the run so the outbox keeps its order. Until a batch commits its
+    revisions are still pending: a run killed in between sends them again and the platform, idempotent on
+    (case id, revision, payload), answers with the same numbers: exactly once still holds."""
+
+    store: Store
+    report: SyncReport
+    waiting: list[tuple[OutboxEntry, str]] = field(default_factory=list)
+
+    def add(self, entry: OutboxEntry, platform_number: str) -> None:
+        self.waiting.append((entry, platform_number))
+        if len(self.waiting) >= MARK_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.waiting:
+            return
+        self.store.mark_sent_batch([(int(e.id or 0), number) for e, number in self.waiting])
+        self.report.sent.extend(Sent(e.case_id, e.revision, number) for e, number in self.waiting)
+        self.waiting.clear()
+
+
+def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, base: int | None, marks: _Marks) -> None:
     assert entry.id is not None
     shas = _upload_attachments(store, client, entry)
     receipt = client.submit_case(str(entry.case_id), entry.revision, base, entry.payload, shas)
-    store.mark_sent(entry.id, receipt.platform_number)
-    report.sent.append(Sent(entry.case_id, entry.revision, receipt.platform_number))
+    marks.add(entry, receipt.platform_number)
 
 
 def _conflict(store: Store, client: PlatformClient, entry: OutboxEntry, exc: ConflictError, report: SyncReport) -> None:
