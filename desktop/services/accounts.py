@@ -6,7 +6,9 @@ profile with the account's username as ``clerk``, which is what every ``desktop.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from desktop.cases.profile import Profile
 from desktop.cases.roles import Permission, Role, require
@@ -24,6 +26,7 @@ __all__ = [
     "first_run",
     "login",
     "operator_profile",
+    "record_settings_change",
     "unlock",
 ]
 
@@ -55,6 +58,18 @@ def add_account(
 ) -> AccountInfo:
     require(admin.role, Permission.MANAGE_ACCOUNTS)
     return hall.store.add_account(username, display_name, role, password, actor=admin.username)
+
+
+def record_settings_change(
+    hall: Hall, operator: AccountInfo, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[str]:
+    """Audit a settings change: which keys changed, from what to what (the clerk, set from the login, is not a
+    setting anyone changes). Returns the changed keys; nothing is written when none changed."""
+    changed = sorted(k for k in after if k != "clerk" and before.get(k) != after.get(k))
+    if changed:
+        detail = {"changed": {k: [before.get(k), after.get(k)] for k in changed}}
+        hall.store.record(operator.username, "settings_change", detail)
+    return changed
 
 
 def operator_profile(profile: Profile, account: AccountInfo) -> Profile:

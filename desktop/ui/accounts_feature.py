@@ -9,6 +9,7 @@ intake call already takes as its operator.
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
@@ -58,6 +59,9 @@ class AccountsFeature(QObject):
             wanted = GUARDED_TOOLBAR.get(action.text())
             if wanted:
                 self.session.guard(Permission(wanted), action)
+            if wanted == "edit_profile":  # runs after the window's own (modal) edit: audit what it changed
+                action.triggered.connect(self._audit_settings)
+        self._settings_seen = asdict(window.settings)
         self.session.signed_in.connect(self._signed_in)
         self.session.unlocked.connect(self._signed_in)
         self.session.cancelled.connect(main.close)
@@ -70,6 +74,14 @@ class AccountsFeature(QObject):
         self.window.settings.clerk = account.username  # the operator of every intake call (not saved)
         self.operator_label.setText(f"{ROLE_LABELS[account.role]}：{account.display_name}（{account.username}）")
         self.rating = None
+
+    def _audit_settings(self) -> None:
+        from desktop.services.accounts import record_settings_change  # noqa: PLC0415 - loaded with the session
+
+        now = asdict(self.window.settings)
+        if self.session.account is not None:
+            record_settings_change(self.hall, self.session.account, self._settings_seen, now)
+        self._settings_seen = now
 
     def ask_rating(self, case: Case) -> None:
         """After each decision: the applicant rates the service on their screen (a second one when attached)."""

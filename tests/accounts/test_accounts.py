@@ -144,3 +144,12 @@ def test_accounts_command_line(hall: Hall, monkeypatch: pytest.MonkeyPatch, caps
     assert capsys.readouterr().out.splitlines() == ["admin\tadmin\tenabled\t管理员", "wangf\tclerk\tdisabled\t王芳"]
     assert run("disable", "nobody", "--as", "admin", stdin="pw-admin-1\n") == 1
     assert capsys.readouterr().err.strip() == "error: no account named 'nobody'"
+
+
+def test_settings_changes_are_audited_by_key(hall: Hall) -> None:
+    people = staff(hall)
+    before = {"window_code": "03", "clerk": "wangf", "lock_after_minutes": 10}
+    after = {"window_code": "04", "clerk": "admin", "lock_after_minutes": 10}
+    assert accounts.record_settings_change(hall, people["admin"], before, after) == ["window_code"]
+    assert accounts.record_settings_change(hall, people["admin"], after, after) == []
+    assert actions(hall, "settings_change") == [("admin", {"changed": {"window_code": ["03", "04"]}})]
