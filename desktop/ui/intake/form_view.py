@@ -1,15 +1,16 @@
 """The merged form on screen: editors built from :class:`FormModel` rows, grouped by party.
 
-The view writes every edit through ``FormModel.setData`` and reads values and errors back from the
-model; it keeps no form state of its own.
+The view writes every edit through ``FormModel.set_value`` and shows the values and errors of the rows the model
+says changed; it keeps no form state of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,92 +25,66 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.forms import idnumbers
-from desktop.ui.intake.models import (
-    CODE_ROLE,
-    DERIVED_ROLE,
-    ERROR_ROLE,
-    GROUP_ROLE,
-    HINT_ROLE,
-    KIND_ROLE,
-    OPTIONS_ROLE,
-    FormModel,
-)
+from desktop.ui.intake.models import FieldSpec, FormModel
 
 _UPPER_KINDS = {"id_number", "uscc"}
 _BOOL = {"是": True, "否": False}
 
 
-class _EnterMovesOn(QObject):
-    """Return/Enter in an editor moves focus to the next field (scanners end a code with Enter)."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        is_key = event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-        if is_key and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():  # type: ignore[attr-defined]
-            if isinstance(watched, QComboBox) and watched.view().isVisible():
-                return False
-            if isinstance(watched, QWidget):
-                watched.focusNextChild()
-                return True
-        return False
-
-
-class FieldEditor(QObject):
+class FieldEditor:
     """One field: its input widget(s) in a form row, and an inline error line in the row below.
 
-    Signals:
-        changed(object): the clerk changed the value (str, bool, dict for an address, or None).
+    A plain Python object, not a QObject: the inputs' own signals call ``on_change(code, value)`` when the clerk
+    changes the value (str, bool, dict for an address, or None). Few widgets, palettes rather than style sheets, no
+    event filter, and the error line made on first use: a style sheet or a filter per widget and a container with two
+    labels per field made the form several times slower to build.
     """
 
-    changed = Signal(object)
-
-    def __init__(self, kind: str, options: list[str], derived: bool, hint: str, enter: QObject) -> None:
-        super().__init__()
-        self.kind = kind
-        self.derived = derived
-        # Few widgets, palettes rather than style sheets, and the error line made on first use: a style sheet
-        # per widget and a container with two labels per field made the form several times slower to build.
+    def __init__(self, spec: FieldSpec, on_change: Callable[[str, Any], None]) -> None:
+        self.code = spec.code
+        self.kind = spec.kind
+        self.derived = spec.derived
+        self._on_change = on_change
         self._error: QLabel | None = None
         self._form: QFormLayout | None = None
-        self.extra = QLabel() if kind in ("id_number", "address") else None
-        if self.extra is not None:
-            self.extra.setPalette(_palette(QPalette.ColorRole.WindowText, "#555555"))
+        self.extra: QLabel | None = None
         self.inputs: list[QWidget] = []
-        if kind in ("choice", "bool"):
+        if spec.kind in ("choice", "bool"):
             combo = QComboBox()
-            combo.addItems(["", *(options if kind == "choice" else _BOOL)])
+            combo.addItems(["", *(spec.options if spec.kind == "choice" else _BOOL)])
             combo.currentTextChanged.connect(self._emit)
             self.inputs.append(combo)
-        elif kind == "address":
-            division = QLineEdit(placeholderText="行政区划代码，如 210102")
-            division.setMaxLength(12)
+        elif spec.kind == "address":
+            division = QLineEdit(placeholderText="行政区划代码，如 210102", maxLength=12)
             division.setFixedWidth(170)
             detail = QLineEdit(placeholderText="详细地址")
             for edit in (division, detail):
                 edit.textEdited.connect(self._emit)
             self.inputs += [division, detail]
         else:
-            edit = QLineEdit(placeholderText=_placeholder(kind, hint))
-            edit.setReadOnly(derived)
-            if derived:
+            edit = QLineEdit(placeholderText=_placeholder(spec.kind, spec.hint))
+            if spec.derived:
+                edit.setReadOnly(True)
                 edit.setPalette(_palette(QPalette.ColorRole.Base, "#f0f0f0"))
                 edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            edit.textEdited.connect(self._emit)
-            edit.editingFinished.connect(self._normalize)
+            else:
+                edit.textEdited.connect(self._emit)
+            if spec.kind == "date":
+                edit.editingFinished.connect(self._normalize)
             self.inputs.append(edit)
-        for widget in self.inputs:
-            widget.installEventFilter(enter)
         self.widget: QWidget = self.inputs[0]
-        if len(self.inputs) > 1 or self.extra is not None:
+        if spec.kind in ("id_number", "address"):
+            # What the app reads from the value (the region of an ID number or a division code) beside the input.
+            self.extra = QLabel()
+            self.extra.setPalette(_palette(QPalette.ColorRole.WindowText, "#555555"))
             self.widget = QWidget()
             row = QHBoxLayout(self.widget)
             row.setContentsMargins(0, 0, 0, 0)
             for widget in self.inputs:
                 row.addWidget(widget, 1 if widget is self.inputs[-1] else 0)
-            if self.extra is not None:
-                row.addWidget(self.extra)
-        self.setParent(self.widget)  # lives as long as its row
+            row.addWidget(self.extra)
 
-    def place(self, form: QFormLayout, label: QLabel) -> None:
+    def place(self, form: QFormLayout, label: str) -> None:
         form.addRow(label, self.widget)
         self._form = form
 
@@ -120,9 +95,8 @@ class FieldEditor(QObject):
     def error(self) -> QLabel:
         """The inline error line, in the form row under the field."""
         if self._error is None:
-            self._error = QLabel()
+            self._error = QLabel(wordWrap=True)
             self._error.setPalette(_palette(QPalette.ColorRole.WindowText, "#c0392b"))
-            self._error.setWordWrap(True)
             self._error.hide()
             if self._form is not None:
                 position: Any = self._form.getWidgetPosition(self.widget)  # (row, role); stubs say object
@@ -142,13 +116,14 @@ class FieldEditor(QObject):
         return text or None
 
     def show_value(self, value: Any) -> None:
-        """Put ``value`` in the editor without emitting ``changed``."""
+        """Put ``value`` in the editor without calling ``on_change``."""
         for widget in self.inputs:
             widget.blockSignals(True)
         try:
             if self.kind in ("choice", "bool"):
                 text = ("是" if value else "否") if isinstance(value, bool) else (value or "")
-                self.inputs[0].setCurrentText(str(text))  # type: ignore[attr-defined]
+                if self.inputs[0].currentText() != str(text):  # type: ignore[attr-defined]
+                    self.inputs[0].setCurrentText(str(text))  # type: ignore[attr-defined]
             elif self.kind == "address":
                 value = value if isinstance(value, dict) else {}
                 for widget, key in zip(self.inputs, ("division", "detail"), strict=True):
@@ -177,23 +152,24 @@ class FieldEditor(QObject):
 
     def _show_extra(self, value: Any) -> None:
         """What the app read from the value: the region of an ID number or a division code."""
+        if self.extra is None:
+            return
         text = ""
         if self.kind == "id_number" and isinstance(value, str):
             text = idnumbers.region_name(value) or ""
         elif self.kind == "address" and isinstance(value, dict):
             text = idnumbers.division_name(str(value.get("division", ""))) or ""
-        if self.extra is not None:
+        if self.extra.text() != text:
             self.extra.setText(text)
 
     def _emit(self, *_args: object) -> None:
-        self.changed.emit(self.value())
+        self._on_change(self.code, self.value())
 
     def _normalize(self) -> None:
-        if self.kind == "date":
-            text = self.inputs[0].text().strip()  # type: ignore[attr-defined]
-            if len(text) == 8 and text.isdigit():
-                self.inputs[0].setText(f"{text[:4]}-{text[4:6]}-{text[6:]}")  # type: ignore[attr-defined]
-                self._emit()
+        text = self.inputs[0].text().strip()  # type: ignore[attr-defined]
+        if len(text) == 8 and text.isdigit():
+            self.inputs[0].setText(f"{text[:4]}-{text[4:6]}-{text[6:]}")  # type: ignore[attr-defined]
+            self._emit()
 
     def focus(self) -> None:
         self.inputs[0].setFocus(Qt.FocusReason.OtherFocusReason)
@@ -220,6 +196,10 @@ def _placeholder(kind: str, hint: str) -> str:
 class FormView(QScrollArea):
     """Editors for every row of a :class:`FormModel`, grouped by party in a scrolling page.
 
+    An edit goes to ``FormModel.set_value`` once; the model signals the rows it changed (the field itself and any
+    value derived from it) and only their editors are updated. Return/Enter in an editor moves to the next field
+    (scanners end a code with Enter): line edits and closed drop-downs pass the key up to this view.
+
     Signals:
         edited(str): the clerk changed the value of this element code.
     """
@@ -230,7 +210,6 @@ class FormView(QScrollArea):
         super().__init__(parent)
         self.model = model
         self.editors: dict[str, FieldEditor] = {}
-        self._enter = _EnterMovesOn(self)
         self._shown_errors = False
         self.setWidgetResizable(True)
         self.model.modelReset.connect(self.rebuild)
@@ -243,32 +222,30 @@ class FormView(QScrollArea):
         column = QVBoxLayout(page)
         self.editors = {}
         groups: dict[str, QFormLayout] = {}
-        for row in range(self.model.rowCount()):
-            index = self.model.index(row, 1)
-            group = index.data(GROUP_ROLE)
-            if group not in groups:
-                box = QGroupBox(group)
-                groups[group] = QFormLayout(box)
-                groups[group].setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for spec in self.model.field_specs():
+            form = groups.get(spec.group)
+            if form is None:
+                box = QGroupBox(spec.group)
+                form = groups[spec.group] = QFormLayout(box)
+                form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
                 column.addWidget(box)
-            code = index.data(CODE_ROLE)
-            editor = FieldEditor(
-                index.data(KIND_ROLE),
-                index.data(OPTIONS_ROLE),
-                index.data(DERIVED_ROLE),
-                index.data(HINT_ROLE),
-                self._enter,
-            )
-            editor.changed.connect(lambda value, c=code: self._write(c, value))
-            label = QLabel(self.model.index(row, 0).data())
-            label.setToolTip(code)
-            editor.place(groups[group], label)
-            self.editors[code] = editor
+            editor = FieldEditor(spec, self._write)
+            editor.place(form, spec.label)
+            editor.widget.setToolTip(spec.code)
+            self.editors[spec.code] = editor
         column.addStretch(1)
         self.setWidget(page)
         self.sync_from_model()
         if focused in self.editors:
             self.editors[focused].focus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Return/Enter that an editor passed up (it does not use it) moves to the next field."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers()
+        if enter and self.editor_holding(self.focusWidget()) is not None:
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
 
     def set_value(self, code: str, value: Any) -> bool:
         """Write ``value`` as if the clerk had entered it (a scan); False when the form has no such field."""
@@ -287,15 +264,16 @@ class FormView(QScrollArea):
         return None
 
     def _write(self, code: str, value: Any) -> None:
-        row = self.model.row_of(code)
-        if row >= 0:
-            self.model.setData(self.model.index(row, 1), value)
+        if self.model.set_value(code, value):
             self.edited.emit(code)
 
-    def sync_from_model(self, *_args: QModelIndex) -> None:
-        """Show derived values and errors (errors of untouched empty fields wait for the first submit)."""
-        # One snapshot of the model rather than four role look-ups per row: this runs on every keystroke.
-        for code, value, error, required in self.model.field_states():
+    def sync_from_model(self, top: QModelIndex | None = None, bottom: QModelIndex | None = None, *_roles: Any) -> None:
+        """Show derived values and errors of the rows ``top``..``bottom`` (all without them); errors of untouched
+        empty fields wait for the first submit."""
+        states = self.model.field_states()
+        if top is not None and bottom is not None and top.isValid():
+            states = states[top.row() : bottom.row() + 1]
+        for code, value, error, required in states:
             editor = self.editors.get(code)
             if editor is None:
                 continue
@@ -307,13 +285,12 @@ class FormView(QScrollArea):
         """Show every error and put the cursor in the first field that has one."""
         self._shown_errors = True
         self.sync_from_model()
-        for row in range(self.model.rowCount()):
-            index = self.model.index(row, 1)
-            if index.data(ERROR_ROLE):
-                editor = self.editors[index.data(CODE_ROLE)]
+        for code, _value, error, _required in self.model.field_states():
+            if error and code in self.editors:
+                editor = self.editors[code]
                 self.ensureWidgetVisible(editor.widget)
                 editor.focus()
-                return str(index.data(CODE_ROLE))
+                return code
         return None
 
     def focus_first_field(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -101,15 +101,35 @@ class ApplicabilityModel(_SessionTable):
         return None
 
 
+@dataclass(frozen=True)
+class FieldSpec:
+    """What the form view needs to build one field's editor (one call per form, not seven role look-ups per row)."""
+
+    code: str
+    label: str
+    kind: str
+    options: tuple[str, ...]
+    derived: bool
+    hint: str
+    group: str
+
+
 class FormModel(_SessionTable):
     """The merged form: one row per data element, columns label / value / error.
 
+    An edit reaches the session once and signals only the rows whose shown value or error it changed: a keystroke
+    in an ID number changes that field and the birth date and sex read from it, not the whole form.
+
     Signals:
-        edited(str): the value of this element code was changed through ``setData``.
+        edited(str): the value of this element code was changed through ``setData`` or ``set_value``.
     """
 
     HEADERS = ("项目", "内容", "提示")
     edited = Signal(str)
+
+    def __init__(self, session: IntakeSession) -> None:
+        super().__init__(session)
+        self._states = self._snapshot_of(self._rows)  # (shown value, error) by element code
 
     def _compute(self) -> list[Any]:
         return [(g.label, f) for g in self.session.form.groups for f in g.fields]
@@ -117,43 +137,93 @@ class FormModel(_SessionTable):
     def _key(self, row: Any) -> str:
         return f"{row[1].code}:{row[1].required}"
 
+    def refresh(self) -> None:
+        self._states = self._snapshot_of(self._compute())  # before the signals: views read it in their slots
+        super().refresh()
+
+    def _snapshot_of(self, rows: list[Any]) -> dict[str, tuple[Any, str]]:
+        values, errors = self.session.effective_values(), self.session.errors()
+        return {f.code: (values.get(f.code), errors.get(f.code, "")) for _group, f in rows}
+
+    def field_specs(self) -> list[FieldSpec]:
+        """Every row's editor description, in form order."""
+        return [
+            FieldSpec(
+                f.code,
+                _label(f),
+                f.element.kind.value,
+                tuple(f.element.options),
+                f.element.derive is not None,
+                f.element.hint or "",
+                group,
+            )
+            for group, f in self._rows
+        ]
+
     def field_states(self) -> list[tuple[str, Any, str, bool]]:
         """(element code, shown value, error, required) for every row: what ``VALUE_ROLE``, ``ERROR_ROLE``
         and ``REQUIRED_ROLE`` give, in one call."""
-        values, errors = self.session.effective_values(), self.session.errors()
-        return [(f.code, values.get(f.code), errors.get(f.code, ""), f.required) for _group, f in self._rows]
+        return [(f.code, *self._states.get(f.code, (None, "")), f.required) for _group, f in self._rows]
+
+    def state(self, code: str) -> tuple[Any, str, bool]:
+        """(shown value, error, required) of one element code."""
+        row = self.row_of(code)
+        value, error = self._states.get(code, (None, ""))
+        return value, error, row >= 0 and bool(self._rows[row][1].required)
 
     def row_of(self, code: str) -> int:
         return next((n for n, (_g, f) in enumerate(self._rows) if f.code == code), -1)
+
+    def set_value(self, code: str, value: Any) -> bool:
+        """Write one value to the session; False when the form has no such field. The rows whose value or error
+        changed are signalled (the whole form is reset only when the edit changed which fields it asks)."""
+        if self.row_of(code) < 0:
+            return False
+        self.session.set_value(code, value)
+        rows = self._compute()
+        if [self._key(r) for r in rows] != [self._key(r) for r in self._rows]:
+            self.refresh()
+        else:
+            self._rows = rows
+            before, self._states = self._states, self._snapshot_of(rows)
+            last = len(self.HEADERS) - 1
+            for n, (_group, f) in enumerate(rows):
+                if f.code == code or before.get(f.code) != self._states[f.code]:
+                    self.dataChanged.emit(self.index(n, 1), self.index(n, last))
+        self.edited.emit(code)
+        return True
 
     def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
         if not self._valid(index):
             return None
         group, f = self._rows[index.row()]
         el = f.element
-        getters: dict[int, Callable[[], Any]] = {
-            CODE_ROLE: lambda: f.code,
-            KIND_ROLE: lambda: el.kind.value,
-            REQUIRED_ROLE: lambda: f.required,
-            GROUP_ROLE: lambda: group,
-            OPTIONS_ROLE: lambda: list(el.options),
-            DERIVED_ROLE: lambda: el.derive is not None,
-            HINT_ROLE: lambda: el.hint or "",
-            VALUE_ROLE: lambda: self.session.effective_values().get(f.code),
-            ERROR_ROLE: lambda: self.session.errors().get(f.code, ""),
-        }
-        if role in getters:
-            return getters[role]()
+        value, error = self._states.get(f.code, (None, ""))
+        column = index.column()
         if role == Role.DisplayRole:
-            if index.column() == 0:
-                return el.label + ("*" if f.required and not el.derive else "")
-            if index.column() == 1:
-                return _display(self.session.effective_values().get(f.code))
-            return self.session.errors().get(f.code, "")
-        if role == Role.EditRole and index.column() == 1:
-            return self.session.values.get(f.code)
-        if role == Role.ForegroundRole and index.column() == 2:
-            return _RED
+            return (_label(f), _display(value), error)[column]
+        if role == Role.EditRole:
+            return self.session.values.get(f.code) if column == 1 else None
+        if role == Role.ForegroundRole:
+            return _RED if column == 2 else None
+        if role == CODE_ROLE:
+            return f.code
+        if role == KIND_ROLE:
+            return el.kind.value
+        if role == REQUIRED_ROLE:
+            return f.required
+        if role == GROUP_ROLE:
+            return group
+        if role == OPTIONS_ROLE:
+            return list(el.options)
+        if role == DERIVED_ROLE:
+            return el.derive is not None
+        if role == HINT_ROLE:
+            return el.hint or ""
+        if role == VALUE_ROLE:
+            return value
+        if role == ERROR_ROLE:
+            return error
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -165,11 +235,11 @@ class FormModel(_SessionTable):
     def setData(self, index: Index, value: Any, role: int = Role.EditRole) -> bool:  # noqa: N802
         if not self._valid(index) or index.column() != 1 or role != Role.EditRole:
             return False
-        code = self._rows[index.row()][1].code
-        self.session.set_value(code, value)
-        self.refresh()
-        self.edited.emit(code)
-        return True
+        return self.set_value(self._rows[index.row()][1].code, value)
+
+
+def _label(f: Any) -> str:
+    return str(f.element.label) + ("*" if f.required and not f.element.derive else "")
 
 
 def _display(value: Any) -> str:
