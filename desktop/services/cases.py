@@ -15,6 +15,7 @@ from desktop.services.catalogs import CatalogInUse
 from desktop.services.hall import Hall
 from desktop.settings import Settings
 from desktop.store.models import Attachment, Case
+from desktop.store.queries import PageKey, page_key
 from desktop.store.repo import CaseDetail, CaseNotFound, CaseSummary, DaySummary
 
 __all__ = [
@@ -33,12 +34,10 @@ __all__ = [
     "find_by_number",
     "list_cases",
     "listing",
+    "page_key",
     "print_case",
     "retry_refused",
 ]
-
-# ``list_cases`` without a text search reads every case of the window's store; a store holds one window's cases.
-ALL = 1 << 62
 
 
 class UnknownCaseNumber(LookupError):  # noqa: N818 - reads as what happened
@@ -65,19 +64,16 @@ class CaseFilter:
             raise ValueError(f"the period ends ({self.last}) before it starts ({self.first})")
 
 
-def list_cases(hall: Hall, chosen: CaseFilter | None = None, *, limit: int = 500) -> list[CaseSummary]:
-    """Cases newest first, filtered; dates are the hall's local days."""
+def list_cases(
+    hall: Hall, chosen: CaseFilter | None = None, *, limit: int = 500, after: PageKey | None = None
+) -> list[CaseSummary]:
+    """Cases newest first, filtered in the store (on its indexes, whatever its size); dates are the hall's local
+    days. The next page starts ``after`` the last row's ``page_key``."""
     f = chosen or CaseFilter()
-    dated = f.first is not None or f.last is not None
     states = [f.state] if f.state else None
-    rows = hall.store.list_cases(states=states, text=f.text, limit=ALL if dated or f.clerk else limit)
-    kept = [r for r in rows if _in_period(hall, r, f.first, f.last) and (f.clerk is None or r.clerk == f.clerk)]
-    return kept[:limit]
-
-
-def _in_period(hall: Hall, row: CaseSummary, first: date | None, last: date | None) -> bool:
-    day = hall.clock.local_day(row.decided_at or row.created_at)
-    return (first is None or day >= first) and (last is None or day <= last)
+    return hall.store.list_cases(
+        states=states, text=f.text, first=f.first, last=f.last, clerk=f.clerk, limit=limit, after=after
+    )
 
 
 def case_detail(hall: Hall, case_id: uuid.UUID) -> CaseDetail:

@@ -7,6 +7,7 @@ import functools
 import uuid
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -60,24 +61,34 @@ class CaseQueries(StoreBase):
         text: str | None = None,
         limit: int = 500,
         after: PageKey | None = None,
+        first: date | None = None,
+        last: date | None = None,
+        clerk: str | None = None,
     ) -> list[CaseSummary]:
         """Cases newest first (by ``updated_at``, then id); ``day`` is the hall's local day decided (or created,
-        for undecided cases). ``text`` is what was typed in the search box (see desktop.store.search). The next page
+        for undecided cases); ``first`` / ``last`` bound a period of such days (either may be open); ``clerk`` keeps
+        one clerk's cases. ``text`` is what was typed in the search box (see desktop.store.search). The next page
         starts ``after`` the last row's :func:`page_key` (keyset pagination: a deep page costs what the first does).
         Only the listed columns are read, never the form's JSON."""
         params: dict[str, Any] = {"limit": limit}
         if after is not None:
             params["after_at"], params["after_id"] = after
-        if day is not None:
-            params["start"], params["end"] = self.clock.day_bounds(day)
+        first, last = (day, day) if day is not None else (first, last)
+        if first is not None:
+            params["start"] = self.clock.day_bounds(first)[0]
+        if last is not None:
+            params["end"] = self.clock.day_bounds(last)[1]
+        if clerk is not None:
+            params["clerk"] = clerk
         state_values = None if states is None else tuple(sorted(s.value for s in states))
         term = classify(text) if text and text.strip() else None
         if term is not None:
             params.update(_search_params(term, self.engine.dialect.name))
-        query = _list_statement(
-            None if term is None else term.kind, self.engine.dialect.name, after is not None, day is not None,
-            state_values,
+        shape = _Shape(
+            None if term is None else term.kind, self.engine.dialect.name, after is not None, "start" in params,
+            "end" in params, state_values, clerk is not None,
         )  # fmt: skip
+        query = _list_statement(shape)
         with self.engine.connect() as conn:
             return [CaseSummary(*row) for row in conn.execute(query, params)]
 
@@ -131,10 +142,21 @@ def page_key(row: CaseSummary) -> PageKey:
     return (row.updated_at, row.id)
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What varies between case-list statements (values are bound parameters, not part of the shape)."""
+
+    kind: SearchKind | None
+    dialect: str
+    after: bool
+    start: bool
+    end: bool
+    states: tuple[str, ...] | None
+    clerk: bool
+
+
 @functools.cache
-def _list_statement(
-    kind: SearchKind | None, dialect: str, after: bool, day: bool, states: tuple[str, ...] | None
-) -> Any:
+def _list_statement(shape: _Shape) -> Any:
     """The case list's statement for one shape of request, built once (building and keying a statement costs
     more than running it on an index); values come as bound parameters."""
     query = (
@@ -142,19 +164,21 @@ def _list_statement(
         .order_by(col(Case.updated_at).desc(), col(Case.id).desc())
         .limit(bindparam("limit", type_=Integer()))
     )
-    if after:
+    if shape.after:
         key = tuple_(bindparam("after_at", type_=UTCDateTime()), bindparam("after_id", type_=_ID_TYPE))
         query = query.where(tuple_(col(Case.updated_at), col(Case.id)) < key)
-    if day:
+    if shape.start or shape.end:  # the local day decided, or created for an undecided case
         decided, created = col(Case.decided_at), col(Case.created_at)
         start, end = bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
-        query = query.where(
-            or_(and_(decided >= start, decided < end), and_(decided.is_(None), created >= start, created < end))
-        )
-    if states is not None:
-        query = query.where(col(Case.state).in_(states))
-    if kind is not None:
-        query = query.where(_text_filter(kind, dialect))
+        on_decided = [c for c, wanted in ((decided >= start, shape.start), (decided < end, shape.end)) if wanted]
+        on_created = [c for c, wanted in ((created >= start, shape.start), (created < end, shape.end)) if wanted]
+        query = query.where(or_(and_(*on_decided), and_(decided.is_(None), *on_created)))
+    if shape.states is not None:
+        query = query.where(col(Case.state).in_(shape.states))
+    if shape.clerk:
+        query = query.where(col(Case.clerk) == bindparam("clerk", type_=String()))
+    if shape.kind is not None:
+        query = query.where(_text_filter(shape.kind, shape.dialect))
     return query
 
 
