@@ -47,14 +47,18 @@ class AccountsFeature(QObject):
         self.supervise_action = QAction("督查工作台", main)
         self.supervise_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
         self.supervise_action.triggered.connect(self.open_workspace)
+        self.accounts_action = QAction("账户管理", main)
+        self.accounts_action.triggered.connect(self.manage_accounts)
         self.lock_action = QAction("锁定", main)
         self.lock_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.lock_action.triggered.connect(self.session.lock)
         toolbars = main.findChildren(QToolBar)
         if toolbars:
             toolbars[0].addAction(self.supervise_action)
+            toolbars[0].addAction(self.accounts_action)
             toolbars[0].addAction(self.lock_action)
         self.session.guard(Permission.RUN_REPORTS, self.supervise_action)
+        self.session.guard(Permission.MANAGE_ACCOUNTS, self.accounts_action)
         for action in main.findChildren(QAction):
             wanted = GUARDED_TOOLBAR.get(action.text())
             if wanted:
@@ -94,6 +98,12 @@ class AccountsFeature(QObject):
             self.rating = RatingFlow(self.hall, account)
         main = self.window.qwidget()
         self.rating.ask(case.id, case.number, QApplication.screens(), main.screen())
+
+    def manage_accounts(self) -> None:
+        from desktop.ui.accounts_dialog import AccountsDialog  # noqa: PLC0415 - opened rarely
+
+        if self.session.account is not None:
+            AccountsDialog(self.hall, self.session.account, self.window.qwidget()).open()
 
     def open_workspace(self) -> None:
         from desktop.ui.supervision.workspace import SupervisorWorkspace  # noqa: PLC0415 - opened rarely
