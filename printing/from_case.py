@@ -111,10 +111,11 @@ def documents_for(case: Case, items: Sequence[CaseItem] | None = None) -> list[D
     if case.decision is None:
         return []
     if items is None:
-        return list(OUTCOME_DOCUMENTS[Decision(case.decision)])
+        return [DocKind.APPLICATION, *OUTCOME_DOCUMENTS[Decision(case.decision)]]
     outcomes = {o for o in (item_outcome(case, i) for i in items) if o is not None}
     wanted = {kind for outcome in outcomes for kind in OUTCOME_DOCUMENTS[outcome]}
-    return [kind for kind in DOCUMENT_ORDER if kind in wanted]
+    # the applicant signs the 联办申请表 whatever was decided: it is the application the decision answers
+    return [DocKind.APPLICATION, *(kind for kind in DOCUMENT_ORDER if kind in wanted)]
 
 
 def doc_case(

@@ -15,9 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import chinese_calendar
+
 from desktop import paths
 from desktop.catalog.check import problems
-from desktop.catalog.loader import CatalogError, parse_raw
+from desktop.catalog.loader import CatalogError, parse_raw, raw_from_dir
+from desktop.catalog.version import version_key  # the one format, shared with the catalog check
 from sync.canonical import dumps
 from sync.client import PlatformClient, PlatformError
 from sync.crypto import (
@@ -31,7 +34,6 @@ from sync.crypto import (
     write_private_key,
     write_public_key,
 )
-from sync.protocol import version_key
 
 FORMAT = "yishi-catalog-update/1"
 _SIGNING_PREFIX = b"yishi-catalog-v1\n"
@@ -230,8 +232,6 @@ def update_catalog(
 
 def holidays_for_years(years: list[int]) -> dict[str, dict[str, list[str]]]:
     """Public holidays and 调休 working days from the ``chinesecalendar`` package, in the update's shape."""
-    import chinese_calendar
-
     return {
         str(year): {
             "holidays": sorted(d.isoformat() for d in chinese_calendar.holidays if d.year == year),
@@ -248,8 +248,6 @@ def sign_catalog_dir(
 
     Checks the catalog first, so a publisher cannot sign what every window would refuse.
     """
-    from desktop.catalog.loader import raw_from_dir
-
     raw = raw_from_dir(catalog_dir)
     _check_catalog(raw)
     document = build_document(raw, holidays_for_years(years), published_at)

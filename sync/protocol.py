@@ -17,8 +17,6 @@ UUID_RE = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 DEVICE_ID_RE = re.compile(r"\Adev-[0-9a-f]{16}\Z")  # "dev-" + key_id of the device's Ed25519 key
 KEY_ID_RE = re.compile(r"\A[0-9a-f]{16}\Z")
 _DIGITS_RE = re.compile(r"[0-9]{1,18}")  # ASCII only: str.isdigit() also takes "²" and "٣", which int() refuses
-_VERSION_RE = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,8}){0,7}")  # the platform sorts versions as 8-digit groups
-MAX_VERSION_LENGTH = 40
 
 
 def is_int_in(value: Any, low: int, high: int) -> TypeGuard[int]:
@@ -61,10 +59,3 @@ OPERATOR_MOVES: dict[PlatformStatus, frozenset[PlatformStatus]] = {
     PlatformStatus.COMPLETED: frozenset(),
     PlatformStatus.REJECTED: frozenset(),
 }
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """``2026.11.1`` → (2026, 11, 1); raises ValueError on anything but dot-separated integers (ASCII digits)."""
-    if len(version) > MAX_VERSION_LENGTH or not _VERSION_RE.fullmatch(version):
-        raise ValueError(f"catalog version {version[:40]!r} is not dot-separated integers")
-    return tuple(int(p) for p in version.split("."))

@@ -35,7 +35,3 @@ def version_key(version: str) -> tuple[int, ...]:
             f"without leading zeros, each at most {MAX_PART_DIGITS} digits (e.g. {EXAMPLE})"
         )
     return tuple(int(p) for p in version.split("."))
-
-
-def is_newer(candidate: str, installed: str) -> bool:
-    return version_key(candidate) > version_key(installed)

@@ -19,10 +19,10 @@ from desktop.cases.workdays import WorkCalendar
 from desktop.catalog.export import load_index
 from desktop.catalog.index import CatalogIndex
 from desktop.catalog.loader import parse_raw
+from desktop.catalog.version import version_key
 from desktop.store.repo import Store
 from sync.catalog_update import installed_catalog, installed_path
 from sync.crypto import Ed25519PublicKey
-from sync.protocol import version_key
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ def candidates(
     elif kind is FieldKind.MONEY:
         yield from ("5000", "120", "300000", "80.5", "1")
     elif kind is FieldKind.COUNT:
-        yield from ("1", "3", "12", "0", "60")
+        # 240 months: enough contribution for a pension (RS015's minimum), still a plausible count elsewhere
+        yield from ("1", "3", "12", "0", "60", "240")
     elif kind is FieldKind.ADDRESS:
         division = rng.choice(DIVISIONS)
         yield {"division": division, "detail": f"{rng.choice(STREETS)}{rng.randint(1, 300)}号{rng.randint(1, 9)}单元"}

@@ -1,4 +1,4 @@
-"""Printing use cases: the documents of a decided case, read from the store and rendered by ``printing``."""
+"""Printing use cases: the documents of a case, read from the store and rendered by ``printing``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import uuid
 from desktop.services.catalogs import CatalogInUse
 from desktop.services.hall import Hall
 from desktop.settings import Settings
-from printing.from_case import CaseDocuments, case_documents
+from printing.from_case import CaseDocuments, application_form_of_case, case_documents, hall_info
 
 
 def case_documents_of(hall: Hall, current: CatalogInUse, case_id: uuid.UUID, settings: Settings) -> CaseDocuments:
-    """Every document the case's decision calls for, with the window profile's phones (raises ``NotDecided`` for a
-    case not decided yet)."""
+    """Every document the case's item outcomes call for, the 联办申请表 first, with the hall's address, hours,
+    phones, reviewing organ and court (raises ``NotDecided`` for a case not decided yet)."""
     catalog = hall.catalogs.for_case(hall.store, case_id, current)
-    phones = {"consult_phone": settings.consult_phone, "supervise_phone": settings.supervise_phone}
-    return case_documents(hall.store.get(case_id), catalog.index, **phones)
+    return case_documents(hall.store.get(case_id), catalog.index, hall=hall_info(settings), clock=hall.clock)
+
+
+def application_form_of(hall: Hall, current: CatalogInUse, case_id: uuid.UUID, settings: Settings) -> bytes:
+    """The 联办申请表 of a case as stored, for the applicant to sign (a draft prints 待受理, without a number)."""
+    catalog = hall.catalogs.for_case(hall.store, case_id, current)
+    return application_form_of_case(hall.store.get(case_id), catalog.index, hall=hall_info(settings), clock=hall.clock)

@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 
+from desktop.catalog.version import version_key
 from sync.catalog_update import CatalogUpdateError, verify_update
 from sync.crypto import Ed25519PublicKey
 from sync.platform import db
 from sync.platform.service import ApiError, Platform, open_platform, utcnow
-from sync.protocol import OPERATOR_MOVES, PlatformStatus, version_key
+from sync.protocol import OPERATOR_MOVES, PlatformStatus
 
 __all__ = ["create_enrollment_code", "open_platform", "platform_public_key", "publish_catalog", "set_status"]
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from desktop.catalog.version import version_key
 from sync import auth
 from sync.canonical import JsonError, digest, loads
 from sync.crypto import (
@@ -29,7 +30,7 @@ from sync.crypto import (
 )
 from sync.platform import db
 from sync.platform.keys import FileKeyStore, KeyStore, default_key_file
-from sync.protocol import MAX_REVISION, SHA256_RE, UUID_RE, PlatformStatus, is_int_in, version_key
+from sync.protocol import MAX_REVISION, SHA256_RE, UUID_RE, PlatformStatus, is_int_in
 
 T = TypeVar("T")
 NONCE_KEEP_SECONDS = 2 * auth.MAX_SKEW_SECONDS + 60

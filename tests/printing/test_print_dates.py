@@ -16,7 +16,7 @@ from desktop.cases.states import Decision
 from desktop.services.catalogs import CatalogInUse, Catalogs
 from desktop.services.hall import Hall
 from desktop.store.repo import Store
-from printing.documents import pdf_bytes
+from printing.documents import DocKind, pdf_bytes
 from printing.from_case import case_documents
 
 # 04:00 on Friday 27 November 2026 in Beijing is 20:00 on Thursday 26 November in UTC.
@@ -58,6 +58,9 @@ def test_a_case_taken_at_4am_beijing_dates_nothing_before_its_acceptance_day(
     assert docs.doc.decided_at.date() == ACCEPTANCE_DAY
     for kind in docs.kinds:
         text = flat(pdf_text(pdf_bytes(kind, docs.doc)))
+        if kind is DocKind.APPLICATION:  # it prints the applicant's own dates (a death, a birth): only its own day
+            assert "申请日期2026年11月27日" in text
+            continue
         printed = _dates(text)
         assert ACCEPTANCE_DAY in printed, kind  # the seal's date (and 受理日期) is the Beijing day
         assert min(printed) >= ACCEPTANCE_DAY, (kind, sorted(printed)[:3])
@@ -71,4 +74,4 @@ def test_the_hall_zone_decides_the_printed_day(early_hall: Hall, shipped: Catalo
     utc_hall = Clock.for_zone("UTC")
     docs = case_documents(detail, shipped.index, clock=utc_hall)
     assert docs.doc.decided_at.date() == date(2026, 11, 26)
-    assert "2026-11-2620:00" in flat(pdf_text(pdf_bytes(docs.kinds[0], docs.doc)))
+    assert "2026-11-2620:00" in flat(pdf_text(pdf_bytes(DocKind.RECEIPT, docs.doc)))

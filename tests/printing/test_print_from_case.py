@@ -35,10 +35,10 @@ BUNDLES = ["公民身后一件事", "企业开办", "失业再就业", "二手�
 
 
 EXPECTED = {
-    Decision.ACCEPT: [DocKind.RECEIPT, DocKind.TRANSFER],
-    Decision.DEFER: [DocKind.RECEIPT, DocKind.DEFERRED, DocKind.TRANSFER],
-    Decision.NOTIFY: [DocKind.ONE_TIME],
-    Decision.REJECT: [DocKind.REJECT],
+    Decision.ACCEPT: [DocKind.APPLICATION, DocKind.RECEIPT, DocKind.TRANSFER],
+    Decision.DEFER: [DocKind.APPLICATION, DocKind.RECEIPT, DocKind.DEFERRED, DocKind.TRANSFER],
+    Decision.NOTIFY: [DocKind.APPLICATION, DocKind.ONE_TIME],
+    Decision.REJECT: [DocKind.APPLICATION, DocKind.REJECT],
 }
 
 
@@ -50,7 +50,7 @@ def test_each_decision_gets_its_documents_and_each_prints_the_case_number(
     detail = decided_case(hall, shipped, bundle, decision)
     kinds = documents_for(detail.case, detail.items)
     assert kinds == EXPECTED[decision]
-    doc = doc_case(detail, shipped.index)
+    doc = case_documents(detail, shipped.index).doc  # with the form's groups, for the 联办申请表
     for kind in kinds:
         text = flat(pdf_text(pdf_bytes(kind, doc)))
         assert doc.case_number in text
@@ -214,6 +214,7 @@ def test_items_decided_one_by_one_get_the_documents_of_their_outcomes(hall: Hall
         {"ZJ013": "单位缴存登记表未加盖公章", "SW006": "申请人已有在用的发票领用资格"},
     )
     assert documents_for(detail.case, detail.items) == [
+        DocKind.APPLICATION,
         DocKind.RECEIPT,
         DocKind.ONE_TIME,
         DocKind.REJECT,
@@ -244,7 +245,7 @@ def test_rows_stored_before_item_outcomes_take_the_case_decision(hall: Hall, shi
         session.commit()
     old = hall.store.get(detail.case.id)
     assert all(i.outcome is None for i in old.items)
-    assert documents_for(old.case, old.items) == [DocKind.ONE_TIME]
+    assert documents_for(old.case, old.items) == [DocKind.APPLICATION, DocKind.ONE_TIME]
     assert all(i.outcome is Decision.NOTIFY for i in doc_case(old, shipped.index).items)
 
 
@@ -298,7 +299,7 @@ def test_window_labels_and_file_names(hall: Hall, shipped: CatalogInUse) -> None
 def test_the_documents_of_a_case_carry_its_form_for_the_application(hall: Hall, shipped: CatalogInUse) -> None:
     detail = decided_case(hall, shipped, "企业开办", Decision.ACCEPT)
     docs = case_documents(detail, shipped.index)
-    assert DocKind.APPLICATION not in docs.kinds  # offered beside the decision's documents, not instead of them
+    assert docs.kinds[0] is DocKind.APPLICATION  # signed whatever was decided, handed out first
     assert [g.title for g in docs.doc.form][:1] == ["企业"]
     text = flat(pdf_text(pdf_bytes(DocKind.APPLICATION, docs.doc)))
     assert "“一件事”联办申请表" in text and flat(detail.case.values["enterprise.name"]) in text
