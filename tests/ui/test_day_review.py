@@ -6,8 +6,8 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from desktop.services import demo
 from desktop.cases.profile import Profile
+from desktop.services import demo
 from desktop.ui.day_review import DayReviewDialog
 
 
