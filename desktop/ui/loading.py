@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.cases.states import CaseState, Decision
 
@@ -76,12 +76,16 @@ class CaseRow:
     created_at: datetime
     decided_at: datetime | None
     clerk: str | None
+    page_key: Any = None  # where the page after this row starts (the store's keyset)
 
 
-def case_rows(hall: Hall, bundle_names: dict[str, str], text: str | None) -> list[CaseRow]:
-    """Store pool thread: the case list, newest first (a text search by number, applicant name or ID)."""
+def case_rows(
+    hall: Hall, bundle_names: dict[str, str], text: str | None, *, after: Any = None, limit: int = 200
+) -> list[CaseRow]:
+    """Store pool thread: a page of the case list, newest first (a text search by number, applicant name or ID),
+    ``after`` the row whose ``page_key`` is given."""
     with _IMPORTS:
-        from desktop.services.cases import CaseFilter, list_cases  # noqa: PLC0415 - imported on a pool thread, off the first paint
+        from desktop.services.cases import CaseFilter, list_cases, page_key  # noqa: PLC0415 - imported on a pool thread, off the first paint
 
     return [
         CaseRow(
@@ -94,6 +98,7 @@ def case_rows(hall: Hall, bundle_names: dict[str, str], text: str | None) -> lis
             c.created_at,
             c.decided_at,
             c.clerk,
+            page_key(c),
         )
-        for c in list_cases(hall, CaseFilter(text=text))
+        for c in list_cases(hall, CaseFilter(text=text), limit=limit, after=after)
     ]

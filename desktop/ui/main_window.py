@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
@@ -235,12 +236,21 @@ class MainWindow(QMainWindow):
             return
         text = self.case_search.text().strip() or None
         hall, names = self.hall, self.case_model.bundle_names
-        Op(self.store_pool, lambda: loading.case_rows(hall, names, text)).success(self._cases_ready).run()
+        size = self.case_model.PAGE
+        Op(self.store_pool, lambda: loading.case_rows(hall, names, text, limit=size)).success(self._cases_ready).run()
 
     def _cases_ready(self, rows: list[loading.CaseRow]) -> None:
-        self.case_model.set_rows(rows)
+        text = self.case_search.text().strip() or None
+        self.case_model.set_rows(rows, more=lambda last, deliver: self._more_cases(text, last, deliver))
         self.case_view.resizeColumnsToContents()
         self.cases_loaded.emit(len(rows))
+
+    def _more_cases(self, text: str | None, last: loading.CaseRow, deliver: Callable[[Any], None]) -> None:
+        """The case list's next page, read on the store pool (the model asks when the view scrolls near its end)."""
+        hall, names, size = self.hall, self.case_model.bundle_names, self.case_model.PAGE
+        if hall is not None:
+            page = lambda: loading.case_rows(hall, names, text, after=last.page_key, limit=size)  # noqa: E731
+            Op(self.store_pool, page).success(deliver).run()
 
     # -- actions ------------------------------------------------------------------------------------------------
 
