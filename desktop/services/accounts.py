@@ -23,6 +23,7 @@ __all__ = [
     "LoginFailed",
     "add_account",
     "create_administrator",
+    "display_name",
     "first_run",
     "login",
     "operator_profile",
@@ -70,6 +71,13 @@ def record_settings_change(
         detail = {"changed": {k: [before.get(k), after.get(k)] for k in changed}}
         hall.store.record(operator.username, "settings_change", detail)
     return changed
+
+
+def display_name(hall: Hall, username: str) -> str:
+    """What documents print for a case's clerk: the account's name (李晓梅), or the stored text itself for a case
+    from before accounts."""
+    account = hall.store.account(username)
+    return username if account is None else account.display_name
 
 
 def operator_profile(profile: Profile, account: AccountInfo) -> Profile:

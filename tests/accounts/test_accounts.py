@@ -153,3 +153,9 @@ def test_settings_changes_are_audited_by_key(hall: Hall) -> None:
     assert accounts.record_settings_change(hall, people["admin"], before, after) == ["window_code"]
     assert accounts.record_settings_change(hall, people["admin"], after, after) == []
     assert actions(hall, "settings_change") == [("admin", {"changed": {"window_code": ["03", "04"]}})]
+
+
+def test_documents_can_print_the_clerks_name_not_the_username(hall: Hall) -> None:
+    staff(hall)
+    assert accounts.display_name(hall, "wangf") == "王芳"
+    assert accounts.display_name(hall, "李晓梅") == "李晓梅"  # a case from before accounts keeps its text
