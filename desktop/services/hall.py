@@ -8,6 +8,7 @@ from pathlib import Path
 from desktop.cases.clock import Clock
 from desktop.services.catalogs import Catalogs
 from desktop.settings import Settings
+from desktop.store.fallback import open_store
 from desktop.store.repo import Store
 from sync.crypto import Ed25519PublicKey
 
@@ -32,7 +33,8 @@ class Hall:
     ) -> Hall:
         """Open the store at ``db_path`` (migrating it) with the hall's clock from ``settings``."""
         hall_clock = clock or Clock.for_zone(settings.time_zone)
-        return cls(Store(db_path, clock=hall_clock), hall_clock, Catalogs(data_dir, public_key))
+        # a center's server that does not answer: the window works on its offline store (desktop.store.fallback)
+        return cls(open_store(db_path, hall_clock), hall_clock, Catalogs(data_dir, public_key))
 
     def close(self) -> None:
         self.store.close()

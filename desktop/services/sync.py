@@ -23,6 +23,7 @@ from platformdirs import user_data_dir
 
 from desktop.cases.clock import Clock
 from desktop.services.catalogs import shipped_catalog_version
+from desktop.store.fallback import relay_when_back
 from desktop.store.repo import Store
 from sync.catalog_update import CatalogUpdateReport, update_catalog
 from sync.client import client_from_folder, identity_paths, load_identity, load_platform_key
@@ -100,7 +101,10 @@ def run_sync(
     timeout: float = 15.0,
     rng: random.Random | None = None,
 ) -> SyncOutcome:
-    """One complete run on its own store connection; never raises for network trouble (see ``report.stopped``)."""
+    """One complete run on its own store connection; never raises for network trouble (see ``report.stopped``).
+
+    On a center's store, cases this window took while the server was unreachable are relayed into it first."""
+    relay_when_back(db_path, clock)
     store = Store(db_path, clock=clock)
     try:
         client = client_from_folder(device_folder, timeout=timeout)

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, delete, select
 
 from desktop.cases.clock import Clock
-from desktop.store.db import write_session
+from desktop.store.db import center_local_path, is_postgres, write_session
 from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, OutboxEntry
 from desktop.store.repo import Store
 from desktop.store.rows import audit
@@ -44,13 +44,48 @@ def offline_store(local_dir: Path, clock: Clock | None = None) -> Store:
     return store
 
 
-def open_center_or_local(url: str, local_dir: Path, clock: Clock | None = None) -> tuple[Store, bool]:
+def open_center_or_local(url: str, local_dir: Path | None = None, clock: Clock | None = None) -> tuple[Store, bool]:
     """The center's store, or — when its server does not answer — the window's offline store; the flag says
-    which (True: offline)."""
+    which (True: offline). ``local_dir`` is the window's own folder (default: the data dir's ``center``)."""
+    folder = local_dir or center_local_path().parent
     try:
-        return Store(url, clock=clock, local_dir=local_dir), False
+        return Store(url, clock=clock, local_dir=folder), False
     except OperationalError:
-        return offline_store(local_dir, clock), True
+        return offline_store(folder, clock), True
+
+
+def open_store(target: Path | str, clock: Clock | None = None) -> Store:
+    """What the app opens for ``--db``: a SQLite file as it is; a center's URL, or the offline store while the
+    server does not answer (its cases are relayed by :func:`relay_when_back`)."""
+    if not is_postgres(target):
+        return Store(target, clock=clock)
+    assert isinstance(target, str)
+    return open_center_or_local(target, clock=clock)[0]
+
+
+def relay_when_back(target: Path | str, clock: Clock | None = None) -> RelayReport | None:
+    """If ``target`` is a center's URL and this window queued cases offline, relay them now that the server
+    answers (``None``: nothing to do, or the server is still unreachable). The sync run calls it first."""
+    if not is_postgres(target):
+        return None
+    assert isinstance(target, str)
+    folder = center_local_path().parent
+    if not (folder / OFFLINE_NAME).exists():
+        return None
+    local = offline_store(folder, clock)
+    try:
+        if local.outbox_figures().pending == 0:
+            return None
+        try:
+            center = Store(target, clock=clock, local_dir=folder)
+        except OperationalError:
+            return None
+        try:
+            return relay_offline(local, center)
+        finally:
+            center.close()
+    finally:
+        local.close()
 
 
 @dataclass

@@ -18,7 +18,13 @@ from test_store_postgres import decide_one, pg_url, window
 
 from desktop.cases.clock import Clock
 from desktop.cases.numbers import parse_number
-from desktop.store.fallback import OFFLINE_SEQUENCE_FLOOR, open_center_or_local, relay_offline
+from desktop.store.fallback import (
+    OFFLINE_SEQUENCE_FLOOR,
+    open_center_or_local,
+    open_store,
+    relay_offline,
+    relay_when_back,
+)
 from desktop.store.models import OutboxStatus
 from desktop.store.repo import Store
 
@@ -97,3 +103,22 @@ def test_a_number_the_center_holds_already_is_refused_and_stays_waiting(tmp_path
     finally:
         center.close()
         local.close()
+
+
+@pytest.mark.postgres
+def test_the_sync_run_relays_what_the_window_took_offline_once_the_server_answers(pg_url: str) -> None:
+    local = open_store(UNREACHABLE, Clock())  # how the app opens --db: the server is down at start
+    try:
+        assert local.url is None
+        case_id, number = decide_one(local, window("05"), random.Random(5))
+    finally:
+        local.close()
+    assert relay_when_back(UNREACHABLE) is None  # still down: nothing happens, nothing is lost
+    report = relay_when_back(pg_url)
+    assert report is not None and report.relayed == [(case_id, 1)]
+    assert relay_when_back(pg_url) is None  # nothing waits any more
+    center = Store(pg_url, clock=Clock())
+    try:
+        assert center.get(case_id).case.number == number
+    finally:
+        center.close()
