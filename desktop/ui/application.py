@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import paths
 from desktop import settings as settings_mod
-from desktop.ui.accounts_feature import attach_when_ready
 from desktop.ui.fonts import install_fallback_font, install_font, install_translations
 from desktop.ui.gc_timer import UiThreadCollector
 from desktop.ui.main_window import MainWindow
@@ -28,12 +27,21 @@ def build(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
     settings = settings_mod.load()
     window = MainWindow(settings, paths.db_path_from(args, settings))
     window.resize(1366, 768)
-    AfterFirstPaint(window, lambda: (install_translations(app), install_fallback_font(family)))
+    AfterFirstPaint(window, lambda: after_first_paint(app, window, family))
     window.show()
-    attach_when_ready(window)  # login at start, idle lock, roles, 好差评, 督查工作台 (once the hall is open)
     # The first paint starts loading; this covers a platform that paints nothing before the event loop idles.
     QTimer.singleShot(250, window.start_loading)
     return app, window
+
+
+def after_first_paint(app: QApplication, window: MainWindow, family: str) -> None:
+    """What the first paint does not need: Qt's Chinese dialog buttons, the full font behind the subset, and the
+    accounts feature (it attaches with the first case list, long after this)."""
+    from desktop.ui.accounts_feature import attach_when_ready  # noqa: PLC0415 - off the first paint
+
+    install_translations(app)
+    install_fallback_font(family)
+    attach_when_ready(window)  # login at start, idle lock, roles, 好差评, 督查工作台 (once the hall is open)
 
 
 class AfterFirstPaint(QObject):
