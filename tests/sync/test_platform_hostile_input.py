@@ -58,7 +58,7 @@ def _error(answer: tuple[int, dict[str, str], bytes], status: int) -> dict[str, 
     code, headers, body = answer
     assert code == status, body
     assert headers["content-type"].startswith("application/json")
-    data = json.loads(body)
+    data: dict[str, object] = json.loads(body)
     assert isinstance(data["error"], str) and isinstance(data["message"], str)
     assert b"Traceback" not in body
     return data
