@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, func, update
+from sqlalchemy import Integer, and_, bindparam, func, text, update
 from sqlmodel import Session, col, select
 
 from desktop.cases.states import CaseState, check_transition
 from desktop.store.base import StoreBase
 from desktop.store.columns import UTCDateTime
 from desktop.store.db import durable, write_session
-from desktop.store.models import OutboxEntry, OutboxStatus
+from desktop.store.models import Case, OutboxEntry, OutboxStatus
 from desktop.store.rows import audit, load_case, load_entry
 
+# written as the partial index ix_outbox_unsent says it (a literal: SQLite matches a partial index by its text)
+UNSENT = text("outbox.status <> 'sent'")
 CLAIM_LEASE = timedelta(minutes=5)  # longer than one sync run takes to send a batch
 
 
@@ -67,7 +69,7 @@ class Outbox(StoreBase):
         until = now + lease
         query = (
             select(OutboxEntry)
-            .where(OutboxEntry.status == OutboxStatus.PENDING, col(OutboxEntry.next_attempt_at) <= now)
+            .where(UNSENT, OutboxEntry.status == OutboxStatus.PENDING, col(OutboxEntry.next_attempt_at) <= now)
             .order_by(col(OutboxEntry.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -138,29 +140,31 @@ class Outbox(StoreBase):
         worker resends those revisions and the idempotent platform answers with the same numbers."""
         if not sent:
             return
+        ids = [entry_id for entry_id, _number in sent]
         with durable(self.engine) as session:
-            for entry_id, platform_number in sent:
-                self._settle_sent(session, entry_id, platform_number)
-
-    def _settle_sent(self, session: Session, entry_id: int, platform_number: str | None) -> None:
-        entry = load_entry(session, entry_id)
-        entry.status, entry.platform_number, entry.last_error = OutboxStatus.SENT, platform_number, None
-        entry.payload = compact_payload(entry.payload)
-        entry.attempts += 1
-        session.add(entry)
-        case = load_case(session, entry.case_id)
-        waiting = session.exec(
-            select(OutboxEntry.id).where(
-                OutboxEntry.case_id == case.id,
+            entries = {e.id: e for e in session.exec(select(OutboxEntry).where(col(OutboxEntry.id).in_(ids)))}
+            case_ids = {e.case_id for e in entries.values()}
+            cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(case_ids)))}
+            newer = select(OutboxEntry.case_id).where(
+                col(OutboxEntry.case_id).in_(case_ids),
                 OutboxEntry.status == OutboxStatus.PENDING,
-                OutboxEntry.id != entry_id,
+                col(OutboxEntry.id).not_in(ids),
             )
-        ).first()
-        if case.state is CaseState.QUEUED and waiting is None:
-            case.state = check_transition(case.state, CaseState.SYNCED)
-            session.add(case)
-        detail = {"revision": entry.revision, "platform_number": platform_number}
-        audit(session, case.id, "sync", "sent", detail, at=self.clock.now())
+            still_waiting = set(session.exec(newer))
+            for entry_id, platform_number in sent:
+                entry = entries.get(entry_id)
+                if entry is None:
+                    raise KeyError(f"no outbox entry {entry_id}")
+                entry.status, entry.platform_number, entry.last_error = OutboxStatus.SENT, platform_number, None
+                entry.payload = compact_payload(entry.payload)
+                entry.attempts += 1
+                session.add(entry)
+                case = cases[entry.case_id]
+                if case.state is CaseState.QUEUED and case.id not in still_waiting:
+                    case.state = check_transition(case.state, CaseState.SYNCED)
+                    session.add(case)
+                detail = {"revision": entry.revision, "platform_number": platform_number}
+                audit(session, case.id, "sync", "sent", detail, at=self.clock.now())
 
     def mark_relayed(self, entry_id: int) -> None:
         """An offline store's revision is now in the center store, whose windows send it (desktop.store.fallback):
@@ -273,6 +277,7 @@ def _pending_statement() -> Any:
     return (
         select(OutboxEntry)
         .where(
+            UNSENT,
             OutboxEntry.status == OutboxStatus.PENDING,
             col(OutboxEntry.next_attempt_at) <= bindparam("now", type_=UTCDateTime()),
         )
@@ -283,9 +288,9 @@ def _pending_statement() -> Any:
 
 @functools.cache
 def _figures_statements() -> tuple[Any, Any, Any, Any]:
-    unsent = col(OutboxEntry.status).in_([OutboxStatus.PENDING, OutboxStatus.QUARANTINED])
+    unsent = and_(UNSENT, col(OutboxEntry.status).in_([OutboxStatus.PENDING, OutboxStatus.QUARANTINED]))
     waiting_after_error = and_(
-        col(OutboxEntry.status) == OutboxStatus.PENDING, col(OutboxEntry.last_error).is_not(None)
+        UNSENT, col(OutboxEntry.status) == OutboxStatus.PENDING, col(OutboxEntry.last_error).is_not(None)
     )
     return (
         select(OutboxEntry.status, func.count()).where(unsent).group_by(col(OutboxEntry.status)),
@@ -295,6 +300,6 @@ def _figures_statements() -> tuple[Any, Any, Any, Any]:
         .order_by(col(OutboxEntry.next_attempt_at).desc())
         .limit(1),
         select(OutboxEntry.case_id, OutboxEntry.last_error)
-        .where(OutboxEntry.status == OutboxStatus.QUARANTINED)
+        .where(UNSENT, OutboxEntry.status == OutboxStatus.QUARANTINED)
         .order_by(col(OutboxEntry.id)),
     )

@@ -23,7 +23,7 @@ PHONE_KEYS = ("applicant.phone", "contact.phone", "agent.phone", "legal_rep.phon
 
 _ID_NUMBER = re.compile(r"\d{17}[\dX]|\d{15}")
 _CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
-_PHONE = re.compile(r"1\d{10}|0\d{2,3}\d{7,8}|\d{7,8}")
+_PHONE = re.compile(r"1\d{10}|0\d{9,11}")  # a mobile, or a landline with its area code
 _BUNDLE = re.compile(r"[A-Z]{2,}\d{3,}")
 TRIGRAM = 3  # FTS5 trigram / pg_trgm need three characters to use their index
 

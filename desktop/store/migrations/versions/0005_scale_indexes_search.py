@@ -6,7 +6,8 @@
 - name and keyword search (the applicant's name, or part of an ID): SQLite FTS5 (trigram tokenizer, external
   content on ``case``, kept by triggers); PostgreSQL pg_trgm (GIN indexes on applicant_name and applicant_id);
 - acknowledged outbox payloads compacted to their hash and what a resend names (desktop.store.outbox);
-- indexes a unique constraint or a wider index already covers dropped (store size);
+- indexes a unique constraint or a wider index already covers dropped (store size); the outbox's status index
+  made partial (only revisions still waiting);
 - ANALYZE, so the planners know the new indexes.
 
 Later migrations that rebuild ``case`` on SQLite (batch mode) must re-create the FTS triggers and run
@@ -68,6 +69,8 @@ REDUNDANT = {
     "ix_case_decided_at": ("case", ["decided_at"]),
 }
 COMPACT_BATCH = 2000
+# the outbox's status index keeps only what still waits (a partial index; queries name the same condition)
+UNSENT = {"sqlite_where": sa.text("status <> 'sent'"), "postgresql_where": sa.text("status <> 'sent'")}
 
 
 def upgrade() -> None:
@@ -83,6 +86,8 @@ def upgrade() -> None:
         op.create_index(name, "case", columns)
     for name, (table, _columns) in REDUNDANT.items():
         op.drop_index(name, table_name=table)
+    op.drop_index("ix_outbox_status_next", table_name="outbox")
+    op.create_index("ix_outbox_unsent", "outbox", ["status", "next_attempt_at"], **UNSENT)
     if sqlite:
         for statement in SQLITE_FTS:
             op.execute(statement)
@@ -140,6 +145,8 @@ def downgrade() -> None:
     else:
         for column in PG_TRGM:
             op.execute(f"DROP INDEX IF EXISTS ix_case_{column}_trgm")
+    op.drop_index("ix_outbox_unsent", table_name="outbox")
+    op.create_index("ix_outbox_status_next", "outbox", ["status", "next_attempt_at"])
     for name, (table, columns) in REDUNDANT.items():
         op.create_index(name, table, columns)
     for name in INDEXES:
