@@ -45,13 +45,16 @@ def postgres_url(url: str) -> str:
 
 def open_postgres(url: str) -> Engine:
     """An engine on a center's PostgreSQL store; connections are checked before use (the LAN may drop)."""
-    return create_engine(
-        postgres_url(url),
-        pool_pre_ping=True,
-        pool_size=4,
-        max_overflow=4,
-        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
-    )
+    try:
+        return create_engine(
+            postgres_url(url),
+            pool_pre_ping=True,
+            pool_size=4,
+            max_overflow=4,
+            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+        )
+    except ModuleNotFoundError as exc:  # a single window's install, pointed at a center's server
+        raise ValueError("a postgresql:// case store needs psycopg 3: pip install 'yishi[center]'") from exc
 
 
 def center_local_path(local_dir: Path | None = None) -> Path:

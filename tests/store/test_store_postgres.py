@@ -7,6 +7,7 @@ Run as a script, this file is one deciding window: ``python test_store_postgres.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -179,6 +180,20 @@ def test_several_windows_drain_the_shared_outbox_exactly_once(pg_url: str, tmp_p
     assert Counter((c, r) for c, r, _ in received) == Counter({(c, 1): 1 for c in cases})  # each one exactly once
     assert statuses == {OutboxStatus.SENT.value: len(cases)}
     assert len({w for _, _, w in received}) > 1  # the work really was shared
+
+
+@pytest.mark.postgres
+def test_the_cases_command_lists_a_center_store(pg_url: str, tmp_path: Path) -> None:
+    store = Store(pg_url, clock=Clock(), local_dir=tmp_path)
+    try:
+        _, number = decide_one(store, window("03"), random.Random(2))
+    finally:
+        store.close()
+    yishi = Path(sys.executable).with_name("yishi")
+    env = SCRIPT_ENV | {"YISHI_DB": pg_url, "YISHI_CONFIG": str(tmp_path / "settings.json")}
+    done = subprocess.run([str(yishi), "cases", "--json"], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [c["number"] for c in json.loads(done.stdout)["cases"]] == [number]
 
 
 def _logged(log: Path) -> int:
