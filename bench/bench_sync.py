@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.report import Figure, emit, wants_json
+from report import Figure, emit, wants_json  # bench/report.py (this script's folder is on sys.path)
+
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.profile import Profile
 from desktop.cases.states import Decision

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -159,8 +160,10 @@ def _send_outbox(
     try:
         _send_claimed(store, client, now, entries, marks, rng=rng, report=report)
     finally:
-        marks.flush()  # a kill before this resends the unmarked revisions: the platform answers them the same
-        store.release_claims(entries, now)  # what this run did not try is due again at once
+        try:
+            marks.flush()  # a kill before this resends the unmarked revisions: the platform answers them the same
+        finally:
+            store.release_claims(entries, now)  # what this run did not try is due again at once
 
 
 def _send_claimed(
@@ -223,28 +226,50 @@ class _History:
         ]
 
 
-@dataclass
 class _Marks:
-    """Revisions the platform took this run, marked sent in batches of :data:`MARK_EVERY` (one durable commit
-    each), and before any other write of the run so the outbox keeps its order. Until a batch commits its
-    revisions are still pending: a run killed in between sends them again and the platform, idempotent on
-    (case id, revision, payload), answers with the same numbers: exactly once still holds."""
+    """Revisions the platform took this run, marked sent in batches of :data:`MARK_EVERY`, one durable commit
+    each. A full batch commits on a helper thread while the next cases travel (the wait for the platform and the
+    store's work overlap); every other write of the run first waits for it (:meth:`flush`), so the outbox keeps
+    its order. Until a batch commits its revisions are still pending: a run killed in between sends them again
+    and the platform, idempotent on (case id, revision, payload), answers with the same numbers."""
 
-    store: Store
-    report: SyncReport
-    waiting: list[tuple[OutboxEntry, str]] = field(default_factory=list)
+    def __init__(self, store: Store, report: SyncReport) -> None:
+        self.store, self.report = store, report
+        self.waiting: list[tuple[OutboxEntry, str]] = []
+        self._committing: Future[None] | None = None
+        self._pool: ThreadPoolExecutor | None = None
 
     def add(self, entry: OutboxEntry, platform_number: str) -> None:
         self.waiting.append((entry, platform_number))
         if len(self.waiting) >= MARK_EVERY:
-            self.flush()
+            self._settle()
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mark-sent")
+            self._committing = self._pool.submit(self._commit, self._take())
 
     def flush(self) -> None:
-        if not self.waiting:
-            return
-        self.store.mark_sent_batch([(int(e.id or 0), number) for e, number in self.waiting])
-        self.report.sent.extend(Sent(e.case_id, e.revision, number) for e, number in self.waiting)
-        self.waiting.clear()
+        """Every mark of this run committed when it returns (a failed background commit raises here)."""
+        try:
+            self._settle()
+            self._commit(self._take())
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
+    def _take(self) -> list[tuple[OutboxEntry, str]]:
+        batch, self.waiting = self.waiting, []
+        return batch
+
+    def _settle(self) -> None:
+        committing, self._committing = self._committing, None
+        if committing is not None:
+            committing.result()
+
+    def _commit(self, batch: list[tuple[OutboxEntry, str]]) -> None:
+        if batch:
+            self.store.mark_sent_batch([(int(e.id or 0), number) for e, number in batch])
+            self.report.sent.extend(Sent(e.case_id, e.revision, number) for e, number in batch)
 
 
 def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, base: int | None, marks: _Marks) -> None:
