@@ -18,7 +18,7 @@ from desktop.cases.numbers import normalize_number
 from desktop.cases.states import CaseState
 from desktop.store.base import StoreBase
 from desktop.store.columns import UTCDateTime
-from desktop.store.models import AuditEvent, Case
+from desktop.store.models import Attachment, AuditEvent, Case, CaseItem, MaterialRecord
 from desktop.store.rows import CaseDetail, CaseSummary, DaySummary, case_detail, load_case
 from desktop.store.search import SearchKind, SearchTerm, classify, fts_phrase, like_escape
 
@@ -44,8 +44,17 @@ SUMMARY_COLUMNS: tuple[Any, ...] = (
 
 class CaseQueries(StoreBase):
     def get(self, case_id: uuid.UUID) -> CaseDetail:
+        """A case whole (opening it): four primary-key / case_id lookups with statements built once."""
+        items, materials, attachments = _detail_statements()
+        key = {"case_id": case_id}
         with Session(self.engine, expire_on_commit=False) as session:
-            return case_detail(session, load_case(session, case_id))
+            case = load_case(session, case_id)
+            return CaseDetail(
+                case,
+                list(session.exec(items, params=key)),
+                list(session.exec(materials, params=key)),
+                list(session.exec(attachments, params=key)),
+            )
 
     def find_by_number(self, number: str) -> CaseDetail | None:
         """The case with this number, typed grouped or not."""
@@ -180,6 +189,16 @@ def _list_statement(shape: _Shape) -> Any:
     if shape.kind is not None:
         query = query.where(_text_filter(shape.kind, shape.dialect))
     return query
+
+
+@functools.cache
+def _detail_statements() -> tuple[Any, Any, Any]:
+    """What desktop.store.rows.case_detail reads, as statements built once."""
+    key = bindparam("case_id", type_=_ID_TYPE)
+    return tuple(
+        select(model).where(col(model.case_id) == key).order_by(col(model.id))
+        for model in (CaseItem, MaterialRecord, Attachment)
+    )  # type: ignore[return-value]
 
 
 @functools.cache
