@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,21 @@ def device_folder(args: argparse.Namespace) -> Path:
 
 
 # -- platform operator ------------------------------------------------------------------------------------------
+
+
+def _platform_command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A platform command whose database cannot be opened as configured (psycopg missing, a bad URL, an unreachable
+    server, a key-file problem) ends in one English line, not a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        from sync.platform.db import PlatformSetupError  # noqa: PLC0415 - platform code loads only for its commands
+
+        try:
+            return handler(args)
+        except PlatformSetupError as exc:
+            return _fail(str(exc))
+
+    return run
 
 
 def platform_serve(args: argparse.Namespace) -> int:
@@ -203,22 +219,22 @@ def register(sub: Any) -> None:
     serve.add_argument("--port", type=int, default=8443)
     serve.add_argument("--tls-cert", metavar="F")
     serve.add_argument("--tls-key", metavar="F")
-    serve.set_defaults(func=platform_serve)
+    serve.set_defaults(func=_platform_command(platform_serve))
     imp = psub.add_parser("import", help="import a transfer file into the platform database; prints the result")
     imp.add_argument("file", metavar="FILE")
     _platform_db_option(imp)
-    imp.set_defaults(func=platform_import)
+    imp.set_defaults(func=_platform_command(platform_import))
     code = psub.add_parser("enroll-code", help="print a one-time enrolment code for a window or field laptop")
     code.add_argument("label", metavar="LABEL")
     code.add_argument("--valid-hours", type=int, default=72)
     _platform_db_option(code)
-    code.set_defaults(func=platform_enroll_code)
+    code.set_defaults(func=_platform_command(platform_enroll_code))
     status = psub.add_parser("set-status", help="move a case (UUID or platform number) to a new status")
     status.add_argument("case", metavar="CASE")
     status.add_argument("status", metavar="STATUS", help="accepted | completed | returned | rejected")
     status.add_argument("--reason", help="reason shown to the window (退件 / 不予受理)")
     _platform_db_option(status)
-    status.set_defaults(func=platform_set_status)
+    status.set_defaults(func=_platform_command(platform_set_status))
 
     enr = sub.add_parser("enroll", help="enrol this PC with the platform using a one-time code")
     enr.add_argument("url", metavar="URL")

@@ -113,3 +113,11 @@ def test_export_without_enrolment_or_cases_fails(
     args = ["--db", str(db), "export-transfer", str(tmp_path / "x.yst"), "--device-dir", str(tmp_path / "device")]
     code, _, err = run(args, capsys)
     assert code == 1 and "nothing to export" in err
+
+
+def test_a_platform_database_that_cannot_be_opened_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["platform", "enroll-code", "窗口", "--db", "postgresql://nobody@127.0.0.1:1/none"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("error: cannot open the platform database") and "Traceback" not in err
+    assert err.count("\n") == 1
