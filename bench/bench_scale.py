@@ -249,6 +249,21 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
     return Built(n, rows_total, time.perf_counter() - began, samples)
 
 
+def samples_of(store: Store, n: int) -> Built:
+    """What a reused store is searched for: the case in the middle of the list, and a credit code."""
+    with store.engine.connect() as conn:
+        middle = conn.exec_driver_sql(
+            'SELECT id, number, applicant_id, applicant_phone, applicant_name, bundle_code FROM "case"'
+            " ORDER BY updated_at DESC, id DESC LIMIT 1 OFFSET ?",
+            (n // 2,),
+        ).one()
+        uscc = conn.exec_driver_sql(
+            "SELECT applicant_id FROM \"case\" WHERE applicant_id >= '91' AND applicant_id < '92' LIMIT 1"
+        ).scalar()
+    case_id = middle[0] if isinstance(middle[0], uuid.UUID) else uuid.UUID(middle[0])
+    return Built(n, 0, 0.0, {"middle": (case_id, *middle[1:]), "uscc": uscc})
+
+
 def _migration_0005() -> Any:
     """The migration that made the FTS triggers (its module name starts with a digit)."""
     path = Path(__file__).resolve().parent.parent / "desktop/store/migrations/versions/0005_scale_indexes_search.py"
@@ -633,20 +648,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, help="build the SQLite store here (kept) instead of a temp dir")
     parser.add_argument("--compaction-cases", type=int, default=20_000)
     parser.add_argument("--pg-only", action="store_true", help="time PostgreSQL only (with --pg)")
+    parser.add_argument("--reuse", action="store_true", help="time the SQLite store --dir holds (built before)")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     folder = args.dir or Path(tempfile.mkdtemp(prefix="yishi-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
     log = print if not json_out else (lambda *a, **k: print(*a, **k, file=sys.stderr))
     t = time.perf_counter()
-    seeds = make_seeds(folder, args.seeds)
+    seeds = [] if args.reuse else make_seeds(folder, args.seeds)
     log(f"{len(seeds)} seed cases through the pipeline in {time.perf_counter() - t:.1f} s")
     figures: list[Figure] = []
     targets: list[tuple[str, Path | str]] = [] if args.pg_only else [("sqlite", folder / "scale.sqlite3")]
     if args.pg:
         targets.append(("postgresql", fresh_pg_database(args.pg, f"yishi_scale_{args.cases}")))
     for engine_name, target in targets:
-        figures += run_engine(engine_name=engine_name, target=target, folder=folder, seeds=seeds, n=args.cases, log=log)
-    if not args.pg_only:
+        figures += run_engine(
+            engine_name=engine_name, target=target, folder=folder, seeds=seeds, n=args.cases, log=log,
+            reuse=args.reuse,
+        )  # fmt: skip
+    if not args.pg_only and not args.reuse:
         before, after = compaction(folder, seeds, min(args.cases, args.compaction_cases))
         figures.append(Figure("bytes per case before compaction (sqlite)", before, "B"))
         figures.append(Figure("bytes per case after compaction (sqlite)", after, "B", target=BYTES_TARGET))
@@ -668,7 +687,14 @@ def fresh_pg_database(url: str, name: str) -> str:
 
 
 def run_engine(
-    *, engine_name: str, target: Path | str, folder: Path, seeds: list[Seed], n: int, log: Callable[..., None]
+    *,
+    engine_name: str,
+    target: Path | str,
+    folder: Path,
+    seeds: list[Seed],
+    n: int,
+    log: Callable[..., None],
+    reuse: bool = False,
 ) -> list[Figure]:
     local = folder / f"local-{engine_name}"
     empty_target: Path | str = folder / "empty.sqlite3"
@@ -679,10 +705,13 @@ def run_engine(
     store = Store(target, clock=Clock(), local_dir=local)
     figures: list[Figure] = []
     try:
-        built = replicate(store.engine, seeds, n)
-        log(f"[{engine_name}] {n:,} cases, {built.rows:,} rows in {built.seconds:.1f} s"
-            f" ({built.rows / built.seconds:,.0f} rows/s)")  # fmt: skip
-        figures.append(Figure(f"[{engine_name}] build: rows per second", built.rows / built.seconds, "rows/s"))
+        if reuse:
+            built = samples_of(store, n)
+        else:
+            built = replicate(store.engine, seeds, n)
+            log(f"[{engine_name}] {n:,} cases, {built.rows:,} rows in {built.seconds:.1f} s"
+                f" ({built.rows / built.seconds:,.0f} rows/s)")  # fmt: skip
+            figures.append(Figure(f"[{engine_name}] build: rows per second", built.rows / built.seconds, "rows/s"))
         store.analyze()
         hand = Hand(store)
         for label, ms, hand_ms in time_reads(store, hand, built):
