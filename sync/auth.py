@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from dataclasses import dataclass
 
+from desktop.cases.clock import system_now
 from sync.crypto import Ed25519PrivateKey, Ed25519PublicKey, b64d, b64e, sha256_hex, verify
 
 HEADER_DEVICE = "X-Yishi-Device"
@@ -37,8 +37,9 @@ def signing_text(method: str, path: str, timestamp: str, nonce: str, body: bytes
 def sign_headers(
     key: Ed25519PrivateKey, device_id: str, method: str, path: str, body: bytes, *, now: float | None = None
 ) -> dict[str, str]:
-    """The four auth headers for one request."""
-    timestamp = str(int(time.time() if now is None else now))
+    """The four auth headers for one request, stamped with the machine's instant (the platform refuses one more
+    than 300 s off its own clock)."""
+    timestamp = str(int(system_now().timestamp() if now is None else now))
     nonce = secrets.token_hex(16)
     signature = key.sign(signing_text(method, path, timestamp, nonce, body))
     return {
