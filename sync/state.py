@@ -18,17 +18,20 @@ CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS withheld (
     case_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT
 );
+CREATE TABLE IF NOT EXISTS applied (case_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 """
 
 
 @dataclass(frozen=True)
 class Withheld:
-    """A platform status not applied yet because the case had local unsent changes."""
+    """A platform status not applied yet: the case has local unsent changes, or its local state cannot take the
+    status now (a returned case reopened at the window, then 不予受理). ``why`` says which, for the clerk."""
 
     case_id: str
     seq: int
     status: str
     reason: str | None
+    why: str | None = None
 
 
 class SyncState:
@@ -39,6 +42,9 @@ class SyncState:
         self.path = path
         with self._conn() as conn:
             conn.executescript(_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(withheld)")}
+            if "why" not in columns:  # a state file from before statuses were withheld for their state
+                conn.execute("ALTER TABLE withheld ADD COLUMN why TEXT")
 
     @contextmanager
     def _conn(self) -> Iterator[sqlite3.Connection]:
@@ -80,19 +86,34 @@ class SyncState:
     def withhold(self, item: Withheld) -> None:
         with self._conn() as conn:
             conn.execute(
-                "INSERT INTO withheld VALUES (?, ?, ?, ?) ON CONFLICT(case_id) DO UPDATE SET "
-                "seq = excluded.seq, status = excluded.status, reason = excluded.reason WHERE excluded.seq > seq",
-                (item.case_id, item.seq, item.status, item.reason),
+                "INSERT INTO withheld (case_id, seq, status, reason, why) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(case_id) DO UPDATE SET seq = excluded.seq, status = excluded.status, "
+                "reason = excluded.reason, why = excluded.why WHERE excluded.seq >= seq",
+                (item.case_id, item.seq, item.status, item.reason, item.why),
             )
 
     def withheld(self) -> list[Withheld]:
         with self._conn() as conn:
-            rows = conn.execute("SELECT case_id, seq, status, reason FROM withheld ORDER BY seq").fetchall()
+            rows = conn.execute("SELECT case_id, seq, status, reason, why FROM withheld ORDER BY seq").fetchall()
         return [Withheld(*r) for r in rows]
 
     def release(self, case_id: str) -> None:
         with self._conn() as conn:
             conn.execute("DELETE FROM withheld WHERE case_id = ?", (case_id,))
+
+    def applied_seq(self, case_id: str) -> int | None:
+        """The feed position of the newest status applied to this case (``None``: none recorded)."""
+        with self._conn() as conn:
+            row = conn.execute("SELECT seq FROM applied WHERE case_id = ?", (case_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def record_applied(self, case_id: str, seq: int) -> None:
+        with self._conn() as conn:
+            conn.execute(
+                "INSERT INTO applied VALUES (?, ?) ON CONFLICT(case_id) DO UPDATE SET seq = excluded.seq "
+                "WHERE excluded.seq > seq",
+                (case_id, seq),
+            )
 
 
 def state_path(store_path: Path) -> Path:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.cases.states import CaseState, can_transition
+from desktop.cases.states import PLATFORM_STATES, STATE_LABELS, CaseState, can_transition
 from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.repo import CaseNotFound, Store
 from sync.client import (
@@ -351,24 +351,49 @@ def pull_statuses(store: Store, client: PlatformClient, report: SyncReport) -> N
         raise _StopRunError(f"status pull refused: {exc}") from None
 
 
-def _apply(store: Store, state: SyncState, update: Withheld, report: SyncReport) -> None:
+def _apply(store: Store, state: SyncState, update: Withheld, report: SyncReport) -> bool:
+    """Apply one platform status, or withhold it (returns True then): a status is never skipped unless it is
+    stale (this case already took a newer one). The cursor may pass a withheld status: the withheld table keeps
+    it, durably, before the cursor moves, until it applies."""
     target = PLATFORM_TO_STATE.get(update.status)
     try:
         case_id = uuid.UUID(update.case_id)
         current = store.get(case_id).case.state
     except (ValueError, CaseNotFound):
-        return  # not a case of this PC (e.g. carried in by a transfer file from a field laptop)
-    if target is None or current is target:
-        return
+        return False  # not a case of this PC (e.g. carried in by a transfer file from a field laptop)
+    if target is None or current is target or _stale(state, update, current):
+        return False
     if store.has_unsent(case_id):
         # Local changes not yet on the platform win; look again once they are sent.
-        state.withhold(update)
-        report.withheld.append(case_id)
-        return
+        return _withhold(state, update, "local changes not yet on the platform", report)
     if not can_transition(current, target):
-        return  # an older status replayed after a newer one was applied
+        # e.g. a returned case reopened and edited at the window, then 不予受理 by the platform: shown to the
+        # clerk and looked at again each run, never dropped
+        why = f"the case is {STATE_LABELS[current]} here and cannot take {STATE_LABELS[target]} now"
+        return _withhold(state, update, why, report)
     store.record_platform_state(case_id, target, update.reason or "")
+    state.record_applied(update.case_id, update.seq)
     report.status_changes.append(StatusChange(case_id, target, update.reason))
+    return False
+
+
+def _stale(state: SyncState, update: Withheld, current: CaseState) -> bool:
+    """An older status replayed (the cursor is saved after applying, so a crash replays a page)."""
+    applied = state.applied_seq(update.case_id)
+    if applied is None:  # a state file from before applied statuses were recorded: trust the state machine
+        return current in PLATFORM_STATES and not can_transition(current, PLATFORM_TO_STATE[update.status])
+    return update.seq <= applied
+
+
+def _withhold(state: SyncState, update: Withheld, why: str, report: SyncReport) -> bool:
+    state.withhold(Withheld(update.case_id, update.seq, update.status, update.reason, why))
+    report.withheld.append(uuid.UUID(update.case_id))
+    return True
+
+
+def withheld_statuses(store: Store) -> list[Withheld]:
+    """Platform statuses this PC has not applied yet, each with why (for the clerk's sync panel)."""
+    return SyncState(state_path(store.path)).withheld()
 
 
 def _retry_withheld(store: Store, client: PlatformClient, state: SyncState, report: SyncReport) -> None:
@@ -383,5 +408,6 @@ def _retry_withheld(store: Store, client: PlatformClient, state: SyncState, repo
         except RejectedError:
             state.release(item.case_id)
             continue
-        state.release(item.case_id)
-        _apply(store, state, Withheld(item.case_id, item.seq, current.status, current.status_reason), report)
+        # released only once applied (or moot): a kill in between leaves it withheld, never lost
+        if not _apply(store, state, Withheld(item.case_id, item.seq, current.status, current.status_reason), report):
+            state.release(item.case_id)

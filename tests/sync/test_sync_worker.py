@@ -8,18 +8,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session, col, select
 from sync_helpers import WINDOW, Clock, Running, enroll, hall_clock, queue_case
 
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.states import CaseState, Decision
-from desktop.store.models import Case, OutboxStatus
+from desktop.store.models import Case, OutboxEntry, OutboxStatus
 from desktop.store.repo import Store
-from sync.client import PlatformClient
+from sync.client import PlatformClient, client_from_folder, enroll_device, load_platform_key
 from sync.crypto import sha256_hex
-from sync.platform.operator import set_status
+from sync.platform.operator import create_enrollment_code, set_status
 from sync.protocol import PlatformStatus
 from sync.state import SyncState, state_path
-from sync.worker import BACKOFF_BASE_SECONDS, backoff_delay, sync_once
+from sync.worker import BACKOFF_BASE_SECONDS, backoff_delay, sync_once, withheld_statuses
 
 
 @pytest.fixture
@@ -35,10 +36,6 @@ def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
 
 
 def _outbox(store: Store) -> list[tuple[int, OutboxStatus, str | None]]:
-    from sqlmodel import Session, col, select
-
-    from desktop.store.models import OutboxEntry
-
     with Session(store.engine) as session:
         rows = session.exec(select(OutboxEntry).order_by(col(OutboxEntry.id))).all()
         return [(r.revision, r.status, r.platform_number) for r in rows]
@@ -205,9 +202,6 @@ def test_status_bar_counts_follow_the_outbox(store: Store, client: PlatformClien
 
 
 def test_enrolled_folder_gives_a_working_client(running: Running, tmp_path: Path) -> None:
-    from sync.client import client_from_folder, enroll_device, load_platform_key
-    from sync.platform.operator import create_enrollment_code
-
     folder = tmp_path / "device"
     assert client_from_folder(folder) is None
     enroll_device(running.url, create_enrollment_code(running.platform, "窗口"), folder, "窗口")
@@ -215,3 +209,41 @@ def test_enrolled_folder_gives_a_working_client(running: Running, tmp_path: Path
     assert c is not None and c.status_updates(0).updates == []
     load_platform_key(folder)
     c.close()
+
+
+def test_a_status_the_case_cannot_take_now_is_withheld_and_shown_run_after_run(
+    store: Store, client: PlatformClient, running: Running, clock: Clock
+) -> None:
+    """A returned case reopened and edited at the window, then 不予受理 by the platform: never lost."""
+    cid = queue_case(store, "赵六")
+    sync_once(store, client, clock.now)
+    set_status(running.platform, str(cid), PlatformStatus.RETURNED, "缺少死亡证明")
+    assert [c.state for c in sync_once(store, client, clock.now).status_changes] == [CaseState.RETURNED]
+    store.reopen(cid)
+    store.save_draft(cid, {"death_kind": "normal"}, {"applicant.name": "赵六", "applicant.phone": "13800000000"})
+    set_status(running.platform, str(cid), PlatformStatus.REJECTED, "不符合受理条件")
+    report = sync_once(store, client, clock.now)
+    assert report.withheld == [cid] and report.status_changes == []
+    state = SyncState(state_path(store.path))
+    assert state.cursor() == 2  # the cursor passed it, but only once it was kept
+    [held] = withheld_statuses(store)
+    assert (held.case_id, held.status, held.reason) == (str(cid), PlatformStatus.REJECTED, "不符合受理条件")
+    assert held.why is not None and "已告知补正" in held.why and "平台不予受理" in held.why
+    assert store.get(cid).case.state is CaseState.SUPPLEMENT_NOTIFIED  # the clerk's edit is untouched
+    again = sync_once(store, client, clock.now)  # still cannot apply: still withheld, still shown
+    assert again.withheld == [cid] and withheld_statuses(store) != []
+    assert store.get(cid).case.state is CaseState.SUPPLEMENT_NOTIFIED
+
+
+def test_a_replayed_older_status_is_stale_not_withheld(
+    store: Store, client: PlatformClient, running: Running, clock: Clock
+) -> None:
+    cid = queue_case(store, "钱七")
+    sync_once(store, client, clock.now)
+    set_status(running.platform, str(cid), PlatformStatus.ACCEPTED)
+    set_status(running.platform, str(cid), PlatformStatus.COMPLETED)
+    sync_once(store, client, clock.now)
+    SyncState(state_path(store.path)).set_cursor(0)  # a crash before the cursor was saved replays the page
+    report = sync_once(store, client, clock.now)
+    assert report.withheld == [] and report.status_changes == []
+    assert store.get(cid).case.state is CaseState.COMPLETED and withheld_statuses(store) == []
