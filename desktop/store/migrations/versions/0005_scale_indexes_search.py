@@ -70,7 +70,7 @@ REDUNDANT = {
 }
 COMPACT_BATCH = 2000
 # the outbox's status index keeps only what still waits (a partial index; queries name the same condition)
-UNSENT = {"sqlite_where": sa.text("status <> 'sent'"), "postgresql_where": sa.text("status <> 'sent'")}
+UNSENT = sa.text("status <> 'sent'")
 
 
 def upgrade() -> None:
@@ -87,7 +87,9 @@ def upgrade() -> None:
     for name, (table, _columns) in REDUNDANT.items():
         op.drop_index(name, table_name=table)
     op.drop_index("ix_outbox_status_next", table_name="outbox")
-    op.create_index("ix_outbox_unsent", "outbox", ["status", "next_attempt_at"], **UNSENT)
+    op.create_index(
+        "ix_outbox_unsent", "outbox", ["status", "next_attempt_at"], sqlite_where=UNSENT, postgresql_where=UNSENT
+    )
     if sqlite:
         for statement in SQLITE_FTS:
             op.execute(statement)
