@@ -44,6 +44,7 @@ NOTES = {
     DocKind.DEFERRED: "一式两联：申请人留存、窗口存档",
     DocKind.ONE_TIME: "交申请人，告知需补正的全部材料",
     DocKind.REJECT: "交申请人，载明理由和救济途径",
+    DocKind.APPLICATION: "申请人核对签字，窗口存档",
 }
 
 
@@ -205,7 +206,9 @@ class ResultDialog(QDialog):
         self.printer_label.setText(f"打印机：{printer_label(self.printer_name)}")
 
     def first_print_button(self) -> QPushButton:
-        return self.buttons[self.docs.kinds[0].value]["print"]
+        """The print button of the decision's own document (the receipt or notice), before the application form."""
+        kind = next((k for k in self.docs.kinds if k is not DocKind.APPLICATION), self.docs.kinds[0])
+        return self.buttons[kind.value]["print"]
 
     # -- actions --------------------------------------------------------------------------------------------
 

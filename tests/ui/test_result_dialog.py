@@ -26,11 +26,12 @@ from desktop.ui import printing as qt_print
 from desktop.ui.printer_dialog import PrinterDialog, Printers
 from desktop.ui.result_dialog import ResultDialog, chinese_print_error, print_pool
 
+# the 联办申请表 comes with every decided case, then the decision's own documents
 EXPECTED = {
-    Decision.ACCEPT: ["receipt", "transfer"],
-    Decision.DEFER: ["receipt", "deferred", "transfer"],
-    Decision.NOTIFY: ["one-time"],
-    Decision.REJECT: ["reject"],
+    Decision.ACCEPT: ["application", "receipt", "transfer"],
+    Decision.DEFER: ["application", "receipt", "deferred", "transfer"],
+    Decision.NOTIFY: ["application", "one-time"],
+    Decision.REJECT: ["application", "reject"],
 }
 
 
