@@ -7,6 +7,7 @@ from typing import Any
 
 from desktop import settings
 from desktop.cases.profile import Profile
+from desktop.cases.roles import Role
 from desktop.cli.common import open_hall
 from desktop.services import demo
 
@@ -21,11 +22,15 @@ def demo_data(args: argparse.Namespace) -> int:
         if args.if_empty and hall.store.list_cases(limit=1):
             print(f"{hall.store.path}: already has cases; left as it is")
             return 0
-        profile = Profile(current.center_name, current.division_code, current.window_code, current.clerk)
+        created = demo.ensure_demo_accounts(hall)
+        clerk = next(a.username for a in demo.DEMO_ACCOUNTS if a.role is Role.CLERK)
+        profile = Profile(current.center_name, current.division_code, current.window_code, clerk)
         made = demo.seed_store(hall, hall.catalogs.current(), profile, args.count)
     finally:
         hall.close()
-    print(f"{hall.store.path}: {made} demo cases")
+    print(f"{hall.store.path}: {made} demo cases, taken by account {clerk}")
+    for account in created:
+        print(f"  demo account {account.username} ({account.role.value}), password {account.password}")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -55,8 +56,13 @@ class Catalogs:
         self._seen: dict[str, CatalogInUse] = {}
         self._lock = threading.Lock()
 
+    @cached_property
+    def shipped_version(self) -> str:
+        """The shipped catalog's version, read once: the files do not change while the app runs."""
+        return shipped_catalog_version(self.shipped_dir)
+
     def shipped(self) -> CatalogInUse:
-        version = shipped_catalog_version(self.shipped_dir)
+        version = self.shipped_version
         with self._lock:
             known = self._seen.get(version)
         return known or self._remember(CatalogInUse(load_index(self.shipped_dir), WorkCalendar()))
@@ -65,7 +71,7 @@ class Catalogs:
         """The installed update when it verifies and is newer than the shipped catalog, else ``None``."""
         folder = self.data_dir
         update = installed_catalog(folder, self.public_key) if installed_path(folder).exists() else None
-        if update is None or version_key(update.version) <= version_key(shipped_catalog_version(self.shipped_dir)):
+        if update is None or version_key(update.version) <= version_key(self.shipped_version):
             return None
         loaded = parse_raw(update.catalog)
         calendar = WorkCalendar.from_update(update.holidays, source=f"catalog {update.version}")
@@ -83,7 +89,7 @@ class Catalogs:
             known = self._seen.get(version)
         if known is not None:
             return known
-        if version == shipped_catalog_version(self.shipped_dir):
+        if version == self.shipped_version:
             return self.shipped()
         return fallback
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from stdnum.cn import ric, uscc
@@ -17,6 +18,7 @@ from stdnum.cn import ric, uscc
 from desktop.cases.clock import Clock
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.profile import Profile
+from desktop.cases.roles import Role
 from desktop.cases.states import Decision
 from desktop.catalog.schema import Element, FieldKind
 from desktop.forms.decision import Mark
@@ -140,6 +142,33 @@ def _to_vary(session: IntakeSession, errors: dict[str, str]) -> list[str]:
 
 
 DEMO_PROFILE = ("沈阳市和平区南湖街道便民服务中心", "210102004", "03", "李晓梅")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: Role
+    password: str
+
+
+# A demo store's people: the README prints these so the one-command launch can be signed into.
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", "系统管理员", Role.ADMIN, "yishi-admin-demo"),
+    DemoAccount("lixm", "李晓梅", Role.CLERK, "yishi-clerk-demo"),
+    DemoAccount("zhaom", "赵敏", Role.SUPERVISOR, "yishi-supervisor-demo"),
+)
+
+
+def ensure_demo_accounts(hall: Hall) -> tuple[DemoAccount, ...]:
+    """A store without accounts gets the demo's (an administrator first); returns those created."""
+    if hall.store.accounts():
+        return ()
+    admin, *others = DEMO_ACCOUNTS
+    hall.store.add_account(admin.username, admin.display_name, admin.role, admin.password, actor="system")
+    for account in others:
+        hall.store.add_account(account.username, account.display_name, account.role, account.password, actor="admin")
+    return DEMO_ACCOUNTS
 
 
 def mark_all(session: IntakeSession, decision: str, rng: random.Random) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
+from desktop.services.accounts import display_name
 from desktop.services.catalogs import CatalogInUse
 from desktop.services.hall import Hall
 from desktop.settings import Settings
@@ -14,7 +16,9 @@ def case_documents_of(hall: Hall, current: CatalogInUse, case_id: uuid.UUID, set
     """Every document the case's item outcomes call for, the 联办申请表 first, with the hall's address, hours,
     phones, reviewing organ and court (raises ``NotDecided`` for a case not decided yet)."""
     catalog = hall.catalogs.for_case(hall.store, case_id, current)
-    return case_documents(hall.store.get(case_id), catalog.index, hall=hall_info(settings), clock=hall.clock)
+    docs = case_documents(hall.store.get(case_id), catalog.index, hall=hall_info(settings), clock=hall.clock)
+    # the case keeps the operator's account; paper names the person
+    return replace(docs, doc=replace(docs.doc, clerk=display_name(hall, docs.doc.clerk)))
 
 
 def application_form_of(hall: Hall, current: CatalogInUse, case_id: uuid.UUID, settings: Settings) -> bytes:
