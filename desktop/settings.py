@@ -17,6 +17,8 @@ from typing import Any
 
 from platformdirs import user_config_dir
 
+from desktop.files import private_dir
+
 SETTINGS_VERSION = 1
 
 
@@ -102,7 +104,7 @@ def load(path: Path | None = None) -> Settings:
 def save(settings: Settings, path: Path | None = None) -> None:
     """Write atomically: a crash mid-write leaves the old file."""
     path = path or default_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # the file itself is mkstemp's 0600
     data = {"version": SETTINGS_VERSION, **asdict(settings)}
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from cryptography.hazmat.primitives import serialization
+
+from desktop.files import write_private
+from desktop.keyring import PASSPHRASE_ENV, subkey, unlocked_keys
 from sync import auth
 from sync.crypto import (
     Ed25519PrivateKey,
@@ -22,7 +27,6 @@ from sync.crypto import (
     b64e,
     raw_public,
     read_ed25519_private,
-    write_private_key,
     x25519_public_from_b64,
 )
 
@@ -298,9 +302,56 @@ def identity_paths(folder: Path) -> tuple[Path, Path]:
 def save_identity(folder: Path, identity: DeviceIdentity, base_url: str, platform_key: dict[str, str]) -> None:
     """Keep the device id, platform URL and the platform's transfer key (for offline export) beside the key."""
     key_path, info_path = identity_paths(folder)
-    write_private_key(key_path, identity.key)
+    write_device_key(key_path, identity.key)
     info = {"device_id": identity.device_id, "platform_url": base_url, "platform_key": platform_key}
-    info_path.write_text(json.dumps(info), encoding="utf-8")
+    write_private(info_path, json.dumps(info).encode("utf-8"))
+
+
+# device.key is PKCS#8 PEM encrypted (BestAvailableEncryption: AES-256-CBC under scrypt) with a password derived
+# from the unlocked store key (HKDF, purpose "device.key"), else with YISHI_STORE_PASSPHRASE; a window with
+# neither (no encryption at rest) keeps it plain, owner-only. yishi store encrypt re-seals a plain one.
+
+
+def _device_key_passwords() -> list[bytes]:
+    passwords = [subkey(k, "device.key").hex().encode() for k in unlocked_keys()]
+    env = os.environ.get(PASSPHRASE_ENV)
+    return passwords + ([env.encode("utf-8")] if env else [])
+
+
+def write_device_key(path: Path, key: Ed25519PrivateKey) -> bool:
+    """Write ``device.key`` 0600, encrypted when a password is at hand; returns whether it is encrypted."""
+    passwords = _device_key_passwords()
+    protection: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passwords[0]) if passwords else serialization.NoEncryption()
+    )
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, protection)
+    write_private(path, pem)
+    return bool(passwords)
+
+
+def read_device_key(path: Path) -> Ed25519PrivateKey:
+    """``device.key``, plain or encrypted; raises PlatformError (English) when no password at hand opens it."""
+    pem = path.read_bytes()
+    if b"ENCRYPTED" not in pem:
+        return read_ed25519_private(path)
+    for password in _device_key_passwords():
+        try:
+            key = serialization.load_pem_private_key(pem, password=password)
+        except (ValueError, TypeError):
+            continue
+        if isinstance(key, Ed25519PrivateKey):
+            return key
+    raise PlatformError(f"{path} is encrypted: log in (unlock the store) or set {PASSPHRASE_ENV}")
+
+
+def protect_device_key(folder: Path) -> bool:
+    """Re-seal a plain ``device.key`` now that a password is at hand; returns whether it is encrypted now."""
+    key_path, _info = identity_paths(folder)
+    if not key_path.exists():
+        return False
+    if b"ENCRYPTED" in key_path.read_bytes():
+        return True
+    return write_device_key(key_path, read_ed25519_private(key_path))
 
 
 def load_platform_key(folder: Path) -> X25519PublicKey:
@@ -316,7 +367,7 @@ def load_identity(folder: Path) -> tuple[DeviceIdentity, str] | None:
     if not (key_path.exists() and info_path.exists()):
         return None
     info = json.loads(info_path.read_text(encoding="utf-8"))
-    return DeviceIdentity(info["device_id"], read_ed25519_private(key_path)), str(info["platform_url"])
+    return DeviceIdentity(info["device_id"], read_device_key(key_path)), str(info["platform_url"])
 
 
 def enroll_device(base_url: str, code: str, folder: Path, label: str, *, ca_file: Path | None = None) -> DeviceIdentity:
@@ -327,10 +378,10 @@ def enroll_device(base_url: str, code: str, folder: Path, label: str, *, ca_file
     """
     key_path, _info = identity_paths(folder)
     if key_path.exists():
-        key = read_ed25519_private(key_path)
+        key = read_device_key(key_path)
     else:
         key = Ed25519PrivateKey.generate()
-        write_private_key(key_path, key)
+        write_device_key(key_path, key)
     client = PlatformClient(base_url, None, ca_file=ca_file)
     try:
         identity = client.enroll(code, key, label)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop.store.encryption import EncryptionError
 from desktop.store.repo import CaseNotFound, Store
 from sync.client import DeviceIdentity
 from sync.crypto import X25519PublicKey, sha256_hex
@@ -35,13 +36,14 @@ def read_attachment(store: Store, case_id: uuid.UUID, sha: str) -> bytes:
         rows = []
     path = store.attachment_path(rows[0]) if rows else store.attachments_dir / sha[:2] / sha
     try:
-        data = path.read_bytes()
+        data = store.blob_bytes(path)  # opened with the store key on an encrypted store
     except OSError as exc:
         raise LocalProblemError(f"attachment {sha[:12]}… cannot be read: {exc.strerror}") from None
+    except EncryptionError as exc:
+        raise LocalProblemError(str(exc)) from None
     if sha256_hex(data) != sha:
         raise LocalProblemError(f"attachment {sha[:12]}… is damaged on disk (hash differs)")
     return data
-
 
 
 def export_outbox(

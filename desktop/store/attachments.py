@@ -12,8 +12,10 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from desktop.files import private_dir, write_private
 from desktop.store.base import StoreBase
 from desktop.store.db import write_session
+from desktop.store.encryption import is_sealed, open_sealed, seal, store_key
 from desktop.store.models import Attachment
 from desktop.store.rows import load_case
 
@@ -26,7 +28,7 @@ class Attachments(StoreBase):
         source = Path(source_path)
         digest = sha256_of(source)
         relative = f"{digest[:2]}/{digest}"
-        _store_blob(source, self.attachments_dir / relative, digest)
+        _store_blob(source, self.attachments_dir / relative, digest, store_key(self.path))
         media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         with write_session(self.engine) as session:
             load_case(session, case_id)
@@ -54,6 +56,10 @@ class Attachments(StoreBase):
     def attachment_path(self, attachment: Attachment) -> Path:
         return self.attachments_dir / attachment.path
 
+    def blob_bytes(self, path: Path) -> bytes:
+        """A stored blob's content (opened with the store key when the store is encrypted); OSError as read."""
+        return open_sealed(store_key(self.path), path.read_bytes(), path.name)
+
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
@@ -63,11 +69,19 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _store_blob(source: Path, target: Path, digest: str) -> None:
-    """Copy ``source`` to ``target`` via a temp file, verifying the copy's hash before it takes the name."""
+def _store_blob(source: Path, target: Path, digest: str, key: bytes | None) -> None:
+    """Copy ``source`` to ``target`` via a temp file, verifying the copy's hash before it takes the name; on an
+    encrypted store sealed with the store key (AES-GCM, desktop.store.encryption)."""
+    if key is not None:
+        data = source.read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise OSError(f"{source} changed while it was read")
+        if not target.exists() or not is_sealed(target.read_bytes()):
+            write_private(target, seal(key, data, digest))
+        return
     if target.exists() and sha256_of(target) == digest:
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)  # 0700 folders, and mkstemp's file is 0600
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     os.close(fd)
     tmp = Path(tmp_name)

@@ -22,6 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session
 
+from desktop.files import private_sqlite
+from desktop.store.encryption import key_pragma, sqlcipher_module, store_key
 from desktop.store.models import WindowSequence
 
 BUSY_TIMEOUT_MS = 10_000
@@ -70,9 +72,12 @@ def open_engine(path: Path | str) -> Engine:
     if is_postgres(path):
         assert isinstance(path, str)
         return open_postgres(path)
-    db = Path(path)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    db = private_sqlite(Path(path))  # 0600, and so are its WAL and SHM (SQLite gives them the file's mode)
+    key = store_key(db)  # None: a plain store; else SQLCipher, keyed first thing on every connection
+    cipher = {} if key is None else {"module": sqlcipher_module()}
+    engine = create_engine(f"sqlite:///{db}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **cipher)
+    if key is not None:
+        event.listen(engine, "connect", lambda conn, _record: conn.execute(key_pragma(key)))
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
