@@ -95,6 +95,15 @@ def tighten_tree(root: Path) -> int:
     return changed
 
 
+def fsync_file(path: Path) -> None:
+    """fsync a file written by someone else (SQLite, a copy) before it is renamed into place."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def sync_dir(folder: Path) -> None:
     """fsync a folder, so a rename inside it survives a power cut."""
     fd = os.open(folder, os.O_RDONLY)

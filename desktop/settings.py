@@ -57,6 +57,11 @@ class Settings:
     attachment_max_mb: int = 50
     # accounts: the window locks after this many idle minutes (0: never); the same person unlocks with a password
     lock_after_minutes: int = 10
+    # backups: a daily copy of the store goes to this folder (empty: none), kept this many days
+    backup_dir: str = ""
+    backup_keep_days: int = 14
+    # encryption at rest: refuse to open a plain (not SQLCipher) store (yishi store encrypt converts one)
+    require_encryption: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def profile_complete(self) -> bool:

@@ -30,7 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from desktop.files import private_sqlite, sync_dir, write_private
+from desktop.files import fsync_file, private_sqlite, sync_dir, write_private
 from desktop.keyring import KEY_BYTES, PASSPHRASE_ENV, subkey, unlock, unlocked
 
 ENV_LABEL = "env"
@@ -38,7 +38,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BLOB_MAGIC = b"YISHI-AEAD1\x00"  # an attachment sealed with the store key: magic, 12-byte nonce, ciphertext
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # ~100 ms and 32 MiB a try
 _WRAP_AAD = b"yishi store key v1"
-
 
 
 class EncryptionError(Exception):
@@ -272,7 +271,7 @@ def _export_encrypted(db: Path, key: bytes) -> None:
         source.execute(f"PRAGMA encrypted.user_version = {version}")
         source.execute("DETACH DATABASE encrypted")
         source.close()
-        _fsync(beside)
+        fsync_file(beside)
         os.replace(beside, db)
         sync_dir(db.parent)
         guard.execute("ROLLBACK")
@@ -281,14 +280,6 @@ def _export_encrypted(db: Path, key: bytes) -> None:
         guard.close()
     for suffix in ("-wal", "-shm"):  # the plain store's, empty after the checkpoint
         db.with_name(db.name + suffix).unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _blobs(folder: Path) -> Iterator[Path]:
