@@ -17,10 +17,9 @@ from typing import Any
 from desktop import settings as settings_mod
 from desktop.cases.clock import Clock
 from desktop.cli.common import fail as _fail
+from desktop.cli.common import open_hall
 from desktop.paths import db_path_from
 from desktop.services import sync as sync_service
-from desktop.store.repo import Store
-from sync.client import PlatformError, enroll_device
 from sync.protocol import PlatformStatus
 from sync.transfer import TransferError
 
@@ -131,10 +130,10 @@ def enroll(args: argparse.Namespace) -> int:
     folder = device_folder(args)
     label = args.label or _window_label(settings_mod.load())
     try:
-        identity = enroll_device(args.url, args.code, folder, label, ca_file=_ca(args))
+        identity = sync_service.enroll(args.url, args.code, folder, label, ca_file=_ca(args))
     except ValueError as exc:
         return _fail(str(exc))
-    except PlatformError as exc:
+    except sync_service.PlatformError as exc:
         return _fail(f"enrolment failed: {exc}")
     print(f"enrolled as {identity.device_id} ({label}); identity kept in {folder}")
     return 0
@@ -166,9 +165,9 @@ def sync(args: argparse.Namespace) -> int:
 
 def export_transfer(args: argparse.Namespace) -> int:
     folder = device_folder(args)
-    store = Store(case_db(args), clock=hall_clock())
+    hall = open_hall(args, settings_mod.load())
     try:
-        envelope = sync_service.export_field_transfer(store, Path(args.file), folder)
+        envelope = sync_service.export_field_transfer(hall.store, Path(args.file), folder)
     except sync_service.NotEnrolledError:
         return _fail(f"this PC is not enrolled (no identity in {folder}); enrol it once while online", 2)
     except TransferError as exc:
@@ -176,19 +175,19 @@ def export_transfer(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {args.file}: {exc.strerror}")
     finally:
-        store.close()
+        hall.close()
     print(f"{args.file}: {envelope.case_count} case revision(s), transfer {envelope.transfer_id}")
     return 0
 
 
 def import_transfer(args: argparse.Namespace) -> int:
-    store = Store(case_db(args), clock=hall_clock())
+    hall = open_hall(args, settings_mod.load())
     try:
-        envelope = sync_service.import_field_transfer(store, Path(args.file))
+        envelope = sync_service.import_field_transfer(hall.store, Path(args.file))
     except TransferError as exc:
         return _fail(f"transfer file refused: {exc}")
     finally:
-        store.close()
+        hall.close()
     print(
         f"{args.file}: {envelope.case_count} case revision(s) from {envelope.device_id} queued for upload "
         f"(transfer {envelope.transfer_id}); the next sync sends it"

@@ -11,8 +11,9 @@ from desktop.cases.roles import Permission, require
 from desktop.services.hall import Hall
 from desktop.store.accounts import AccountInfo
 from desktop.store.models import Case, Rating
+from desktop.store.ratings import RatingError
 
-__all__ = ["BAD_REASONS", "LEVELS", "RatingSummary", "follow_up", "rate", "rating_summary", "void"]
+__all__ = ["BAD_REASONS", "LEVELS", "RatingError", "RatingSummary", "follow_up", "rate", "rating_summary", "void"]
 
 
 def rate(

@@ -26,7 +26,15 @@ from desktop.services.catalogs import shipped_catalog_version
 from desktop.store.fallback import relay_when_back
 from desktop.store.repo import Store
 from sync.catalog_update import CatalogUpdateReport, update_catalog
-from sync.client import client_from_folder, identity_paths, load_identity, load_platform_key
+from sync.client import (
+    DeviceIdentity,
+    PlatformError,
+    client_from_folder,
+    enroll_device,
+    identity_paths,
+    load_identity,
+    load_platform_key,
+)
 from sync.crypto import Ed25519PublicKey
 from sync.outbox_files import export_outbox
 from sync.state import SyncState, state_path
@@ -44,6 +52,14 @@ def device_dir() -> Path:
     """Where this PC's device key and enrolment live: ``YISHI_DEVICE_DIR``, else ``<data dir>/device``."""
     override = os.environ.get("YISHI_DEVICE_DIR")
     return Path(override) if override else data_dir() / "device"
+
+
+__all__ = ["PlatformError", "SyncReport"]  # the types callers catch or show
+
+
+def enroll(url: str, code: str, folder: Path, label: str, *, ca_file: Path | None = None) -> DeviceIdentity:
+    """Enrol this PC with the platform using a one-time code; the identity is kept in ``folder``."""
+    return enroll_device(url, code, folder, label, ca_file=ca_file)
 
 
 def is_enrolled(folder: Path) -> bool:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
 if TYPE_CHECKING:
     from desktop.services.accounts import AccountInfo
-    from desktop.store.models import Case
+    from desktop.services.cases import Case
     from desktop.ui.login import AccountSession
     from desktop.ui.rating import RatingFlow
     from desktop.ui.supervision.workspace import SupervisorWorkspace

@@ -25,10 +25,10 @@ from desktop.ui import loading
 from desktop.ui.workers import Op, serial_pool
 
 if TYPE_CHECKING:
+    from desktop.services.sync import SyncReport
     from desktop.ui.loading import CaseRow
     from desktop.ui.window_api import WindowApi
     from sync.crypto import Ed25519PublicKey
-    from sync.worker import SyncReport
 
 QUARANTINED_FG = QColor("#b00020")
 QUARANTINED_BG = QColor("#fde7e9")

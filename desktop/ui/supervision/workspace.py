@@ -39,8 +39,8 @@ from desktop.cases.states import DECISION_LABELS, Decision
 from desktop.services import ratings, reports
 from desktop.services.accounts import AccountInfo
 from desktop.services.hall import Hall
+from desktop.services.ratings import RatingError
 from desktop.services.reports import Filters, OpenCase, Workspace
-from desktop.store.ratings import RatingError
 from desktop.ui.supervision.charts import Bar, BarChart
 from desktop.ui.supervision.dialogs import FollowUpDialog, VoidDialog
 from desktop.ui.workers import Op
