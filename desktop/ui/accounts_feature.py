@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
+from desktop.cases.roles import ROLE_LABELS, Permission
+
 if TYPE_CHECKING:
     from desktop.services.accounts import AccountInfo
     from desktop.services.cases import Case
@@ -31,7 +33,6 @@ class AccountsFeature(QObject):
     """What accounts add to the main window (made by :func:`attach_when_ready`)."""
 
     def __init__(self, window: WindowApi) -> None:
-        from desktop.cases.roles import Permission  # noqa: PLC0415 - loads with the hall, off the first paint
         from desktop.ui.login import AccountSession  # noqa: PLC0415 - the ORM stays off the first paint
 
         main = window.qwidget()
@@ -73,11 +74,12 @@ class AccountsFeature(QObject):
         self.session.login()
 
     def _signed_in(self, account: AccountInfo) -> None:
-        from desktop.cases.roles import ROLE_LABELS  # noqa: PLC0415 - loaded already with the session
-
         self.window.settings.clerk = account.username  # the operator of every intake call (not saved)
         self.operator_label.setText(f"{ROLE_LABELS[account.role]}：{account.display_name}（{account.username}）")
         self.rating = None
+        # clerks see their own work; supervisors and administrators the whole store
+        self.window.case_scope = None if self.session.may(Permission.SEE_ALL_CASES) else account.username
+        self.window.refresh_cases()
 
     def _audit_settings(self) -> None:
         from desktop.services.accounts import record_settings_change  # noqa: PLC0415 - loaded with the session

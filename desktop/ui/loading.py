@@ -80,10 +80,16 @@ class CaseRow:
 
 
 def case_rows(
-    hall: Hall, bundle_names: dict[str, str], text: str | None, *, after: Any = None, limit: int = 200
+    hall: Hall,
+    bundle_names: dict[str, str],
+    text: str | None,
+    *,
+    after: Any = None,
+    limit: int = 200,
+    clerk: str | None = None,
 ) -> list[CaseRow]:
     """Store pool thread: a page of the case list, newest first (a text search by number, applicant name or ID),
-    ``after`` the row whose ``page_key`` is given."""
+    ``after`` the row whose ``page_key`` is given; only ``clerk``'s own cases when given (a clerk sees their work)."""
     with _IMPORTS:
         from desktop.services.cases import CaseFilter, list_cases, page_key  # noqa: PLC0415 - imported on a pool thread, off the first paint
 
@@ -100,5 +106,5 @@ def case_rows(
             c.clerk,
             page_key(c),
         )
-        for c in list_cases(hall, CaseFilter(text=text), limit=limit, after=after)
+        for c in list_cases(hall, CaseFilter(text=text, clerk=clerk), limit=limit, after=after)
     ]

@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         self._drafts_offered = False
         self._loading_started = False
         self.offer_drafts_on_start = True
+        # the account whose own cases the list shows (a clerk); None: every case (a supervisor, or nobody signed in)
+        self.case_scope: str | None = None
         self.store_pool = serial_pool()
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
         self.picker = BundlePicker()
@@ -237,7 +239,9 @@ class MainWindow(QMainWindow):
         text = self.case_search.text().strip() or None
         hall, names = self.hall, self.case_model.bundle_names
         size = self.case_model.PAGE
-        Op(self.store_pool, lambda: loading.case_rows(hall, names, text, limit=size)).success(self._cases_ready).run()
+        scope = self.case_scope
+        rows = lambda: loading.case_rows(hall, names, text, limit=size, clerk=scope)  # noqa: E731
+        Op(self.store_pool, rows).success(self._cases_ready).run()
 
     def _cases_ready(self, rows: list[loading.CaseRow]) -> None:
         text = self.case_search.text().strip() or None
@@ -249,7 +253,8 @@ class MainWindow(QMainWindow):
         """The case list's next page, read on the store pool (the model asks when the view scrolls near its end)."""
         hall, names, size = self.hall, self.case_model.bundle_names, self.case_model.PAGE
         if hall is not None:
-            page = lambda: loading.case_rows(hall, names, text, after=last.page_key, limit=size)  # noqa: E731
+            scope = self.case_scope
+            page = lambda: loading.case_rows(hall, names, text, after=last.page_key, limit=size, clerk=scope)  # noqa: E731
             Op(self.store_pool, page).success(deliver).run()
 
     # -- actions ------------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ class WindowApi(Protocol):
     hall: Hall | None
     catalog: CatalogInUse | None
     intake: IntakeHost | None
+    case_scope: str | None
     store_pool: QThreadPool
     case_view: QTableView
     case_model: CaseTableModel

@@ -55,3 +55,25 @@ def test_the_logged_in_account_is_the_operator_of_the_window(qtbot: QtBot, main_
     rating = hall.store.rating_of(case.id)
     assert rating is not None and (rating.level, rating.clerk) == (5, "wangf")
     window.close()
+
+
+def test_a_clerk_sees_their_own_cases_and_a_supervisor_sees_the_whole_store(qtbot: QtBot, main_window: Any) -> None:
+    feature = AccountsFeature(main_window)
+    first_login(qtbot, feature)
+    hall = main_window.hall
+    hall.store.add_account("wangf", "王芳", Role.CLERK, PASSWORD, actor="admin")
+    hall.store.add_account("lij", "李军", Role.CLERK, PASSWORD, actor="admin")
+    mine = decided(hall, Decision.ACCEPT, clerk="wangf")
+    decided(hall, Decision.ACCEPT, clerk="lij")
+    main_window.refresh_cases()
+    qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 2)  # the administrator sees the whole store
+    feature.session.lock()
+    assert feature.session.lock_dialog is not None
+    feature.session.lock_dialog._switch()
+    qtbot.waitUntil(lambda: feature.session.login_dialog is not None and feature.session.login_dialog.isVisible())
+    dialog = feature.session.login_dialog
+    dialog.username.setText("wangf")
+    dialog.password.setText(PASSWORD)
+    dialog.submit()
+    qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 1)
+    assert main_window.case_model.row_at(0).id == str(mine.id)
