@@ -9,7 +9,7 @@ from typing import Any
 from desktop import paths, settings
 from desktop.cli.common import fail
 from desktop.services.backup import BackupError, backup_now, restore
-from desktop.store.encryption import EncryptionError
+from desktop.services.encryption import EncryptionError
 
 
 def backup(args: argparse.Namespace) -> int:
