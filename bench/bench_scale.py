@@ -252,13 +252,15 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
 def samples_of(store: Store, n: int) -> Built:
     """What a reused store is searched for: the case in the middle of the list, and a credit code."""
     with store.engine.connect() as conn:
-        middle = conn.exec_driver_sql(
-            'SELECT id, number, applicant_id, applicant_phone, applicant_name, bundle_code FROM "case"'
-            " ORDER BY updated_at DESC, id DESC LIMIT 1 OFFSET ?",
-            (n // 2,),
+        middle = conn.execute(
+            text(
+                'SELECT id, number, applicant_id, applicant_phone, applicant_name, bundle_code FROM "case"'
+                " ORDER BY updated_at DESC, id DESC LIMIT 1 OFFSET :skip"
+            ),
+            {"skip": n // 2},
         ).one()
-        uscc = conn.exec_driver_sql(
-            "SELECT applicant_id FROM \"case\" WHERE applicant_id >= '91' AND applicant_id < '92' LIMIT 1"
+        uscc = conn.execute(
+            text("SELECT applicant_id FROM \"case\" WHERE applicant_id >= '91' AND applicant_id < '92' LIMIT 1")
         ).scalar()
     case_id = middle[0] if isinstance(middle[0], uuid.UUID) else uuid.UUID(middle[0])
     return Built(n, 0, 0.0, {"middle": (case_id, *middle[1:]), "uscc": uscc})
@@ -532,13 +534,13 @@ def hand_decide(hand: Hand, store: Store, case_id: uuid.UUID, items: list[ItemEn
     now = store.clock.now()
     day = store.clock.local_day(now)
     u, w = hand.uid(case_id), hand.when(now)
-    c = hand.conn
+    c = hand.conn.cursor() if hand.pg else hand.conn
     statements: list[tuple[str, tuple[Any, ...]]] = []
     add = statements.append
     if not hand.pg:
         c.execute("PRAGMA synchronous=FULL")
         c.execute("BEGIN IMMEDIATE")
-    ctx = c.transaction() if hand.pg else contextlib.nullcontext()
+    ctx = hand.conn.transaction() if hand.pg else contextlib.nullcontext()
     with ctx:
         [(seq,)] = c.execute(
             "INSERT INTO window_sequence (window_key, day, last) VALUES (?, ?, 1) ON CONFLICT (window_key, day)"
@@ -648,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, help="build the SQLite store here (kept) instead of a temp dir")
     parser.add_argument("--compaction-cases", type=int, default=20_000)
     parser.add_argument("--pg-only", action="store_true", help="time PostgreSQL only (with --pg)")
-    parser.add_argument("--reuse", action="store_true", help="time the SQLite store --dir holds (built before)")
+    parser.add_argument("--reuse", action="store_true", help="time the stores an earlier run built (same --dir/--pg)")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     folder = args.dir or Path(tempfile.mkdtemp(prefix="yishi-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -659,7 +661,10 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     targets: list[tuple[str, Path | str]] = [] if args.pg_only else [("sqlite", folder / "scale.sqlite3")]
     if args.pg:
-        targets.append(("postgresql", fresh_pg_database(args.pg, f"yishi_scale_{args.cases}")))
+        name = f"yishi_scale_{args.cases}"
+        plain = args.pg.replace("postgresql+psycopg://", "postgresql://")
+        reused = plain.rsplit("/", 1)[0] + "/" + name
+        targets.append(("postgresql", reused if args.reuse else fresh_pg_database(args.pg, name)))
     for engine_name, target in targets:
         figures += run_engine(
             engine_name=engine_name, target=target, folder=folder, seeds=seeds, n=args.cases, log=log,
