@@ -140,7 +140,7 @@ def main() -> None:
     )
     if as_json:
         emit(
-            "bench_sync",
+            "sync",
             [
                 Figure("plain keep-alive HTTP loop", base, "cases/s"),
                 Figure("sync client", client_rate, "cases/s", client_rate / base),
