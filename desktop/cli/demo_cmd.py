@@ -14,8 +14,8 @@ from desktop.services import demo
 
 def demo_data(args: argparse.Namespace) -> int:
     current = settings.load()
-    if not current.profile_complete():
-        current.center_name, current.division_code, current.window_code, current.clerk = demo.DEMO_PROFILE
+    if not (current.center_name and current.division_code and current.window_code):
+        current.center_name, current.division_code, current.window_code, _clerk = demo.DEMO_PROFILE
         settings.save(current)
     hall = open_hall(args, current)
     try:

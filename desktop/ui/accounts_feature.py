@@ -79,6 +79,7 @@ class AccountsFeature(QObject):
         self.rating = None
         # clerks see their own work; supervisors and administrators the whole store
         self.window.case_scope = None if self.session.may(Permission.SEE_ALL_CASES) else account.username
+        self.window.show_profile()
         self.window.refresh_cases()
 
     def _audit_settings(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.profile_label, 1)
         self.statusBar().addPermanentWidget(self.sync_label)
         self._actions()
-        self._show_profile()
+        self.show_profile()
         self.picker.picked.connect(self.start_intake)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self.case_search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -176,12 +177,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             bar.addAction(action)
 
-    def _show_profile(self) -> None:
+    def show_profile(self) -> None:
         s = self.settings
         if s.profile_complete():
             text = f"{s.center_name}　{s.window_code}号窗口　窗口人员：{s.clerk}"
+        elif s.center_name and s.division_code and s.window_code:
+            text = f"{s.center_name}　{s.window_code}号窗口　请登录"
         else:
-            text = "请先在“窗口档案”中填写服务中心、区划代码、窗口编号和窗口人员"
+            text = "请先在“窗口档案”中填写服务中心、区划代码和窗口编号"
         if self.zone_problem:
             text += f"　（时区设置无效，按 {self.clock.tz.key} 计算日期）"
         self.profile_label.setText(text)
@@ -282,8 +285,9 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return False
         dialog.apply_to(self.settings)
-        settings_mod.save(self.settings, self.settings_path)
-        self._show_profile()
+        # the operator is whoever signs in, never a stored name: it is kept in memory only
+        settings_mod.save(replace(self.settings, clerk=""), self.settings_path)
+        self.show_profile()
         return True
 
     def profile(self) -> Profile | None:
@@ -296,12 +300,15 @@ class MainWindow(QMainWindow):
     def start_intake(self, bundle_code: str) -> None:
         if self.catalog is None or self.hall is None or self.intake is not None:
             return
-        if self.profile() is None and not self.edit_profile():
+        if self.profile() is None and self.settings.clerk and not self.edit_profile():
+            return
+        profile = self.profile()
+        if profile is None:  # nobody signed in, or the profile is still incomplete
+            self.statusBar().showMessage("请先登录并填写窗口档案，再新建办件", 10000)
             return
         from desktop.services.intake import open_intake  # noqa: PLC0415 - the ORM stays off the first paint
 
-        hall, catalog, profile = self.hall, self.catalog, self.profile()
-        assert profile is not None  # checked (or just entered) above
+        hall, catalog = self.hall, self.catalog
         Op(self.store_pool, lambda: open_intake(hall, catalog, bundle_code, profile)).success(
             self._show_intake
         ).failure(lambda e: self._store_failed(f"无法新建办件：{e}")).run()
