@@ -57,6 +57,8 @@ def _number_error(kind: FieldKind, text: str) -> str | None:
         number = Decimal(text.strip())
     except InvalidOperation:
         return "请输入数字"
+    if not number.is_finite():  # "NaN", "Infinity": Decimal reads them, and they compare to nothing
+        return "请输入数字"
     if number < 0:
         return "不能为负数"
     if kind is FieldKind.COUNT and number != number.to_integral_value():
