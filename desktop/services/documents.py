@@ -25,3 +25,11 @@ def application_form_of(hall: Hall, current: CatalogInUse, case_id: uuid.UUID, s
     """The 联办申请表 of a case as stored, for the applicant to sign (a draft prints 待受理, without a number)."""
     catalog = hall.catalogs.for_case(hall.store, case_id, current)
     return application_form_of_case(hall.store.get(case_id), catalog.index, hall=hall_info(settings), clock=hall.clock)
+
+
+def record_output(hall: Hall, operator: str, case_id: uuid.UUID, what: str, *, first: bool, path: str = "") -> None:
+    """Audit a document that left the window: printed (``reprint`` once the result dialog of the decision has
+    closed) or saved as a PDF file (``export``)."""
+    action = "export" if path else ("print" if first else "reprint")
+    detail = {"document": what, **({"path": path} if path else {})}
+    hall.store.record(operator, action, detail, case_id)

@@ -7,6 +7,7 @@ ran on the same ordered thread), so the dialog always shows what was stored.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -58,7 +59,7 @@ class ResultFlow(QObject):
         window.intake_opened.connect(self.close_dialog)  # the next applicant's intake takes the keyboard
 
     def _decided(self, case: Case) -> None:
-        self.show_case(case.id)
+        self.show_case(case.id, first=True)
 
     # -- the case list ----------------------------------------------------------------------------------------
 
@@ -95,17 +96,27 @@ class ResultFlow(QObject):
 
     # -- the dialog -------------------------------------------------------------------------------------------
 
-    def show_case(self, case_id: uuid.UUID) -> None:
-        """Read the decided case and show its documents (in the background, then on the UI thread)."""
+    def show_case(self, case_id: uuid.UUID, *, first: bool = False) -> None:
+        """Read the decided case and show its documents (in the background, then on the UI thread); ``first`` after
+        the decision itself, otherwise what is printed counts as a reprint."""
         w = self.window
         if w.hall is None or w.catalog is None:
             return
         hall, current, settings = w.hall, w.catalog, w.settings
-        Op(w.store_pool, lambda: _read_documents(hall, current, case_id, settings)).success(self._loaded).failure(
-            self._load_failed
-        ).run()
+        Op(w.store_pool, lambda: _read_documents(hall, current, case_id, settings)).success(
+            partial(self._loaded, first=first)
+        ).failure(self._load_failed).run()
 
-    def _loaded(self, docs: CaseDocuments) -> None:
+    def _audit_output(self, docs: CaseDocuments, first: bool, what: str, path: str = "") -> None:
+        """Every document printed or saved is audited under the signed-in operator (off the UI thread)."""
+        from desktop.services.documents import record_output  # noqa: PLC0415 - reportlab loads with the first dialog
+
+        hall, operator, case_id = self.window.hall, self.window.settings.clerk, uuid.UUID(docs.case_id)
+        if hall is not None and operator:
+            record = partial(record_output, hall, operator, case_id, what, first=first, path=path)
+            Op(self.window.store_pool, record).run()
+
+    def _loaded(self, docs: CaseDocuments, *, first: bool = False) -> None:
         if not shiboken6.isValid(self):  # the window closed while the case was read
             return
         from desktop.ui.result_dialog import ResultDialog  # noqa: PLC0415 - reportlab loads with the first result dialog
@@ -113,6 +124,8 @@ class ResultFlow(QObject):
         self.close_dialog()
         self.dialog = ResultDialog(docs, self.window.settings.printer_name, self.window.qwidget())
         self.dialog.printer_changed.connect(self._save_printer)
+        self.dialog.printed.connect(lambda key, _printer: self._audit_output(docs, first, key))
+        self.dialog.saved.connect(lambda path: self._audit_output(docs, first, "pdf", path))
         self.dialog.show()
         self.dialog.first_print_button().setFocus()
         self.dialog_opened.emit(self.dialog)

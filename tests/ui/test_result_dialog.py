@@ -275,3 +275,24 @@ def test_dialog_closes_when_the_next_intake_opens(main_window: Any, qtbot: QtBot
     with qtbot.waitSignal(main_window.intake_opened, timeout=20_000):
         main_window.start_intake(code)
     assert not dialog.isVisible() and main_window.result_flow.dialog is None
+
+
+def test_printing_after_the_decision_and_reprinting_later_are_audited_apart(main_window: Any, qtbot: QtBot) -> None:
+    case = _decide(main_window, "公民身后一件事", Decision.ACCEPT)
+    store = main_window.hall.store
+
+    def actions() -> list[str]:
+        return [e.action for e in store.audit_trail(case.id) if e.action in ("print", "reprint", "export")]
+
+    dialog = _dialog_after_decision(main_window, qtbot, case)
+    dialog.printed.emit("receipt", "yishi-pdf")  # what a finished print job reports
+    qtbot.waitUntil(lambda: actions() == ["print"], timeout=10_000)
+    dialog.close()
+    _select_case(main_window, qtbot, case.id)
+    with qtbot.waitSignal(main_window.result_flow.dialog_opened, timeout=20_000) as blocker:
+        main_window.result_flow.reprint_action.trigger()
+    blocker.args[0].printed.emit("receipt", "yishi-pdf")
+    blocker.args[0].saved.emit("/tmp/受理回执.pdf")
+    qtbot.waitUntil(lambda: actions() == ["print", "reprint", "export"], timeout=10_000)
+    reprint = next(e for e in store.audit_trail(case.id) if e.action == "reprint")
+    assert reprint.actor == main_window.settings.clerk and reprint.detail == {"document": "receipt"}
