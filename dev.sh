@@ -3,6 +3,7 @@
 #   ./dev.sh app     set up, then launch the app on a local SQLite store with demo data
 #   ./dev.sh test    set up, then run every check CI runs (lint, types, contracts, tests, frozen build)
 #   ./dev.sh setup   only set up (.venv/ in the repo root, system packages when root)
+#   ./dev.sh fuzz    a longer, randomized fuzz run (YISHI_FUZZ_EXAMPLES per target, default 5000)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -66,6 +67,11 @@ case "${1:-}" in
     install_system "${SYSTEM_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     setup_python
     exec scripts/check.sh "${@:2}"
+    ;;
+  fuzz)
+    setup_python
+    export YISHI_FUZZ_EXAMPLES=${YISHI_FUZZ_EXAMPLES:-5000} YISHI_FUZZ_RANDOM=1 YISHI_BLOCK_QT=1
+    exec .venv/bin/python -m pytest -q -m fuzz -p no:pytest-qt -W ignore::pytest.PytestConfigWarning -o addopts="-ra --strict-markers" tests/fuzz "${@:2}"
     ;;
   *)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
