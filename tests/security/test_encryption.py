@@ -30,8 +30,9 @@ from desktop.store.encryption import (
 from desktop.store.models import Case
 from desktop.store.repo import Store
 from sync.client import DeviceIdentity, load_identity, save_identity
-from sync.crypto import Ed25519PrivateKey
-from sync.outbox_files import read_attachment
+from sync.crypto import Ed25519PrivateKey, X25519PrivateKey
+from sync.outbox_files import export_outbox, read_attachment
+from sync.transfer import spool_transfer
 
 PASSPHRASE = "正确的口令 horse battery"
 ID_NUMBERS = ["11010519491231002X", "210102198001011234", "440106199912310027"]
@@ -53,6 +54,12 @@ def cases_with_ids(store: Store, tmp_path: Path, ids: list[str]) -> None:
         store.save_draft(store.new_draft("LNYJS003", "2026.11.1", WINDOW).id, {}, {"id": number})
 
 
+def loaded_identity(device: Path) -> DeviceIdentity:
+    loaded = load_identity(device)
+    assert loaded is not None
+    return loaded[0]
+
+
 def files_holding(folder: Path, needles: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for path in folder.rglob("*"):
@@ -71,7 +78,9 @@ def test_an_encrypted_store_shows_no_id_number_in_any_file_and_still_lists_its_c
     store = Store(folder / "cases.sqlite3", clock=hall_clock())
     cases_with_ids(store, tmp_path, ID_NUMBERS[:2])
     device = folder / "device"
-    save_identity(device, DeviceIdentity("dev-1", Ed25519PrivateKey.generate()), "http://127.0.0.1:1", {})
+    save_identity(
+        device, DeviceIdentity("dev-0123456789abcdef", Ed25519PrivateKey.generate()), "http://127.0.0.1:1", {}
+    )
     store.close()
     assert files_holding(folder, ID_NUMBERS[:2])  # the plain store does hold them (in the database, the scans)
 
@@ -84,6 +93,13 @@ def test_an_encrypted_store_shows_no_id_number_in_any_file_and_still_lists_its_c
     listed = reopened.list_cases(limit=100)
     assert sorted(c.applicant_id for c in listed if c.applicant_id) == sorted(ID_NUMBERS)
     assert (folder / "cases.sqlite3-wal").stat().st_size > 0  # the WAL is there, holding the last writes
+    # a field laptop's transfer file in the spool: sealed for the platform, so it shows nothing either
+    exported = tmp_path / "export.yst"
+    export_outbox(
+        reopened, exported, identity=loaded_identity(device), platform_key=X25519PrivateKey.generate().public_key()
+    )
+    spool_transfer(exported, folder / "transfers")
+    assert list((folder / "transfers").glob("*.yst"))
     assert files_holding(folder, ID_NUMBERS) == {}
     [last] = [c for c in listed if c.applicant_id == ID_NUMBERS[2] and c.number]
     attachment = reopened.get(last.id).attachments[0]
