@@ -5,10 +5,11 @@ The store key (32 random bytes) is never on disk unwrapped. Beside ``cases.sqlit
 scrypt-derived key-encryption key. A wrap has a label: ``"env"`` for the passphrase scripts and tests pass in
 ``YISHI_STORE_PASSPHRASE``, an account's user name for a login.
 
-Login interface (issue 10): after checking the password, call :func:`unwrap_store_key` (``label`` = the user
-name, or ``None`` to try every wrap) and hand the result to :func:`unlock`; creating an account or changing its
-password while the store is unlocked calls :func:`add_passphrase`. Without an unlocked key, opening an encrypted
-store tries ``YISHI_STORE_PASSPHRASE``, then refuses with :class:`StoreLockedError`.
+Login interface (issue 10, see docs/security.md): the accounts live inside the encrypted store, so before
+opening it the login calls :func:`unwrap_store_key` (``label`` = the user name, or ``None`` to try every wrap)
+and hands the result to ``desktop.keyring.unlock``; creating an account or changing its password while the store
+is unlocked calls :func:`add_passphrase`. Without an unlocked key, opening an encrypted store tries
+``YISHI_STORE_PASSPHRASE``, then refuses with :class:`StoreLockedError`.
 
 A SQLCipher file is told from a plain one by its first 16 bytes (a plain one starts ``SQLite format 3``), so the
 state on disk always says which it is, even after a kill halfway through :func:`encrypt_store`.
