@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from sync_helpers import hall_clock, queue_case
 
+from desktop import keyring
 from desktop.cases.clock import stepping_clock
 from desktop.cli import backup_cmd
 from desktop.services.backup import BackupError, backup_now, daily_backup, restore
+from desktop.services.encryption import encrypt_window_store, is_encrypted
 from desktop.settings import Settings
 from desktop.store.repo import Store
 
@@ -131,3 +133,18 @@ def test_a_daily_backup_is_made_once_a_day_and_kept_n_days(store: Store, tmp_pat
     kept = sorted(p.name for p in (tmp_path / "daily").glob("cases-*.sqlite3"))
     assert kept == made[-3:] == ["cases-2026-11-04.sqlite3", "cases-2026-11-05.sqlite3", "cases-2026-11-06.sqlite3"]
     assert case_count(tmp_path / "daily" / kept[-1]) == 5
+
+
+def test_a_backup_of_an_encrypted_store_is_encrypted_and_restores(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.close()
+    encrypt_window_store(store.path, "backup passphrase", tmp_path / "device")
+    keyring.lock_all()
+    monkeypatch.setenv(keyring.PASSPHRASE_ENV, "backup passphrase")
+    info = backup_now(store.path, tmp_path / "sealed.sqlite3")
+    assert info.encrypted and info.cases == 5 and is_encrypted(info.path)
+    assert b"SQLite format 3" not in info.path.read_bytes()[:16]
+    queue_case(Store(store.path, clock=hall_clock()), "备份之后")
+    assert restore(store.path, info.path).cases == 5
+    assert case_count(store.path) == 5
