@@ -23,6 +23,8 @@ class CaseState(StrEnum):
     RETURNED = "returned"
     PLATFORM_REJECTED = "platform_rejected"
     QUARANTINED = "quarantined"
+    # a draft the clerk deleted: its content is erased, the row stays so the audit chain naming it still verifies
+    DISCARDED = "discarded"
 
 
 class Decision(StrEnum):
@@ -37,7 +39,7 @@ class Decision(StrEnum):
 S = CaseState
 
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
-    S.DRAFT: frozenset({S.ACCEPTED, S.DEFERRED_ACCEPTED, S.SUPPLEMENT_NOTIFIED, S.REJECTED}),
+    S.DRAFT: frozenset({S.ACCEPTED, S.DEFERRED_ACCEPTED, S.SUPPLEMENT_NOTIFIED, S.REJECTED, S.DISCARDED}),
     # the applicant came back with what was missing
     S.SUPPLEMENT_NOTIFIED: frozenset({S.ACCEPTED, S.DEFERRED_ACCEPTED, S.REJECTED}),
     S.ACCEPTED: frozenset({S.QUEUED}),
@@ -53,6 +55,7 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.RETURNED: frozenset({S.SUPPLEMENT_NOTIFIED}),
     S.COMPLETED: frozenset(),
     S.PLATFORM_REJECTED: frozenset(),
+    S.DISCARDED: frozenset(),
 }
 
 STATE_LABELS: dict[CaseState, str] = {
@@ -68,6 +71,7 @@ STATE_LABELS: dict[CaseState, str] = {
     S.RETURNED: "退件(需补正)",
     S.PLATFORM_REJECTED: "平台不予受理",
     S.QUARANTINED: "上报被拒(待处理)",
+    S.DISCARDED: "草稿已删除",
 }
 
 DECISION_LABELS: dict[Decision, str] = {

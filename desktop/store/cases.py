@@ -31,7 +31,7 @@ from desktop.cases.states import (
 )
 from desktop.store.base import StoreBase
 from desktop.store.db import durable, next_sequence, write_session
-from desktop.store.models import Case, CaseItem, MaterialRecord, OutboxEntry
+from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, OutboxEntry
 from desktop.store.payload import case_payload, supervision_fields
 from desktop.store.rows import CaseDetail, NotEditable, audit, case_detail, load_case
 from desktop.store.search import applicant_phone
@@ -165,6 +165,22 @@ class CaseWrites(StoreBase):
             detail = {"state": state.value, "note": note}
             audit(session, case_id, "platform", "platform_state", detail, at=case.updated_at)
             return case
+
+    def delete_draft(self, case_id: uuid.UUID, *, actor: str) -> None:
+        """Delete a draft (never a decided case): its answers, values, applicant, materials and attachments are
+        erased in one audited transaction. The row stays as ``discarded`` because the audit rows that name the case
+        are hash-chained (removing it would null their ``case_id`` and break the chain); lists leave it out."""
+        with write_session(self.engine) as session:
+            case = load_case(session, case_id)
+            if case.state is not CaseState.DRAFT or case.decision is not None or case.number is not None:
+                raise NotEditable(f"case {case_id} is {case.state.value}; only an undecided draft can be deleted")
+            case.state = check_transition(case.state, CaseState.DISCARDED)
+            _set_form(case, {}, {})
+            case.updated_at = self.clock.now()
+            for model in (MaterialRecord, CaseItem, Attachment):
+                session.exec(delete(model).where(col(model.case_id) == case_id))
+            session.add(case)
+            audit(session, case_id, actor, "delete_draft", {"bundle": case.bundle_code}, at=case.updated_at)
 
 
 def _set_form(case: Case, answers: Mapping[str, Any], values: Mapping[str, Any]) -> None:

@@ -73,10 +73,12 @@ class CaseQueries(StoreBase):
         first: date | None = None,
         last: date | None = None,
         clerk: str | None = None,
+        bundles: Iterable[str] | None = None,
     ) -> list[CaseSummary]:
         """Cases newest first (by ``updated_at``, then id); ``day`` is the hall's local day decided (or created,
         for undecided cases); ``first`` / ``last`` bound a period of such days (either may be open); ``clerk`` keeps
-        one clerk's cases. ``text`` is what was typed in the search box (see desktop.store.search). The next page
+        one clerk's cases; ``bundles`` keeps cases of these bundle codes; deleted drafts are left out unless ``states``
+        asks for them. ``text`` is what was typed in the search box (see desktop.store.search). The next page
         starts ``after`` the last row's :func:`page_key` (keyset pagination: a deep page costs what the first does).
         Only the listed columns are read, never the form's JSON."""
         params: dict[str, Any] = {"limit": limit}
@@ -89,13 +91,15 @@ class CaseQueries(StoreBase):
             params["end"] = self.clock.day_bounds(last)[1]
         if clerk is not None:
             params["clerk"] = clerk
+        if bundles is not None:
+            params["bundles"] = sorted(set(bundles))
         state_values = None if states is None else tuple(sorted(s.value for s in states))
         term = classify(text) if text and text.strip() else None
         if term is not None:
             params.update(_search_params(term, self.engine.dialect.name))
         shape = _Shape(
             None if term is None else term.kind, self.engine.dialect.name, after is not None, "start" in params,
-            "end" in params, state_values, clerk is not None,
+            "end" in params, state_values, clerk is not None, bundles is not None,
         )  # fmt: skip
         query = _list_statement(shape)
         with self.engine.connect() as conn:
@@ -162,6 +166,7 @@ class _Shape:
     end: bool
     states: tuple[str, ...] | None
     clerk: bool
+    bundles: bool = False
 
 
 @functools.cache
@@ -184,6 +189,10 @@ def _list_statement(shape: _Shape) -> Any:
         query = query.where(or_(and_(*on_decided), and_(decided.is_(None), *on_created)))
     if shape.states is not None:
         query = query.where(col(Case.state).in_(shape.states))
+    else:  # a deleted draft stays only as the audit chain's anchor
+        query = query.where(col(Case.state) != CaseState.DISCARDED.value)
+    if shape.bundles:
+        query = query.where(col(Case.bundle_code).in_(bindparam("bundles", expanding=True)))
     if shape.clerk:
         query = query.where(col(Case.clerk) == bindparam("clerk", type_=String()))
     if shape.kind is not None:
