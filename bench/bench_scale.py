@@ -234,7 +234,7 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
             if i == n // 2:
                 samples["middle"] = (case_id, number, applicant_id, phone, name, c["bundle_code"])
             if applicant_id.startswith("91") and "uscc" not in samples:
-                samples["uscc"] = applicant_id
+                samples["uscc"], samples["company"] = applicant_id, name
         with engine.begin() as conn:
             if not pg:
                 conn.exec_driver_sql("PRAGMA cache_size=-400000")
@@ -259,11 +259,14 @@ def samples_of(store: Store, n: int) -> Built:
             ),
             {"skip": n // 2},
         ).one()
-        uscc = conn.execute(
-            text("SELECT applicant_id FROM \"case\" WHERE applicant_id >= '91' AND applicant_id < '92' LIMIT 1")
-        ).scalar()
+        uscc, company = conn.execute(
+            text(
+                "SELECT applicant_id, applicant_name FROM \"case\" WHERE applicant_id >= '91' AND applicant_id < '92'"
+                " LIMIT 1"
+            )
+        ).one()
     case_id = middle[0] if isinstance(middle[0], uuid.UUID) else uuid.UUID(middle[0])
-    return Built(n, 0, 0.0, {"middle": (case_id, *middle[1:]), "uscc": uscc})
+    return Built(n, 0, 0.0, {"middle": (case_id, *middle[1:]), "uscc": uscc, "company": company})
 
 
 def _migration_0005() -> Any:
@@ -350,10 +353,11 @@ class Hand:
         naive = value.astimezone(UTC).replace(tzinfo=None)
         return naive if self.pg else naive.isoformat(sep=" ")
 
-    def summaries(self, where: str, *args: Any, limit: int = PAGE) -> list[CaseSummary]:
-        rows = self.q(
-            f'SELECT {SUMMARY_SQL} FROM "case" {where} ORDER BY updated_at DESC, id DESC LIMIT {limit}', *args
-        )
+    def summaries(self, where: str, *args: Any, limit: int = PAGE, sort: bool = False) -> list[CaseSummary]:
+        """``sort``: read the matches by their own index and sort them (SQLite: ``+`` keeps the list's order
+        index out of the plan), as a careful hand would for a name search."""
+        order = "+updated_at DESC, +id DESC" if sort and not self.pg else "updated_at DESC, id DESC"
+        rows = self.q(f'SELECT {SUMMARY_SQL} FROM "case" {where} ORDER BY {order} LIMIT {limit}', *args)
         return [self._summary(r) for r in rows]
 
     def _summary(self, r: tuple[Any, ...]) -> CaseSummary:
@@ -441,16 +445,16 @@ def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
     short = name[:2]
     prefix_args = (f"{short}%",) if hand.pg else (short, short + "\U0010ffff")
     pair("search: name (2 characters)", lambda: store.list_cases(text=short, limit=PAGE),
-         lambda: hand.summaries(search_where(hand, "prefix"), *prefix_args), ids)  # fmt: skip
-    word = name if len(name) >= 3 else name + "有"
-    word = name[-4:] if len(name) > 4 else word
+         lambda: hand.summaries(search_where(hand, "prefix"), *prefix_args, sort=True), ids)  # fmt: skip
+    company = built.samples.get("company") or "沈阳恒远1有限公司"
+    word = company[2:-4]  # the distinctive part of a company's name: 恒远123
     kw_args = (f"%{word}%", f"%{word.upper()}%") if hand.pg else (f'"{word}"',)
     pair(f"search: keyword ({len(word)} characters)", lambda: store.list_cases(text=word, limit=PAGE),
-         lambda: hand.summaries(search_where(hand, "keyword"), *kw_args), ids)  # fmt: skip
+         lambda: hand.summaries(search_where(hand, "keyword"), *kw_args, sort=True), ids)  # fmt: skip
     digits = applicant_id[5:14]
     id_args = (f"%{digits}%", f"%{digits}%") if hand.pg else (f'"{digits}"',)
     pair("search: part of an ID (9 digits)", lambda: store.list_cases(text=digits, limit=PAGE),
-         lambda: hand.summaries(search_where(hand, "keyword"), *id_args), ids)  # fmt: skip
+         lambda: hand.summaries(search_where(hand, "keyword"), *id_args, sort=True), ids)  # fmt: skip
     last_day = today - timedelta(days=1)
 
     def report(r: Any) -> Any:

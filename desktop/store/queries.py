@@ -173,11 +173,13 @@ class _Shape:
 def _list_statement(shape: _Shape) -> Any:
     """The case list's statement for one shape of request, built once (building and keying a statement costs
     more than running it on an index); values come as bound parameters."""
-    query = (
-        select(*SUMMARY_COLUMNS)
-        .order_by(col(Case.updated_at).desc(), col(Case.id).desc())
-        .limit(bindparam("limit", type_=Integer()))
-    )
+    newest_first = (col(Case.updated_at).desc(), col(Case.id).desc())
+    if shape.dialect == "sqlite" and shape.kind in (SearchKind.KEYWORD, SearchKind.PREFIX):
+        # a name finds a few thousand cases: read them by the name / FTS index and sort them, rather than walk the
+        # whole list in order looking for them (SQLite's planner may choose the walk when the LIMIT tempts it;
+        # a unary + keeps the ordering index out of its choices)
+        newest_first = (literal_column('+"case".updated_at').desc(), literal_column('+"case".id').desc())
+    query = select(*SUMMARY_COLUMNS).order_by(*newest_first).limit(bindparam("limit", type_=Integer()))
     if shape.after:
         key = tuple_(bindparam("after_at", type_=UTCDateTime()), bindparam("after_id", type_=_ID_TYPE))
         query = query.where(tuple_(col(Case.updated_at), col(Case.id)) < key)
