@@ -576,11 +576,13 @@ def hand_decide(hand: Hand, store: Store, case_id: uuid.UUID, items: list[ItemEn
             [(u, m.material_code, m.name, m.status.value, m.copies, None, json.dumps(list(m.items)))
              for m in MATERIALS],
         )  # fmt: skip
-        audit = "INSERT INTO audit_event (case_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)"
-        c.executemany(audit.replace("?", hand.p), [
-            (u, w, DECIDER.clerk, "decide", json.dumps({"decision": "accept", "number": number})),
-            (u, w, DECIDER.clerk, "queue", json.dumps({"revision": 1})),
-        ])  # fmt: skip
+        # the audit chain numbers its rows itself (max(id) + 1, desktop.store.audit_log), so the hand does too
+        audit = (
+            "INSERT INTO audit_event (id, case_id, at, actor, action, detail)"
+            " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM audit_event), ?, ?, ?, ?, ?)"
+        )
+        for action, detail in (("decide", {"decision": "accept", "number": number}), ("queue", {"revision": 1})):
+            c.execute(audit.replace("?", hand.p), (u, w, DECIDER.clerk, action, json.dumps(detail)))
         c.execute(
             "INSERT INTO outbox (case_id, revision, payload, created_at, attempts, next_attempt_at, status)"
             " VALUES (?, 1, ?, ?, 0, ?, 'pending')".replace("?", hand.p),
