@@ -51,13 +51,14 @@ class NothingToPrint(ValueError):  # noqa: N818 - reads as what happened
 @dataclass(frozen=True)
 class CaseFilter:
     """Which cases a list shows: a state, a period of the hall's local days (decided, or created for undecided
-    cases), a clerk, a text search (number, applicant name or ID)."""
+    cases), a clerk, a text search (number, applicant name or ID), bundle codes (None: every bundle)."""
 
     state: CaseState | None = None
     first: date | None = None
     last: date | None = None
     clerk: str | None = None
     text: str | None = None
+    bundles: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.first and self.last and self.last < self.first:
@@ -72,7 +73,14 @@ def list_cases(
     f = chosen or CaseFilter()
     states = [f.state] if f.state else None
     return hall.store.list_cases(
-        states=states, text=f.text, first=f.first, last=f.last, clerk=f.clerk, limit=limit, after=after
+        states=states,
+        text=f.text,
+        first=f.first,
+        last=f.last,
+        clerk=f.clerk,
+        bundles=f.bundles,
+        limit=limit,
+        after=after,
     )
 
 
