@@ -100,6 +100,16 @@ class Department(Strict):
     administrative: bool = True
 
 
+class PartyCopy(Strict):
+    """A party whose answers the clerk may copy into this one (同申请人, 同法定代表人): each field takes the
+    source's field of the same name, or the one ``fields`` maps it to (``account_name: name``)."""
+
+    party: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")]
+    fields: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_0-9]{1,64}$")], str] = Field(
+        default={}, max_length=50
+    )
+
+
 class Party(Strict):
     """A group of the merged form. ``place`` pins it first or last; otherwise groups follow the order in
     which the bundle's items first ask about them."""
@@ -107,6 +117,8 @@ class Party(Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")]
     label: Name
     place: Literal["first", "auto", "last"] = "auto"
+    # Parties the form offers to copy from, as 同<label> buttons (Ctrl+D) in this party's group.
+    copy_from: list[PartyCopy] = Field(default=[], max_length=10)
 
 
 class Element(Strict):
@@ -119,6 +131,8 @@ class Element(Strict):
     not_future: bool = False
     derive: RuleText | None = None
     hint: Text | None = None
+    # Elements whose value this one may take with one key (同户籍地址: an address copied from another).
+    same_as: list[ElementCode] = Field(default=[], max_length=10)
 
     @property
     def party(self) -> str:
