@@ -31,6 +31,7 @@ from desktop.cases.profile import Profile
 from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState, Decision
 from desktop.ui import loading
 from desktop.ui.bundle_picker import BundlePicker, build_model
+from desktop.ui.case_filters import CaseFilterBar, filtered_rows
 from desktop.ui.case_model import ID_ROLE, CaseTableModel
 from desktop.ui.workers import Op, serial_pool
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from desktop.services.catalogs import CatalogInUse
     from desktop.services.hall import Hall
     from desktop.services.intake import OpenedIntake
+    from desktop.ui.case_detail import CaseListActions
     from desktop.ui.intake.host import IntakeHost
     from desktop.ui.result_flow import ResultFlow
     from desktop.ui.scanning import ScanController
@@ -107,8 +109,9 @@ class MainWindow(QMainWindow):
         self.case_view.setAlternatingRowColors(True)
         self.case_view.verticalHeader().hide()
         self.case_view.horizontalHeader().setStretchLastSection(True)
-        self.case_search = QLineEdit(placeholderText="查找办件：编号、申请人姓名或证件号")
+        self.case_search = QLineEdit(placeholderText="查找办件：编号、申请人、证件号或信用代码、电话、一件事名称")
         self.case_search.setClearButtonEnabled(True)
+        self.case_filters = CaseFilterBar(self.clock)  # status, local days, bundle, clerk (desktop/ui/case_filters.py)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._case_page())
         splitter = QSplitter()
@@ -127,8 +130,10 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self.case_search.textChanged.connect(lambda _t: self._search_timer.start())
         self._search_timer.timeout.connect(self.refresh_cases)
-        self.case_view.doubleClicked.connect(self._open_case)
+        self.case_filters.changed.connect(self.refresh_cases)
+        self.case_view.activated.connect(self._open_case)  # Enter, or a double-click
         self.scanning: ScanController | None = None
+        self.case_actions: CaseListActions | None = None
         self.result_flow: ResultFlow | None = None
         self.sync_panel: SyncPanel | None = None
 
@@ -144,6 +149,9 @@ class MainWindow(QMainWindow):
         self.scanning = ScanController(self)  # wedge scans, 扫描图片识别…, 附加扫描件…
         self.result_flow = ResultFlow(self)  # result dialog after a decision, 重新打印 from the case list
         self.sync_panel = SyncPanel(self)
+        from desktop.ui.case_detail import CaseListActions  # noqa: PLC0415 - the ORM stays off the first paint
+
+        self.case_actions = CaseListActions(self)  # 办件详情 (Enter / Ctrl+I), 删除草稿 (Delete), the clerk filter
 
     # -- layout -------------------------------------------------------------------------------------------------
 
@@ -157,6 +165,7 @@ class MainWindow(QMainWindow):
         top.addStretch(1)
         top.addWidget(self.case_search, 2)
         layout.addLayout(top)
+        layout.addWidget(self.case_filters)
         layout.addWidget(self.case_view, 1)
         return page
 
@@ -224,6 +233,7 @@ class MainWindow(QMainWindow):
         idx = loaded.catalog.index
         self.catalog = loaded.catalog
         self.case_model.bundle_names = {b.code: b.name for b in idx.catalog.bundles}
+        self.case_filters.set_bundles(self.case_model.bundle_names)
         self.picker.set_catalog(build_model(idx, loaded.reductions, loaded.keys), len(idx.bundles))
         self.catalog_ready.emit()
         self.refresh_cases()
@@ -240,24 +250,24 @@ class MainWindow(QMainWindow):
         if self.hall is None or self.catalog is None:
             return
         text = self.case_search.text().strip() or None
-        hall, names = self.hall, self.case_model.bundle_names
+        hall, names, current = self.hall, self.case_model.bundle_names, self.catalog
         size = self.case_model.PAGE
-        scope = self.case_scope
-        rows = lambda: loading.case_rows(hall, names, text, limit=size, clerk=scope)  # noqa: E731
+        choice = self.case_filters.choice(self.case_scope)
+        rows = lambda: filtered_rows(hall, current, names, text, choice, limit=size)  # noqa: E731
         Op(self.store_pool, rows).success(self._cases_ready).run()
 
     def _cases_ready(self, rows: list[loading.CaseRow]) -> None:
         text = self.case_search.text().strip() or None
-        self.case_model.set_rows(rows, more=lambda last, deliver: self._more_cases(text, last, deliver))
+        choice = self.case_filters.choice(self.case_scope)
+        self.case_model.set_rows(rows, more=lambda last, deliver: self._more_cases(text, last, deliver, choice))
         self.case_view.resizeColumnsToContents()
         self.cases_loaded.emit(len(rows))
 
-    def _more_cases(self, text: str | None, last: loading.CaseRow, deliver: Callable[[Any], None]) -> None:
+    def _more_cases(self, text: str | None, last: loading.CaseRow, deliver: Callable[[Any], None], choice: Any) -> None:
         """The case list's next page, read on the store pool (the model asks when the view scrolls near its end)."""
-        hall, names, size = self.hall, self.case_model.bundle_names, self.case_model.PAGE
+        hall, names, size, current = self.hall, self.case_model.bundle_names, self.case_model.PAGE, self.catalog
         if hall is not None:
-            scope = self.case_scope
-            page = lambda: loading.case_rows(hall, names, text, after=last.page_key, limit=size, clerk=scope)  # noqa: E731
+            page = lambda: filtered_rows(hall, current, names, text, choice, after=last.page_key, limit=size)  # noqa: E731
             Op(self.store_pool, page).success(deliver).run()
 
     # -- actions ------------------------------------------------------------------------------------------------
@@ -368,6 +378,8 @@ class MainWindow(QMainWindow):
             self.open_case(uuid.UUID(case_id))
         elif case_id and row.decision == Decision.DEFER:
             self.complete_deferred(uuid.UUID(case_id))
+        elif case_id and self.case_actions is not None:  # a decided case: 办件详情
+            self.case_actions.show_case(uuid.UUID(case_id))
         elif case_id:
             self.statusBar().showMessage(f"办件 {row.number or ''}：{STATE_LABELS.get(row.state, row.state)}", 5000)
 

@@ -19,9 +19,16 @@ if TYPE_CHECKING:
     from desktop.services.catalogs import CatalogInUse
     from desktop.services.hall import Hall
     from desktop.settings import Settings
+    from desktop.ui.case_filters import CaseFilterBar
     from desktop.ui.case_model import CaseTableModel
     from desktop.ui.intake.host import IntakeHost
     from desktop.ui.loading import LoadedCatalog
+
+
+class ShowsDocuments(Protocol):
+    """The result dialog's path (desktop.ui.result_flow.ResultFlow): a decided case's documents, to reprint."""
+
+    def show_case(self, case_id: uuid.UUID, *, first: bool = False) -> None: ...
 
 
 class WindowApi(Protocol):
@@ -40,7 +47,11 @@ class WindowApi(Protocol):
     case_view: QTableView
     case_model: CaseTableModel
     case_search: QLineEdit
+    case_filters: CaseFilterBar
     sync_label: QLabel
+
+    @property
+    def result_flow(self) -> ShowsDocuments | None: ...
 
     @property
     def cases_loaded(self) -> SignalInstance: ...
