@@ -200,9 +200,9 @@ class Clerk:
         return self.keys + self.clicks
 
     def focus(self) -> QWidget:
-        widget = QApplication.focusWidget()
+        widget = QApplication.focusWidget() or QApplication.activeWindow()  # a window's own shortcuts need no focus
         if widget is None:
-            raise RuntimeError("nothing has the keyboard focus")
+            raise RuntimeError("no window has the keyboard")
         return widget
 
     def press(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = MOD.NoModifier, times: int = 1) -> None:
@@ -254,10 +254,15 @@ class Run:
         decided: list[Any] = []
         window.case_decided.connect(decided.append)
         window.activateWindow()
+        wait_until(lambda: QApplication.activeWindow() is window)
         clerk.press(KEY.Key_N, MOD.ControlModifier)
         clerk.type(script.search)
         clerk.press(KEY.Key_Return)
-        wait_until(lambda: window.intake is not None)
+        try:
+            wait_until(lambda: window.intake is not None, 5000)
+        except TimeoutError:
+            print("DEBUG", QApplication.focusWidget(), QApplication.activePopupWidget(), QApplication.activeWindow(), window.picker.search.text(), window.intake, window.statusBar().currentMessage())
+            raise
         intake = window.intake
         assert intake is not None and intake.session.bundle.name == script.name, script.name
         clerk.press(KEY.Key_PageDown, MOD.ControlModifier)  # situations keep their defaults: on to the form
@@ -276,14 +281,12 @@ class Run:
         case = decided[0]
         if case.decision is not script.decision:
             raise RuntimeError(f"{script.name}: decided {case.decision}, not {script.decision}")
-        self.close_dialogs()
+        flow = window.result_flow
+        assert flow is not None
+        wait_until(lambda: flow.dialog is not None and flow.dialog.isVisible())
+        clerk.press(KEY.Key_Escape)  # the result dialog: its documents were printed, back to the window
+        wait_until(lambda: flow.dialog is None or not flow.dialog.isVisible())
         return clerk.total, values
-
-    def close_dialogs(self) -> None:
-        for widget in QApplication.topLevelWidgets():
-            if widget is not self.window and widget.isVisible():
-                widget.close()
-        QCoreApplication.processEvents()
 
     def fill_form(self, clerk: Clerk, intake: Any, script: Script) -> None:
         view = intake.widget.form
@@ -300,8 +303,7 @@ class Run:
             visited.add((code, part))
             copy = script.copies.get(code) if self.assisted and part == 0 else None
             if copy is not None:
-                label = view.copy_labels() if hasattr(view, "copy_labels") else {}
-                if copy not in label.get(code, ()):  # the window does not offer this copy here
+                if copy not in intake.widget.assist.labels_at(code):  # the window does not offer it here
                     raise RuntimeError(f"{script.name}: no {copy} at {code}")
                 clerk.press(KEY.Key_D, MOD.ControlModifier)
                 continue

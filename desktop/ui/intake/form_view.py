@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.forms import idnumbers
 from desktop.ui.intake.models import FieldSpec, FormModel
+from desktop.ui.intake.region_edit import RegionEdit
 
 _UPPER_KINDS = {"id_number", "uscc"}
 _BOOL = {"是": True, "否": False}
@@ -51,11 +52,13 @@ class FieldEditor:
         self.inputs: list[QWidget] = []
         if spec.kind in ("choice", "bool"):
             combo = QComboBox()
+            if spec.derived:  # 性别 from the ID number: shown, not a Tab stop
+                combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             combo.addItems(["", *(spec.options if spec.kind == "choice" else _BOOL)])
             combo.currentTextChanged.connect(self._emit)
             self.inputs.append(combo)
         elif spec.kind == "address":
-            division = QLineEdit(placeholderText="行政区划代码，如 210102", maxLength=12)
+            division = RegionEdit()
             division.setFixedWidth(170)
             detail = QLineEdit(placeholderText="详细地址")
             for edit in (division, detail):

@@ -48,7 +48,7 @@ class IntakeHost(QObject):
         self.session: IntakeSession = opened.session
         self.case_id: uuid.UUID = opened.case_id
         self.profile = profile
-        self.widget = IntakeWidget(self.session)
+        self.widget = IntakeWidget(self.session, home_division=profile.division_code)
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.save_now)
         self.widget.changed.connect(self._timer.start)

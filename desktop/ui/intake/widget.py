@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import Decision
 from desktop.forms.session import IntakeSession
+from desktop.ui.intake.assist import FormAssist
 from desktop.ui.intake.decision_page import DecisionPage
 from desktop.ui.intake.delegates import StatusDelegate
 from desktop.ui.intake.form_view import FormView
@@ -191,12 +192,14 @@ class IntakeWidget(QWidget):
     attach_requested = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, session: IntakeSession, parent: QWidget | None = None) -> None:
+    def __init__(self, session: IntakeSession, parent: QWidget | None = None, *, home_division: str = "") -> None:
         super().__init__(parent)
         self.session = session
         self.situations = SituationPage(session)
         self.form_model = FormModel(session)
         self.form = FormView(self.form_model)
+        # copy buttons (Ctrl+D) and the hall's own division (the window profile's) in every address
+        self.assist = FormAssist(self.form, session, home_division)
         self.checklist = ChecklistPage(session)
         self.decision = DecisionPage(session)
         self.tabs = QTabWidget()

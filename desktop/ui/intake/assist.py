@@ -1,0 +1,95 @@
+"""Fewer keys in the merged form: copy buttons (同申请人, 同法定代表人, 同户籍地址; Ctrl+D in the field) and the
+hall's own division pre-filled in every address.
+
+Attached to a :class:`FormView` after it is built; it decorates each rebuild (the view rebuilds when the answers
+change the form) and writes copies through the view, as if the clerk had typed them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QWidget
+
+from desktop.forms.copying import CopyOption, copied_values, copy_options, option_at
+from desktop.forms.session import IntakeSession
+from desktop.ui.intake.form_view import FormView
+from desktop.ui.intake.region_edit import RegionEdit
+
+COPY_KEYS = "Ctrl+D"
+
+
+class FormAssist:
+    """Copy buttons and region defaults for one intake's form view."""
+
+    def __init__(self, view: FormView, session: IntakeSession, home_division: str = "") -> None:
+        self.view = view
+        self.session = session
+        self.home_division = home_division
+        self.options: list[CopyOption] = []
+        self.buttons: dict[str, list[QPushButton]] = {}  # party code -> its group's copy buttons
+        shortcut = QShortcut(QKeySequence(COPY_KEYS), view, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.copy_here)
+        view.model.modelReset.connect(self.decorate)  # after the view's own rebuild (connected first)
+        self.decorate()
+
+    def labels_at(self, code: str) -> list[str]:
+        """The copies offered in field ``code``'s group (its own first)."""
+        party = code.split(".", 1)[0]
+        return [o.label for o in self.options if o.element == code or (o.element is None and o.party == party)]
+
+    def decorate(self) -> None:
+        for editor in self.view.editors.values():
+            division = editor.inputs[0] if editor.kind == "address" else None
+            if isinstance(division, RegionEdit) and self.home_division:
+                division.set_default(self.home_division)
+        self.options = copy_options(self.session)
+        self.buttons = {}
+        page = self.view.widget()
+        boxes = {box.title(): box for box in page.findChildren(QGroupBox)} if page is not None else {}
+        labels = {p.code: p.label for p in self.session.idx.catalog.parties}
+        for party in dict.fromkeys(o.party for o in self.options):
+            box = boxes.get(labels.get(party, party))
+            form = box.layout() if box is not None else None
+            if not isinstance(form, QFormLayout):
+                continue
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            for option in (o for o in self.options if o.party == party):
+                button = QPushButton(option.label)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard copies with Ctrl+D in the field
+                targets = "、".join(self.session.idx.elements[t].label for t in option.targets)
+                button.setToolTip(f"复制到：{targets}（在该栏按 {COPY_KEYS}）")
+                button.clicked.connect(lambda _on=False, o=option: self.copy(o))
+                line.addWidget(button)
+                self.buttons.setdefault(party, []).append(button)
+            line.addStretch(1)
+            form.insertRow(0, "", row)
+
+    def copy(self, option: CopyOption) -> list[str]:
+        """Write the option's values through the view; the cursor goes to the next empty field after them."""
+        written = copied_values(self.session, option)
+        for code, value in written.items():
+            self.view.set_value(code, value)
+        if written:
+            self._focus_after(option.targets[-1])
+        return list(written)
+
+    def copy_here(self) -> None:
+        """Ctrl+D: the copy of the field with the cursor (its own 同…, else its group's first)."""
+        held = self.view.editor_holding(self.view.focusWidget())
+        option = option_at(self.options, held[0]) if held else None
+        if option is not None:
+            self.copy(option)
+
+    def _focus_after(self, code: str) -> None:
+        codes = list(self.view.editors)
+        start = codes.index(code) + 1 if code in codes else len(codes)
+        values = self.session.values
+        for later in codes[start:]:
+            editor = self.view.editors[later]
+            if not editor.derived and later not in values:
+                self.view.ensureWidgetVisible(editor.widget)
+                editor.focus()
+                return
