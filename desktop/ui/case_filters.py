@@ -1,6 +1,6 @@
 """The filters above the case list: status, a period of the hall's local days, bundle and (for those who see every
-case) clerk, each reachable from the keyboard (Alt+S 状态, Alt+D 日期, Alt+B 一件事, Alt+R 人员); and the page read
-behind them on the store pool.
+case) clerk, each reachable from the keyboard (Alt+S 状态, Alt+D 日期 from, Alt+T to, Alt+B 一件事, Alt+R 人员);
+and the page read behind them on the store pool.
 
 This module is on the first-paint path: it imports only Qt and plain domain values; the services load on the pool
 thread that reads a page (:func:`filtered_rows`).
@@ -89,7 +89,9 @@ class CaseFilterBar(QWidget):
         state_label.setBuddy(self.state)
         bundle_label = QLabel("一件事(&B)")
         bundle_label.setBuddy(self.bundle)
-        for widget in (state_label, self.state, self.by_date, self.first, QLabel("至"), self.last, bundle_label):
+        until = QLabel("至(&T)")
+        until.setBuddy(self.last)
+        for widget in (state_label, self.state, self.by_date, self.first, until, self.last, bundle_label):
             row.addWidget(widget)
         row.addWidget(self.bundle, 1)
         row.addWidget(self.clerk_label)
