@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +35,8 @@ from desktop.ui.case_model import ID_ROLE, CaseTableModel
 from desktop.ui.workers import Op, serial_pool
 
 if TYPE_CHECKING:
+    import uuid
+
     from desktop.services.cases import Case, CaseDetail, CaseSummary
     from desktop.services.catalogs import CatalogInUse
     from desktop.services.hall import Hall
@@ -372,6 +373,8 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "办件库", message)
 
     def _open_case(self, index: QModelIndex) -> None:
+        import uuid  # noqa: PLC0415 - uuid (and the platform module it loads) stays off the first paint
+
         case_id = index.data(ID_ROLE)
         row = self.case_model.row_at(index.row())
         if case_id and row.state in REOPENABLE:
