@@ -235,6 +235,8 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
                 samples["middle"] = (case_id, number, applicant_id, phone, name, c["bundle_code"])
             if applicant_id.startswith("91") and "uscc" not in samples:
                 samples["uscc"], samples["company"] = applicant_id, name
+            if not applicant_id.startswith("91") and i >= n // 2 and "person" not in samples:
+                samples["person"] = name
         with engine.begin() as conn:
             if not pg:
                 conn.exec_driver_sql("PRAGMA cache_size=-400000")
@@ -259,6 +261,9 @@ def samples_of(store: Store, n: int) -> Built:
             ),
             {"skip": n // 2},
         ).one()
+        person = conn.execute(
+            text("SELECT applicant_name FROM \"case\" WHERE applicant_id >= '1' AND applicant_id < '9' LIMIT 1")
+        ).scalar()
         uscc, company = conn.execute(
             text(
                 "SELECT applicant_id, applicant_name FROM \"case\" WHERE applicant_id >= '91' AND applicant_id < '92'"
@@ -266,7 +271,7 @@ def samples_of(store: Store, n: int) -> Built:
             )
         ).one()
     case_id = middle[0] if isinstance(middle[0], uuid.UUID) else uuid.UUID(middle[0])
-    return Built(n, 0, 0.0, {"middle": (case_id, *middle[1:]), "uscc": uscc, "company": company})
+    return Built(n, 0, 0.0, {"middle": (case_id, *middle[1:]), "uscc": uscc, "company": company, "person": person})
 
 
 def _migration_0005() -> Any:
@@ -442,10 +447,14 @@ def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
          lambda: hand.summaries(search_where(hand, "applicant_phone"), phone), ids)  # fmt: skip
     pair("search: bundle", lambda: store.list_cases(text=bundle, limit=PAGE),
          lambda: hand.summaries(search_where(hand, "bundle_code"), bundle), ids)  # fmt: skip
-    short = name[:2]
+    person = built.samples.get("person") or name
+    short = person[:2]  # a two-character name, or a name's first two characters
     prefix_args = (f"{short}%",) if hand.pg else (short, short + "\U0010ffff")
     pair("search: name (2 characters)", lambda: store.list_cases(text=short, limit=PAGE),
          lambda: hand.summaries(search_where(hand, "prefix"), *prefix_args, sort=True), ids)  # fmt: skip
+    initial_args = (f"{short[0]}%",) if hand.pg else (short[0], short[0] + "\U0010ffff")
+    pair("search: surname (1 character)", lambda: store.list_cases(text=short[0], limit=PAGE),
+         lambda: hand.summaries(search_where(hand, "prefix"), *initial_args), ids)  # fmt: skip
     company = built.samples.get("company") or "沈阳恒远1有限公司"
     word = company[2:-4]  # the distinctive part of a company's name: 恒远123
     kw_args = (f"%{word}%", f"%{word.upper()}%") if hand.pg else (f'"{word}"',)
@@ -474,12 +483,14 @@ def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
          ids)  # fmt: skip
 
     def figures_hand() -> tuple[int, int, int]:
-        counts = dict(hand.q("SELECT status, count(*) FROM outbox WHERE status IN ('pending', 'quarantined')"
-                             " GROUP BY status"))  # fmt: skip
-        [(failed,)] = hand.q("SELECT count(*) FROM outbox WHERE status = 'pending' AND last_error IS NOT NULL")
-        hand.q("SELECT last_error FROM outbox WHERE status = 'pending' AND last_error IS NOT NULL"
+        counts = dict(hand.q("SELECT status, count(*) FROM outbox WHERE status <> 'sent'"
+                             " AND status IN ('pending', 'quarantined') GROUP BY status"))  # fmt: skip
+        [(failed,)] = hand.q(
+            "SELECT count(*) FROM outbox WHERE status <> 'sent' AND status = 'pending' AND last_error IS NOT NULL"
+        )
+        hand.q("SELECT last_error FROM outbox WHERE status <> 'sent' AND status = 'pending' AND last_error IS NOT NULL"
                " ORDER BY next_attempt_at DESC LIMIT 1")  # fmt: skip
-        hand.q("SELECT case_id, last_error FROM outbox WHERE status = 'quarantined' ORDER BY id")
+        hand.q("SELECT case_id, last_error FROM outbox WHERE status <> 'sent' AND status = 'quarantined' ORDER BY id")
         return counts.get("pending", 0), failed, counts.get("quarantined", 0)
 
     pair("sync status", store.outbox_figures, figures_hand,
@@ -487,8 +498,8 @@ def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
     later = NOW + timedelta(days=1)
     pair("pending outbox (50)", lambda: store.pending_outbox(later, 50),
          lambda: [(i, c, r, p if hand.pg else json.loads(p)) for i, c, r, p in
-                  hand.q("SELECT id, case_id, revision, payload FROM outbox WHERE status = 'pending'"
-                         " AND next_attempt_at <= ? ORDER BY id LIMIT 50", hand.when(later))],
+                  hand.q("SELECT id, case_id, revision, payload FROM outbox WHERE status <> 'sent'"
+                         " AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 50", hand.when(later))],
          lambda rows: [r.id if hasattr(r, "id") else r[0] for r in rows])  # fmt: skip
 
     def open_hand() -> tuple[Any, ...]:

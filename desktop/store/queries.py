@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, func, literal_column, or_, text, tuple_
+from sqlalchemy import String, and_, bindparam, func, literal_column, or_, text, tuple_
 from sqlmodel import Session, col, select
 
 from desktop.cases.numbers import normalize_number
@@ -81,7 +81,7 @@ class CaseQueries(StoreBase):
         asks for them. ``text`` is what was typed in the search box (see desktop.store.search). The next page
         starts ``after`` the last row's :func:`page_key` (keyset pagination: a deep page costs what the first does).
         Only the listed columns are read, never the form's JSON."""
-        params: dict[str, Any] = {"limit": limit}
+        params: dict[str, Any] = {}
         if after is not None:
             params["after_at"], params["after_id"] = after
         first, last = (day, day) if day is not None else (first, last)
@@ -99,7 +99,7 @@ class CaseQueries(StoreBase):
             params.update(_search_params(term, self.engine.dialect.name))
         shape = _Shape(
             None if term is None else term.kind, self.engine.dialect.name, after is not None, "start" in params,
-            "end" in params, state_values, clerk is not None, bundles is not None,
+            "end" in params, state_values, clerk is not None, bundles is not None, limit,
         )  # fmt: skip
         query = _list_statement(shape)
         with self.engine.connect() as conn:
@@ -167,6 +167,7 @@ class _Shape:
     states: tuple[str, ...] | None
     clerk: bool
     bundles: bool = False
+    limit: int = 500  # written into the SQL: PostgreSQL plans a bound LIMIT for a tenth of the table, not a page
 
 
 @functools.cache
@@ -179,7 +180,7 @@ def _list_statement(shape: _Shape) -> Any:
         # whole list in order looking for them (SQLite's planner may choose the walk when the LIMIT tempts it;
         # a unary + keeps the ordering index out of its choices)
         newest_first = (literal_column('+"case".updated_at').desc(), literal_column('+"case".id').desc())
-    query = select(*SUMMARY_COLUMNS).order_by(*newest_first).limit(bindparam("limit", type_=Integer()))
+    query = select(*SUMMARY_COLUMNS).order_by(*newest_first).limit(literal_column(str(int(shape.limit))))
     if shape.after:
         key = tuple_(bindparam("after_at", type_=UTCDateTime()), bindparam("after_id", type_=_ID_TYPE))
         query = query.where(tuple_(col(Case.updated_at), col(Case.id)) < key)
@@ -229,7 +230,7 @@ def _search_params(term: SearchTerm, dialect: str) -> dict[str, Any]:
             return {"phrase": fts_phrase(value)}
         pattern = f"%{like_escape(value)}%"
         return {"pattern": pattern, "pattern_upper": pattern.upper()}
-    if term.kind is SearchKind.PREFIX:
+    if term.kind in (SearchKind.PREFIX, SearchKind.INITIAL):
         if dialect == "sqlite":
             return {"low": value, "high": value + "\U0010ffff"}
         return {"pattern": f"{like_escape(value)}%"}

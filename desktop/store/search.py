@@ -6,6 +6,7 @@
 - a bundle code                              → ``bundle_code`` equality
 - anything else, three characters or more    → part of a name or an ID: SQLite FTS5 trigram / PostgreSQL pg_trgm
 - one or two characters                      → a name prefix (a surname, a two-character name) on the name index
+  (for one character, which matches a twentieth of the store, the list is walked newest first instead)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class SearchKind(StrEnum):
     BUNDLE = "bundle"
     KEYWORD = "keyword"
     PREFIX = "prefix"
+    INITIAL = "initial"  # one character, a surname: matches many, so the list is walked in order instead
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def classify(text: str) -> SearchTerm:
         return SearchTerm(SearchKind.BUNDLE, compact)
     if len(typed) >= TRIGRAM:
         return SearchTerm(SearchKind.KEYWORD, typed)
-    return SearchTerm(SearchKind.PREFIX, typed)
+    return SearchTerm(SearchKind.PREFIX if len(typed) > 1 else SearchKind.INITIAL, typed)
 
 
 def applicant_phone(values: Mapping[str, Any]) -> str | None:

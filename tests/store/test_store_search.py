@@ -73,7 +73,7 @@ def test_what_was_typed_decides_the_kind_of_search() -> None:
     assert classify("LNYJS001").kind is SearchKind.BUNDLE
     assert classify("恒远科技").kind is SearchKind.KEYWORD
     assert classify("49123").kind is SearchKind.KEYWORD
-    assert classify("张").kind is SearchKind.PREFIX
+    assert classify("张").kind is SearchKind.INITIAL
     assert classify("张三").kind is SearchKind.PREFIX
 
 
