@@ -51,6 +51,7 @@ from desktop.cases.clock import Clock
 from desktop.cases.states import Decision
 from desktop.services.demo import DEMO_PROFILE
 from desktop.ui.fonts import install_font
+from desktop.ui.intake.suggest import initials
 from desktop.ui.main_window import MainWindow
 
 TARGET = 0.67
@@ -83,6 +84,8 @@ class Script:
     search: str  # typed into the bundle picker
     values: dict[str, Any]  # element code -> what the applicant wrote (str, or an Address)
     copies: dict[str, str] = field(default_factory=dict)  # group's first field -> copy used (assisted clerk)
+    # field -> what the assisted clerk types to have the field's word list propose the value (then Enter)
+    proposals: dict[str, str] = field(default_factory=dict)
     marks: Callable[[int, Any], Qt.Key] = lambda _row, _entry: KEY.Key_2
     decision: Decision = Decision.ACCEPT
 
@@ -121,6 +124,7 @@ def scripts(today: dt.date) -> list[Script]:
             "father.ethnicity": "汉族",
         },
         copies={"newborn.hukou_address": "同户籍地址", "mother.name": "同申请人"},
+        proposals={"newborn.ethnicity": "hz", "mother.ethnicity": "hz", "father.ethnicity": "hz"},
     )
     rep = ("王强", _id("21010219880612001"), "13804056789")
     enterprise = Script(
@@ -136,7 +140,7 @@ def scripts(today: dt.date) -> list[Script]:
             "enterprise.employee_count": "5",
             "enterprise.shareholders": "王强100万元",
             "enterprise.taxpayer_kind": "小规模纳税人",
-            "enterprise.invoice_kinds": "普通发票",
+            "enterprise.invoice_kinds": "数电发票(普通发票)",
             "enterprise.finance_manager_name": "赵敏",
             "enterprise.finance_manager_id_number": _id("21010419900101002"),
             "enterprise.finance_manager_phone": "13700001111",
@@ -154,6 +158,7 @@ def scripts(today: dt.date) -> list[Script]:
             "employment.housing_fund_rate": "5%",
         },
         copies={"liaison.name": "同法定代表人", "contact.name": "同法定代表人"},
+        proposals={"enterprise.invoice_kinds": "sd", "enterprise.seal_kinds": "gz"},
         marks=lambda _row, entry: KEY.Key_5 if entry.code == "premises_proof" else KEY.Key_2,
         decision=Decision.DEFER,
     )
@@ -177,10 +182,11 @@ def scripts(today: dt.date) -> list[Script]:
             "deceased.cremation_date": cremated,
             "employment.pension_insurance_kind": "企业职工基本养老保险(单位参保)",
             "bank.account_name": son[0],
-            "bank.bank_name": "工商银行",
+            "bank.bank_name": "中国工商银行",
             "bank.account_no": "6222020402001234567",
         },
         copies={"deceased.household_address": "同死亡地点", "bank.account_name": "同申请人"},
+        proposals={"deceased.death_cause": "bg", "bank.bank_name": "gs"},
         marks=lambda row, _entry: KEY.Key_4 if row < 2 else KEY.Key_2,
         decision=Decision.NOTIFY,
     )
@@ -210,7 +216,7 @@ class Clerk:
         for _ in range(times):
             QTest.keyClick(self.focus(), key, modifiers)
             self.keys += 1 + held
-            QCoreApplication.processEvents()
+            settle()
 
     def type(self, text: str) -> None:
         """ASCII key by key; Chinese through the input method (pinyin letters and one key to commit)."""
@@ -228,7 +234,19 @@ class Clerk:
             if ch:
                 QTest.keyClicks(self.focus(), ch)
                 self.keys += 1
-        QCoreApplication.processEvents()
+        settle()
+
+
+def settle() -> None:
+    """Let the window react. The offscreen platform leaves a closed proposal list the active window (a desktop
+    gives the activation back to the window under it): give it back, as the desktop would."""
+    QCoreApplication.processEvents()
+    active = QApplication.activeWindow()
+    if active is not None and not active.isVisible():
+        under = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
+        if under is not None:
+            under.activateWindow()
+            QCoreApplication.processEvents()
 
 
 def wait_until(done: Callable[[], bool], timeout_ms: int = 30_000) -> None:
@@ -245,6 +263,7 @@ class Run:
 
     def __init__(self, window: MainWindow, assisted: bool, verbose: bool) -> None:
         self.window = window
+        self.today = Clock().today()
         self.assisted = assisted
         self.verbose = verbose
 
@@ -291,14 +310,20 @@ class Run:
     def fill_form(self, clerk: Clerk, intake: Any, script: Script) -> None:
         view = intake.widget.form
         wanted = dict(script.values)
-        visited: set[str] = set()
+        visited: set[tuple[str, int]] = set()
         for _step in range(400):
+            if all(_stored(v) == intake.session.values.get(c) for c, v in wanted.items()):
+                break  # nothing more to type: the fields left are optional and stay empty
             held = view.editor_holding(QApplication.focusWidget())
             if held is None:
+                if self.verbose:
+                    print("    focus left the form at", QApplication.focusWidget())
                 break
             code, editor = held
             part = editor.inputs.index(clerk.focus()) if clerk.focus() in editor.inputs else 0
             if (code, part) in visited:
+                if self.verbose:
+                    print("    came round again at", code, part, intake.session.values.get(code))
                 break  # the Tab order came round again
             visited.add((code, part))
             copy = script.copies.get(code) if self.assisted and part == 0 else None
@@ -307,13 +332,16 @@ class Run:
                     raise RuntimeError(f"{script.name}: no {copy} at {code}")
                 clerk.press(KEY.Key_D, MOD.ControlModifier)
                 continue
-            self.enter(clerk, editor, part, wanted.get(code))
+            before = clerk.total
+            self.enter(clerk, editor, part, wanted.get(code), script.proposals.get(code))
             clerk.press(KEY.Key_Tab)
+            if self.verbose:
+                print(f"    {code}[{part}] {clerk.total - before}")
         missing = {c: v for c, v in wanted.items() if _stored(v) != intake.session.values.get(c)}
         if missing:
             raise RuntimeError(f"{script.name}: the form did not get {missing}")
 
-    def enter(self, clerk: Clerk, editor: Any, part: int, value: Any) -> None:
+    def enter(self, clerk: Clerk, editor: Any, part: int, value: Any, proposal: str | None) -> None:
         widget = clerk.focus()
         if value is None:
             return
@@ -321,7 +349,14 @@ class Run:
             target = widget.findText(str(value))
             if target < 0:
                 raise RuntimeError(f"no option {value!r}")
-            clerk.press(KEY.Key_Down, times=target - widget.currentIndex())
+            downs = target - widget.currentIndex()
+            letters = self.initials_for(widget, target) if self.assisted else None
+            if letters is not None and len(letters) < downs:
+                clerk.type(letters)
+            else:
+                clerk.press(KEY.Key_Down, times=downs)
+            if widget.currentIndex() != target:
+                raise RuntimeError(f"the drop-down shows {widget.currentText()!r}, not {value!r}")
         elif isinstance(value, Address):
             if part == 1:
                 clerk.type(value.detail)
@@ -336,8 +371,24 @@ class Run:
                     clerk.type(value.township)
                 if widget.text() != value.division:
                     raise RuntimeError(f"the region picker gave {widget.text()}, not {value.division}")
+        elif self.assisted and proposal:
+            clerk.type(proposal)
+            clerk.press(KEY.Key_Return)
+        elif self.assisted and editor.kind == "date" and str(value).startswith(str(self.today.year)):
+            clerk.type(str(value)[4:])  # MMDD: this year's date
         else:
             clerk.type(str(value))
+
+    @staticmethod
+    def initials_for(combo: QComboBox, target: int) -> str | None:
+        """The fewest letters (pinyin initials) that choose option ``target``, if the option has any."""
+        options = [initials(combo.itemText(i)) if combo.itemText(i) else "" for i in range(combo.count())]
+        word = options[target]
+        for n in range(1, len(word) + 1):
+            first = next((i for i, o in enumerate(options) if o and o.startswith(word[:n])), -1)
+            if first == target and word[:n].isalpha():
+                return word[:n]
+        return None
 
 
 def _stored(value: Any) -> Any:

@@ -80,6 +80,18 @@ def _check_elements(idx: CatalogIndex) -> Iterator[str]:
             yield from _unnormalized(where, "option", option)
         if el.derive:
             yield from _check_expr(idx, where, "derive", el.derive, allow_elements=True)
+        for other in el.same_as:
+            if other not in idx.elements or idx.elements[other].kind != el.kind:
+                yield f"{where}: same_as {other!r} is no element of the same kind"
+        if el.suggest is not None and el.suggest not in idx.catalog.word_lists:
+            yield f"{where}: unknown word list {el.suggest!r}"
+    for name, words in idx.catalog.word_lists.items():
+        for word in words:
+            yield from _unnormalized(f"word list {name}", "word", word)
+    for party in idx.catalog.parties:
+        for source in party.copy_from:
+            if source.party not in idx.party_order or source.party == party.code:
+                yield f"party {party.code}: copy_from names unknown party {source.party!r}"
     derives = {el.code: _reads(el.derive) for el in idx.catalog.elements if el.derive}
     for cycle in _cycles(derives):
         yield f"derivation cycle: {clip(' → '.join(cycle), 300)} (an element cannot be derived from itself)"

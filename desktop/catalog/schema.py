@@ -133,6 +133,8 @@ class Element(Strict):
     hint: Text | None = None
     # Elements whose value this one may take with one key (同户籍地址: an address copied from another).
     same_as: list[ElementCode] = Field(default=[], max_length=10)
+    # A word list of the catalog (``word_lists``) the field proposes as the clerk types (民族, 开户银行).
+    suggest: AnswerCode | None = None
 
     @property
     def party(self) -> str:
@@ -290,6 +292,8 @@ class Catalog(Strict):
     items: list[Item] = Field(max_length=2000)
     bundles: list[Bundle] = Field(max_length=500)
     retirement: RetirementTable | None = None
+    # Words a text field proposes (``Element.suggest``), typed by characters or pinyin initials.
+    word_lists: dict[AnswerCode, list[Name]] = Field(default={}, max_length=50)
 
     @field_validator("version")
     @classmethod

@@ -1,5 +1,6 @@
-"""Fewer keys in the merged form: copy buttons (同申请人, 同法定代表人, 同户籍地址; Ctrl+D in the field) and the
-hall's own division pre-filled in every address.
+"""Fewer keys in the merged form: copy buttons (同申请人, 同法定代表人, 同户籍地址; Ctrl+D in the field), the
+hall's own division pre-filled in every address, word lists and pinyin initials in text fields and drop-downs, and
+``MMDD`` dates (:mod:`desktop.ui.intake.suggest`).
 
 Attached to a :class:`FormView` after it is built; it decorates each rebuild (the view rebuilds when the answers
 change the form) and writes copies through the view, as if the clerk had typed them.
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from desktop.forms.copying import CopyOption, copied_values, copy_options, option_at
 from desktop.forms.session import IntakeSession
 from desktop.ui.intake.form_view import FormView
 from desktop.ui.intake.region_edit import RegionEdit
+from desktop.ui.intake.suggest import OptionInitials, WordSuggestions, short_date
 
 COPY_KEYS = "Ctrl+D"
 
@@ -28,6 +30,7 @@ class FormAssist:
         self.home_division = home_division
         self.options: list[CopyOption] = []
         self.buttons: dict[str, list[QPushButton]] = {}  # party code -> its group's copy buttons
+        self.initials = OptionInitials(view)
         shortcut = QShortcut(QKeySequence(COPY_KEYS), view, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.copy_here)
         view.model.modelReset.connect(self.decorate)  # after the view's own rebuild (connected first)
@@ -39,10 +42,20 @@ class FormAssist:
         return [o.label for o in self.options if o.element == code or (o.element is None and o.party == party)]
 
     def decorate(self) -> None:
-        for editor in self.view.editors.values():
-            division = editor.inputs[0] if editor.kind == "address" else None
-            if isinstance(division, RegionEdit) and self.home_division:
-                division.set_default(self.home_division)
+        elements = self.session.idx.elements
+        lists = self.session.idx.catalog.word_lists
+        for code, editor in self.view.editors.items():
+            first = editor.inputs[0]
+            if isinstance(first, RegionEdit) and self.home_division:
+                first.set_default(self.home_division)
+            elif isinstance(first, QComboBox) and not editor.derived:
+                self.initials.watch(first)
+            elif isinstance(first, QLineEdit) and not editor.derived:
+                suggest = elements[code].suggest if code in elements else None
+                if suggest in lists:
+                    WordSuggestions(first, lists[suggest])  # type: ignore[index]
+                if editor.kind == "date":
+                    first.editingFinished.connect(lambda e=first, c=code: self._short_date(e, c))
         self.options = copy_options(self.session)
         self.buttons = {}
         page = self.view.widget()
@@ -66,6 +79,13 @@ class FormAssist:
                 self.buttons.setdefault(party, []).append(button)
             line.addStretch(1)
             form.insertRow(0, "", row)
+
+    def _short_date(self, edit: QLineEdit, code: str) -> None:
+        element = self.session.idx.elements.get(code)
+        iso = short_date(edit.text(), self.session.clock.today(), not_future=bool(element and element.not_future))
+        if iso is not None:
+            edit.setText(iso)
+            edit.textEdited.emit(iso)  # the field editor hears it as typed
 
     def copy(self, option: CopyOption) -> list[str]:
         """Write the option's values through the view; the cursor goes to the next empty field after them."""

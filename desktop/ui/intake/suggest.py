@@ -1,0 +1,128 @@
+"""Type-ahead for the merged form's text fields and drop-downs, by characters or pinyin initials.
+
+- A text field with a catalog word list (民族, 开户银行): typing proposes the words (``hz`` → 汉族, ``gs`` →
+  中国工商银行); Enter takes the first (↓ another) and then moves on as usual.
+- A drop-down: a letter chooses the next option whose pinyin initials start with the letters typed in a row
+  (``z`` → 子女, ``sm`` → 随母); Qt's own search only matches the option's characters.
+- A date field: ``MMDD`` is read as this year's date (last year's if that is still to come and the field takes no
+  future date), besides the form's ``YYYYMMDD``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QStringListModel, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit
+
+TYPE_AHEAD_MS = 1000  # letters typed within this of each other extend the drop-down's search
+
+
+@cache
+def initials(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - loaded by the catalog's search keys before any form
+
+    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
+
+
+def ranked(words: list[str], typed: str) -> list[str]:
+    """Words starting with ``typed`` (characters or initials) first, then those containing it."""
+    q = typed.strip().lower()
+    if not q:
+        return []
+    starts = [w for w in words if w.startswith(typed.strip()) or initials(w).startswith(q)]
+    inside = [w for w in words if w not in starts and (typed.strip() in w or q in initials(w))]
+    return starts + inside
+
+
+class WordSuggestions(QObject):
+    """Proposes a word list in one line edit; the chosen word reaches the form as if typed."""
+
+    def __init__(self, edit: QLineEdit, words: list[str]) -> None:
+        super().__init__(edit)
+        self.edit = edit
+        self.words = words
+        self.found: list[str] = []
+        self.completer = QCompleter(QStringListModel(self), self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setWidget(edit)
+        self.completer.activated[str].connect(self.pick)  # type: ignore[index]
+        edit.textEdited.connect(self._propose)
+        edit.installEventFilter(self)
+
+    def _propose(self, text: str) -> None:
+        self.found = [] if text in self.words else ranked(self.words, text)[:15]
+        if not self.found:
+            self.completer.popup().hide()
+            return
+        model = self.completer.model()
+        assert isinstance(model, QStringListModel)
+        model.setStringList(self.found)
+        self.completer.complete()
+
+    def pick(self, word: str) -> None:
+        self.completer.popup().hide()
+        self.found = []
+        self.edit.setText(word)
+        self.edit.textEdited.emit(word)  # the field editor hears it as typed
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self.found:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+                popup = self.completer.popup()
+                row = popup.currentIndex().row() if popup.isVisible() else -1
+                self.pick(self.found[row if 0 <= row < len(self.found) else 0])
+                return True
+        return False
+
+
+class OptionInitials(QObject):
+    """Letters choose a drop-down's option by its pinyin initials (one filter for all of a form's drop-downs)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.typed = ""
+        self.last: QObject | None = None
+        self.clock = QElapsedTimer()
+
+    def watch(self, combo: QComboBox) -> None:
+        combo.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if not isinstance(watched, QComboBox) or event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+            return False
+        text = event.text().lower()
+        if len(text) != 1 or not text.isascii() or not text.isalpha():
+            return False
+        if watched is not self.last or not self.clock.isValid() or self.clock.elapsed() > TYPE_AHEAD_MS:
+            self.typed = ""
+        self.last = watched
+        self.clock.restart()
+        self.typed += text
+        options = [watched.itemText(i) for i in range(watched.count())]
+        hit = next((i for i, o in enumerate(options) if o and initials(o).startswith(self.typed)), -1)
+        if hit >= 0:
+            watched.setCurrentIndex(hit)
+        return True
+
+
+def short_date(text: str, today: dt.date, *, not_future: bool) -> str | None:
+    """``MMDD`` as an ISO date in ``today``'s year (the year before when that is still to come and ``not_future``);
+    None when ``text`` is no such date."""
+    text = text.strip()
+    if len(text) != 4 or not text.isdigit():
+        return None
+    try:
+        day = dt.date(today.year, int(text[:2]), int(text[2:]))
+    except ValueError:
+        return None
+    if not_future and day > today:
+        try:
+            day = day.replace(year=today.year - 1)
+        except ValueError:  # 29 February
+            return None
+    return day.isoformat()
