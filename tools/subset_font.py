@@ -118,9 +118,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{UI_FONT.name} covers every character the app shows")
         return 0
-    kept, absent = cut()
+    kept, not_in_font = cut()
     size = UI_FONT.stat().st_size / 1e6
-    print(f"{UI_FONT.relative_to(ROOT)}: {kept} characters, {size:.2f} MB ({absent} wanted characters not in the font)")
+    print(f"{UI_FONT.relative_to(ROOT)}: {kept} characters, {size:.2f} MB ({not_in_font} wanted ones not in the font)")
     return 0
 
 
