@@ -9,7 +9,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.cases.decisions import MaterialStatus
+from desktop.forms.checklist import full_checklist, internal_label
 from desktop.forms.decision import STATUS_LABELS, Mark
+from desktop.forms.expr import judged_on, rules_of
 from desktop.forms.session import IntakeSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -154,11 +156,15 @@ class FormModel(_SessionTable):
                 f.element.kind.value,
                 tuple(f.element.options),
                 f.element.derive is not None,
-                f.element.hint or "",
+                self._produced(f) or f.element.hint or "",
                 group,
             )
             for group, f in self._rows
         ]
+
+    def _produced(self, f: Any) -> str:
+        """由「企业设立登记」产生: the item of this case that issues the field's value, when one does."""
+        return f"由「{self.session.idx.items[f.produced_by].name}」产生" if f.produced_by else ""
 
     def field_states(self) -> list[tuple[str, Any, str, bool]]:
         """(element code, shown value, error, required) for every row: what ``VALUE_ROLE``, ``ERROR_ROLE``
@@ -264,7 +270,10 @@ class ChecklistModel(_SessionTable):
     edited = Signal(str)
 
     def _compute(self) -> list[Any]:
-        return list(self.session.checklist)
+        # what the applicant brings, and greyed 内部流转 rows for what another item of the case produces
+        s = self.session
+        with judged_on(s.clock.today()), rules_of(s.idx):
+            return full_checklist(s.idx, s.items, s.answers)
 
     def _key(self, row: Any) -> str:
         return str(row.code)
@@ -276,10 +285,12 @@ class ChecklistModel(_SessionTable):
         if not self._valid(index):
             return None
         entry = self._rows[index.row()]
-        mark = self.session.mark(entry.code)
         col = index.column()
         if role == CODE_ROLE:
             return entry.code
+        if entry.internal:  # never asked of the applicant, never marked
+            return self._internal(entry, col, role)
+        mark = self.session.mark(entry.code)
         if role in (Role.DisplayRole, Role.EditRole):
             return self._cell(entry, mark, col, role == Role.EditRole)
         if role == Role.ToolTipRole and col == self.ITEMS_COL:
@@ -311,14 +322,31 @@ class ChecklistModel(_SessionTable):
             return days if edit else (f"{days}个工作日内" if days else "请设定期限")
         return None if edit else ""
 
+    def _internal(self, entry: Any, col: int, role: int) -> Any:
+        if role == Role.DisplayRole:
+            if col == 0:
+                return entry.material.name
+            if col == self.STATUS_COL:
+                return internal_label(self.session.idx, entry)
+            if col == self.ITEMS_COL:
+                return "、".join(self.session.idx.items[c].name for c in entry.item_codes)
+            return ""
+        if role == Role.ForegroundRole:
+            return _GREY
+        if role == Role.ToolTipRole:
+            return "该材料由本办件的另一事项产生，部门间内部流转，无需申请人提交"
+        return None
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
+        if self._valid(index) and self._rows[index.row()].internal:
+            return Qt.ItemFlag.NoItemFlags  # greyed and unmarkable
         if self._valid(index) and index.column() in (self.STATUS_COL, self.COPIES_COL, self.DEADLINE_COL):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
     def setData(self, index: Index, value: Any, role: int = Role.EditRole) -> bool:  # noqa: N802
-        if not self._valid(index) or role != Role.EditRole:
+        if not self._valid(index) or role != Role.EditRole or self._rows[index.row()].internal:
             return False
         entry = self._rows[index.row()]
         mark = self.session.mark(entry.code)

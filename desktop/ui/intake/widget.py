@@ -163,6 +163,8 @@ class ChecklistPage(QWidget):
 
     def mark_rest_checked(self) -> None:
         for row in range(self.model.rowCount()):
+            if self.model.entry(row).internal:  # 内部流转: not the applicant's to bring
+                continue
             if self.session.mark(self.model.entry(row).code).status is None:
                 self.set_status(row, MaterialStatus.CHECKED)
 
