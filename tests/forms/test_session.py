@@ -13,6 +13,7 @@ from desktop.cases.workdays import WorkCalendar
 from desktop.catalog.index import CatalogIndex
 from desktop.forms.decision import Mark
 from desktop.forms.session import IntakeSession
+from desktop.services.demo import fill
 
 
 def _bundle(idx: CatalogIndex, name: str) -> str:
@@ -79,8 +80,6 @@ def test_draft_round_trip_restores_everything(idx: CatalogIndex, clock: Clock) -
 
 
 def _filled(idx: CatalogIndex, name: str, clock: Clock) -> IntakeSession:
-    from desktop.services.demo import fill
-
     s = IntakeSession(idx, _bundle(idx, name), clock=clock)
     assert fill(s) == {}
     return s

@@ -59,21 +59,18 @@ def _damage(session: IntakeSession, how: str) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    bundle_pick=st.integers(0, 10_000),
-    seed=st.integers(0, 10_000),
-    damage=st.sampled_from(["none", "none", "empty", "bad_id"]),
-    reason=st.sampled_from([None, "", "申请人不符合条件（示例）"]),
+    case=st.tuples(
+        st.integers(0, 10_000),  # which bundle
+        st.integers(0, 10_000),  # the seed of its sample values
+        st.sampled_from(["none", "none", "empty", "bad_id"]),  # what is wrong with the form
+        st.sampled_from([None, "", "申请人不符合条件（示例）"]),  # the reason typed
+    ),
     data=st.data(),
 )
 def test_enabled_in_the_window_iff_accepted_by_the_store(
-    hall: Hall,
-    catalog: CatalogInUse,
-    bundle_pick: int,
-    seed: int,
-    damage: str,
-    reason: str | None,
-    data: st.DataObject,
+    hall: Hall, catalog: CatalogInUse, case: tuple[int, int, str, str | None], data: st.DataObject
 ) -> None:
+    bundle_pick, seed, damage, reason = case
     codes = sorted(catalog.index.bundles)
     session = demo.sample_session(catalog, codes[bundle_pick % len(codes)], hall.clock, seed)
     _damage(session, damage)

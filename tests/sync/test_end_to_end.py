@@ -37,7 +37,7 @@ from desktop.services.sync import SyncOutcome, run_sync
 from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.repo import Store
 from sync.catalog_update import build_document, installed_catalog, sign_document
-from sync.client import PlatformError, enroll_device, load_identity, load_platform_key
+from sync.client import PlatformError, client_from_folder, enroll_device, load_identity, load_platform_key
 from sync.crypto import Ed25519PrivateKey
 from sync.outbox_files import export_outbox
 from sync.platform import db
@@ -211,8 +211,6 @@ def test_two_windows_and_a_field_laptop_deliver_every_case_exactly_once_and_get_
 
     # The laptop comes back online and syncs directly: the platform recognises every revision it already has.
     with_laptop = platform_cases(running)
-    from sync.client import client_from_folder
-
     client = client_from_folder(laptop.device, timeout=5)
     assert client is not None
     report = sync_once(laptop.store, client, datetime.now(UTC) + timedelta(days=1))

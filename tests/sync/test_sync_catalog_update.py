@@ -15,16 +15,18 @@ from sync.catalog_update import (
     CatalogUpdateError,
     build_document,
     effective_version,
+    generate_publisher_key,
     install,
     installed_catalog,
     installed_path,
     load_publisher_key,
+    sign_catalog_dir,
     sign_document,
     update_catalog,
     verify_update,
 )
 from sync.client import PlatformClient
-from sync.crypto import Ed25519PrivateKey
+from sync.crypto import Ed25519PrivateKey, read_ed25519_public
 from sync.platform.operator import publish_catalog
 from sync.platform.service import ApiError
 
@@ -146,9 +148,6 @@ def test_window_fetches_the_published_catalog_and_refuses_a_forgery(
 
 
 def test_publisher_signs_the_catalog_directory_with_holidays_the_windows_accept(tmp_path: Path) -> None:
-    from sync.catalog_update import generate_publisher_key, sign_catalog_dir
-    from sync.crypto import read_ed25519_public
-
     generate_publisher_key(tmp_path / "pub.key", tmp_path / "pub.pem")
     version, document, signature = sign_catalog_dir(
         paths.catalog_dir(), tmp_path / "pub.key", years=[2025], published_at="2025-01-01T00:00:00+00:00"
