@@ -91,9 +91,11 @@ class Script:
 
 
 def scripts(today: dt.date) -> list[Script]:
-    born = (today - dt.timedelta(days=10)).strftime("%Y%m%d")
-    died = (today - dt.timedelta(days=3)).strftime("%Y%m%d")
-    cremated = (today - dt.timedelta(days=1)).strftime("%Y%m%d")
+    def days_ago(n: int) -> str:
+        """A recent event, in this month of the hall's (so the short dates apply alike on any day)."""
+        return (today - dt.timedelta(days=min(n, today.day - 1))).strftime("%Y%m%d")
+
+    born, died, cremated = days_ago(10), days_ago(3), days_ago(1)
     home = Address("210102004", "南湖路12号3单元")
     mother = ("刘芳", _id("21010219940315002"))
     newborn = Script(
@@ -274,7 +276,8 @@ class Run:
         window.case_decided.connect(decided.append)
         window.activateWindow()
         wait_until(lambda: QApplication.activeWindow() is window)
-        clerk.press(KEY.Key_N, MOD.ControlModifier)
+        if not (self.assisted and window.picker.search.hasFocus()):  # after a case the search has the cursor
+            clerk.press(KEY.Key_N, MOD.ControlModifier)
         clerk.type(script.search)
         clerk.press(KEY.Key_Return)
         try:
@@ -333,25 +336,30 @@ class Run:
                 clerk.press(KEY.Key_D, MOD.ControlModifier)
                 continue
             before = clerk.total
-            self.enter(clerk, editor, part, wanted.get(code), script.proposals.get(code))
-            clerk.press(KEY.Key_Tab)
+            moved = self.enter(clerk, editor, part, wanted.get(code), script.proposals.get(code))
+            if not moved:
+                clerk.press(KEY.Key_Tab)
             if self.verbose:
                 print(f"    {code}[{part}] {clerk.total - before}")
         missing = {c: v for c, v in wanted.items() if _stored(v) != intake.session.values.get(c)}
         if missing:
             raise RuntimeError(f"{script.name}: the form did not get {missing}")
 
-    def enter(self, clerk: Clerk, editor: Any, part: int, value: Any, proposal: str | None) -> None:
+    def enter(self, clerk: Clerk, editor: Any, part: int, value: Any, proposal: str | None) -> bool:
+        """Type ``value`` into the focused part of ``editor``; True when that already moved the cursor on."""
         widget = clerk.focus()
         if value is None:
-            return
+            return False
         if isinstance(widget, QComboBox):
             target = widget.findText(str(value))
             if target < 0:
                 raise RuntimeError(f"no option {value!r}")
             downs = target - widget.currentIndex()
             letters = self.initials_for(widget, target) if self.assisted else None
-            if letters is not None and len(letters) < downs:
+            digit = self.assisted and 0 < target < 10 and not any(widget.itemText(i)[:1].isdigit() for i in range(widget.count()))
+            if digit and downs > 1 and (letters is None or len(letters) > 1):
+                clerk.type(str(target))  # the n-th option
+            elif letters is not None and len(letters) < downs:
                 clerk.type(letters)
             else:
                 clerk.press(KEY.Key_Down, times=downs)
@@ -360,24 +368,27 @@ class Run:
         elif isinstance(value, Address):
             if part == 1:
                 clerk.type(value.detail)
-                return
+                return False
             assert isinstance(widget, QLineEdit)
             if not self.assisted:
                 clerk.type(value.division)
             elif widget.text() != value.division:
-                clerk.type(value.query)
-                clerk.press(KEY.Key_Return)
-                if value.township:
-                    clerk.type(value.township)
+                clerk.type(value.query + value.township)
+                clerk.press(KEY.Key_Return)  # takes the county (and township) and moves on to the street
                 if widget.text() != value.division:
                     raise RuntimeError(f"the region picker gave {widget.text()}, not {value.division}")
+                return True
         elif self.assisted and proposal:
             clerk.type(proposal)
-            clerk.press(KEY.Key_Return)
+            clerk.press(KEY.Key_Return)  # takes the proposal and moves on
+            return True
+        elif self.assisted and editor.kind == "date" and str(value).startswith(self.today.strftime("%Y%m")):
+            clerk.type(str(int(str(value)[6:])))  # D or DD: this month's date
         elif self.assisted and editor.kind == "date" and str(value).startswith(str(self.today.year)):
             clerk.type(str(value)[4:])  # MMDD: this year's date
         else:
             clerk.type(str(value))
+        return False
 
     @staticmethod
     def initials_for(combo: QComboBox, target: int) -> str | None:
@@ -428,6 +439,7 @@ def main() -> int:
             folder = Path(tmp) / ("assisted" if assisted else "baseline")
             folder.mkdir()
             window = open_window(folder)
+            window.intake_assists = assisted
             run = Run(window, assisted, verbose)
             results = []
             for script in scripts(today):

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._drafts_offered = False
         self._loading_started = False
         self.offer_drafts_on_start = True
+        self.intake_assists = True  # copy keys, region defaults, proposals in the form (off: the plain form)
         # the account whose own cases the list shows (a clerk); None: every case (a supervisor, or nobody signed in)
         self.case_scope: str | None = None
         self.store_pool = serial_pool()
@@ -341,7 +342,7 @@ class MainWindow(QMainWindow):
 
         profile = self.profile()
         assert profile is not None and self.hall is not None
-        self.intake = IntakeHost(self.hall, self.store_pool, opened, profile)
+        self.intake = IntakeHost(self.hall, self.store_pool, opened, profile, assists=self.intake_assists)
         self.intake.decided.connect(self._intake_decided)
         self.intake.failed.connect(self._store_failed)
         self.intake.save_failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
@@ -361,6 +362,7 @@ class MainWindow(QMainWindow):
         widget.deleteLater()
         self.intake = None
         self.show_cases()
+        self.focus_picker()  # the next applicant's bundle is typed at once, no Ctrl+N
 
     def _intake_decided(self, case: Case) -> None:
         label = DECISION_LABELS[case.decision] if case.decision else ""

@@ -44,8 +44,12 @@ class FormAssist:
     def decorate(self) -> None:
         elements = self.session.idx.elements
         lists = self.session.idx.catalog.word_lists
+        produced = {f.code for f in self.session.form.fields if f.produced_by}
         for code, editor in self.view.editors.items():
             first = editor.inputs[0]
+            if code in produced:  # issued by an item of this case (内部流转): no Tab stop, a click still edits it
+                for widget in editor.inputs:
+                    widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             if isinstance(first, RegionEdit) and self.home_division:
                 first.set_default(self.home_division)
             elif isinstance(first, QComboBox) and not editor.derived:

@@ -41,14 +41,22 @@ class IntakeHost(QObject):
     failed = Signal(str)
     save_failed = Signal(str)
 
-    def __init__(self, hall: Hall, pool: QThreadPool, opened: intake_service.OpenedIntake, profile: Profile) -> None:
+    def __init__(
+        self,
+        hall: Hall,
+        pool: QThreadPool,
+        opened: intake_service.OpenedIntake,
+        profile: Profile,
+        *,
+        assists: bool = True,
+    ) -> None:
         super().__init__()
         self.hall = hall
         self.pool = pool
         self.session: IntakeSession = opened.session
         self.case_id: uuid.UUID = opened.case_id
         self.profile = profile
-        self.widget = IntakeWidget(self.session, home_division=profile.division_code)
+        self.widget = IntakeWidget(self.session, home_division=profile.division_code, assists=assists)
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.save_now)
         self.widget.changed.connect(self._timer.start)

@@ -1,9 +1,10 @@
 """The division part of an address: a GB/T 2260 picker typed like a line edit.
 
-Type characters or pinyin initials (``hp``, ``和平``, ``syhp``) and Enter takes the first match (↓ chooses another);
-the field then holds its 6-digit code. A province or city code lists its cities or counties: keep typing after it
-(``210100`` then ``hp``). After a county's code the 3-digit township part (GB/T 10114) is typed as digits. An
-empty field shows the hall's own division (the window profile's), so a local address costs no key.
+Type characters or pinyin initials (``hp``, ``和平``, ``syhp``) and Enter takes the first match (↓ chooses another)
+and moves on to the street address; the field then holds the county's 6-digit code. The 3-digit township part
+(GB/T 10114) is typed after the query (``hp001`` → 210102001) or after the code. A province or city taken lists its
+cities or counties: keep typing (``210100`` then ``hp``). An empty field shows the hall's own division (the window
+profile's), so a local address costs no key.
 """
 
 from __future__ import annotations
@@ -16,14 +17,20 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desktop.forms import regions
 
-_QUERY = re.compile(r"^(\d*)(.*)$")
+_QUERY = re.compile(r"^(\d*)(\D*)(\d{0,6})$")
+
+
+def parse(text: str) -> tuple[str, str, str]:
+    """``2101hp001`` → (``2101``, ``hp``, ``001``): an optional code prefix that scopes the search, the query, and
+    the township (and village) digits to put after the county picked."""
+    found = _QUERY.match(text.strip())
+    return (found.group(1), found.group(2).strip(), found.group(3)) if found else ("", text.strip(), "")
 
 
 def matches(text: str, near: str = "") -> list[regions.Division]:
     """What ``text`` in the field proposes: a query after an optional code prefix (``2101hp``), or the children of
     a province or city code."""
-    found = _QUERY.match(text.strip())
-    digits, query = (found.group(1), found.group(2)) if found else ("", text)
+    digits, query, _township = parse(text)
     if query:
         scope = digits[:6]
         while scope.endswith("00"):
@@ -66,7 +73,7 @@ class RegionEdit(QLineEdit):
         return self._completer
 
     def _propose(self, text: str) -> None:
-        self._found = matches(text, self.near) if text and not text.isdigit() or _is_parent(text) else []
+        self._found = matches(text, self.near) if parse(text)[1] or _is_parent(text) else []
         if not self._found:
             if self._completer is not None:
                 self._completer.popup().hide()
@@ -94,8 +101,12 @@ class RegionEdit(QLineEdit):
             row = popup.currentIndex().row() if popup is not None and listed else -1
             if popup is not None:
                 popup.hide()
-            self.pick(self._found[row if 0 <= row < len(self._found) else 0].code)
+            chosen = self._found[row if 0 <= row < len(self._found) else 0]
+            township = parse(self.text())[2] if chosen.level == 3 else ""
+            self.pick(chosen.code + township)
             event.accept()
+            if chosen.level == 3:
+                self.focusNextChild()  # a county (and its township) taken: on to the street address
             return
         super().keyPressEvent(event)
 

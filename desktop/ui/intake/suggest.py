@@ -1,11 +1,12 @@
 """Type-ahead for the merged form's text fields and drop-downs, by characters or pinyin initials.
 
 - A text field with a catalog word list (民族, 开户银行): typing proposes the words (``hz`` → 汉族, ``gs`` →
-  中国工商银行); Enter takes the first (↓ another) and then moves on as usual.
+  中国工商银行); Enter takes the first (↓ another) and moves on to the next field, as Enter does in the form.
 - A drop-down: a letter chooses the next option whose pinyin initials start with the letters typed in a row
   (``z`` → 子女, ``sm`` → 随母); Qt's own search only matches the option's characters.
-- A date field: ``MMDD`` is read as this year's date (last year's if that is still to come and the field takes no
-  future date), besides the form's ``YYYYMMDD``.
+- A drop-down of options without digits: a digit chooses the n-th option (性别: 1 男, 2 女, as GB/T 2261.1 codes them).
+- A date field: ``MMDD`` is read as this year's date and ``DD`` as this month's (the year or month before when that
+  is still to come and the field takes no future date), besides the form's ``YYYYMMDD``.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class WordSuggestions(QObject):
                 popup = self.completer.popup()
                 row = popup.currentIndex().row() if popup.isVisible() else -1
                 self.pick(self.found[row if 0 <= row < len(self.found) else 0])
+                self.edit.focusNextChild()  # Enter takes the word and moves on, as Enter does in the form
                 return True
         return False
 
@@ -96,6 +98,11 @@ class OptionInitials(QObject):
         if not isinstance(watched, QComboBox) or event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
             return False
         text = event.text().lower()
+        options = [watched.itemText(i) for i in range(watched.count())]
+        if len(text) == 1 and text.isdigit() and not any(o[:1].isdigit() for o in options):
+            if 0 < int(text) < len(options):  # 1 男 2 女 (GB/T 2261.1): the n-th option
+                watched.setCurrentIndex(int(text))
+            return True
         if len(text) != 1 or not text.isascii() or not text.isalpha():
             return False
         if watched is not self.last or not self.clock.isValid() or self.clock.elapsed() > TYPE_AHEAD_MS:
@@ -103,7 +110,6 @@ class OptionInitials(QObject):
         self.last = watched
         self.clock.restart()
         self.typed += text
-        options = [watched.itemText(i) for i in range(watched.count())]
         hit = next((i for i, o in enumerate(options) if o and initials(o).startswith(self.typed)), -1)
         if hit >= 0:
             watched.setCurrentIndex(hit)
@@ -111,18 +117,21 @@ class OptionInitials(QObject):
 
 
 def short_date(text: str, today: dt.date, *, not_future: bool) -> str | None:
-    """``MMDD`` as an ISO date in ``today``'s year (the year before when that is still to come and ``not_future``);
-    None when ``text`` is no such date."""
+    """``MMDD`` as an ISO date in ``today``'s year, ``D`` or ``DD`` in ``today``'s month; the year (month) before
+    when that is still to come and ``not_future``. None when ``text`` is no such date."""
     text = text.strip()
-    if len(text) != 4 or not text.isdigit():
+    if not text.isdigit() or len(text) not in (1, 2, 4):
         return None
+    month, day = (int(text[:2]), int(text[2:])) if len(text) == 4 else (today.month, int(text))
+    earlier = (today.year - 1, month) if len(text) == 4 else _month_before(today.year, month)
     try:
-        day = dt.date(today.year, int(text[:2]), int(text[2:]))
-    except ValueError:
+        value = dt.date(today.year, month, day)
+        if not_future and value > today:
+            value = dt.date(earlier[0], earlier[1], day)
+    except ValueError:  # no such day (31 in a short month, 29 February)
         return None
-    if not_future and day > today:
-        try:
-            day = day.replace(year=today.year - 1)
-        except ValueError:  # 29 February
-            return None
-    return day.isoformat()
+    return value.isoformat()
+
+
+def _month_before(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)

@@ -194,14 +194,17 @@ class IntakeWidget(QWidget):
     attach_requested = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, session: IntakeSession, parent: QWidget | None = None, *, home_division: str = "") -> None:
+    def __init__(
+        self, session: IntakeSession, parent: QWidget | None = None, *, home_division: str = "", assists: bool = True
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.situations = SituationPage(session)
         self.form_model = FormModel(session)
         self.form = FormView(self.form_model)
-        # copy buttons (Ctrl+D) and the hall's own division (the window profile's) in every address
-        self.assist = FormAssist(self.form, session, home_division)
+        # copy buttons (Ctrl+D), the hall's own division (the window profile's) in every address, word lists,
+        # option initials, short dates; off: the plain form (the keystroke bench's baseline)
+        self.assist = FormAssist(self.form, session, home_division) if assists else None
         self.checklist = ChecklistPage(session)
         self.decision = DecisionPage(session)
         self.tabs = QTabWidget()
