@@ -112,6 +112,7 @@ def test_deferral_deadline_never_exceeds_the_promised_time_limit(idx: CatalogInd
     assert checked > 0
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize(
     ("utc", "hall_day"),
     [

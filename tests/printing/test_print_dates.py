@@ -19,6 +19,8 @@ from desktop.store.repo import Store
 from printing.documents import DocKind, pdf_bytes
 from printing.from_case import case_documents
 
+pytestmark = pytest.mark.clock  # date-sensitive: CI reruns it under other TZ and faked wall clocks
+
 # 04:00 on Friday 27 November 2026 in Beijing is 20:00 on Thursday 26 November in UTC.
 BEIJING_4AM = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
 ACCEPTANCE_DAY = date(2026, 11, 27)

@@ -16,6 +16,8 @@ from desktop.services import ratings, reports
 from desktop.services.hall import Hall
 from desktop.store.accounts import AccountInfo
 
+pytestmark = pytest.mark.clock  # date-sensitive: CI reruns it under other TZ and faked wall clocks
+
 DAY = date(2026, 11, 28)
 # 23:59 and 00:01 Beijing time either side of midnight into 11-29
 BEFORE_MIDNIGHT = datetime(2026, 11, 28, 15, 59, tzinfo=UTC)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.cases.profile import Profile
 from desktop.services import demo
 from desktop.ui.day_review import DayReviewDialog
+
+pytestmark = pytest.mark.clock  # date-sensitive: CI reruns it under other TZ and faked wall clocks
 
 
 def test_day_review_counts_today_by_decision_bundle_and_clerk(main_window: Any, qtbot: QtBot) -> None:
