@@ -4,6 +4,7 @@ timeline from the audit log on the hall's clock, and deleting a draft (audited, 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from hall_cases import WINDOW, decided, set_time, staff
@@ -101,12 +102,20 @@ def test_the_bundle_filter_keeps_local_days_and_the_clerk(hall: Hall) -> None:
     assert list_cases(hall, CaseFilter(bundles=())) == []
 
 
-def test_a_case_record_has_outcomes_reasons_materials_and_a_timeline_on_the_hall_clock(hall: Hall) -> None:
+def test_a_case_record_has_outcomes_reasons_materials_and_a_timeline_on_the_hall_clock(
+    hall: Hall, tmp_path: Path
+) -> None:
     staff(hall)
     set_time(hall.clock, LATE_28)  # 23:30 in Beijing
     case = decided(hall, Decision.REJECT, bundle="LNYJS003")
+    scan = tmp_path / "id-card.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(3000))
+    hall.store.add_attachment(case.id, "id_card", scan)
     hall.store.record("zhaom", "reprint", {"document": "reject"}, case.id)
     record = case_record(hall, hall.catalogs.current(), case.id)
+    assert [(m.name, m.scans) for m in record.materials] == [("居民身份证", 1)]
+    assert [a.name for a in record.attachments] == ["居民身份证　image/png，3 KB"]
+    assert record.attachments[0].added_at.hour == 23
     assert record.decision_label == "不予受理" and record.printable
     assert record.bundle == "公民身后一件事" and record.applicant == "张三" and record.clerk == "王芳"
     item = record.items[0]

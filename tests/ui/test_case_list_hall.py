@@ -17,12 +17,15 @@ from pytestqt.qtbot import QtBot
 
 from desktop.cases.clock import stepping_clock
 from desktop.cases.profile import Profile
+from desktop.cases.roles import Role
 from desktop.cases.states import CaseState, Decision
 from desktop.services import demo
 from desktop.store.models import Case
 from desktop.ui.case_detail import CaseDetailDialog
 from desktop.ui.case_filters import CaseFilterBar
 from desktop.ui.result_dialog import print_pool
+
+PASSWORD = "correct horse 1"
 
 
 @pytest.fixture(autouse=True)
@@ -118,22 +121,31 @@ def test_filters_by_status_bundle_and_days_reload_the_list_from_the_keyboard(mai
 
 def test_the_clerk_filter_is_offered_only_to_those_who_see_every_case(main_window: Any, qtbot: QtBot) -> None:
     w = main_window
-    mine = _decide(w, "公民身后一件事", Decision.ACCEPT)
-    other = demo.decide_sample(
-        w.hall, w.catalog, mine.bundle_code, Decision.ACCEPT, Profile(*demo.DEMO_PROFILE[:3], "李军"), seed=4
-    )
-    w.case_filters.set_clerks([(demo.DEMO_PROFILE[3], "王芳"), ("李军", "李军")])
+    code = next(b.code for b in w.catalog.index.catalog.bundles if b.name == "公民身后一件事")
+    taken = {
+        clerk: demo.decide_sample(
+            w.hall, w.catalog, code, Decision.ACCEPT, Profile(*demo.DEMO_PROFILE[:3], clerk), seed=n
+        )
+        for n, clerk in enumerate(("wangf", "lij"))
+    }
+    store = w.hall.store
+    store.add_account("admin", "系统管理员", Role.ADMIN, PASSWORD, actor="system")
+    store.add_account("wangf", "王芳", Role.CLERK, PASSWORD, actor="admin")
+    store.add_account("lij", "李军", Role.CLERK, PASSWORD, actor="admin")
+    w.case_actions.reload_clerks()  # filled off the UI thread with every account
+    qtbot.waitUntil(lambda: w.case_filters.clerk.findData("lij") >= 0, timeout=20_000)
+    assert w.case_filters.clerk.itemText(w.case_filters.clerk.findData("lij")) == "李军（lij）"
     _reload(w, qtbot, 2)
-    assert w.case_filters.clerk.isVisible() and _listed(w) == {str(mine.id), str(other.id)}
+    assert w.case_filters.clerk.isVisible()
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
     qtbot.keyClick(w, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # 人员(&R)
     assert w.case_filters.clerk.hasFocus()
-    _choose(qtbot, w.case_filters.clerk, "李军")
-    qtbot.waitUntil(lambda: _listed(w) == {str(other.id)}, timeout=20_000)
-    w.case_scope = demo.DEMO_PROFILE[3]  # a clerk signs in: their own cases, no clerk filter
+    _choose(qtbot, w.case_filters.clerk, "lij")
+    qtbot.waitUntil(lambda: _listed(w) == {str(taken["lij"].id)}, timeout=20_000)
+    w.case_scope = "wangf"  # a clerk signs in: their own cases, no clerk filter
     _reload(w, qtbot, 1)
-    assert not w.case_filters.clerk.isVisible() and _listed(w) == {str(mine.id)}
+    assert not w.case_filters.clerk.isVisible() and _listed(w) == {str(taken["wangf"].id)}
 
 
 def test_a_bundle_name_in_the_search_box_lists_that_bundles_cases(main_window: Any, qtbot: QtBot) -> None:
@@ -176,6 +188,21 @@ def test_enter_on_a_decided_case_opens_its_detail_and_reprints_from_there(main_w
     with qtbot.waitSignal(w.intake_opened, timeout=20_000):
         qtbot.keyClick(w.case_view, Qt.Key.Key_Return)
     w.close_intake()
+
+
+def test_ctrl_i_opens_the_detail_of_any_case_a_deferred_one_too(main_window: Any, qtbot: QtBot) -> None:
+    w = main_window
+    deferred = _decide(w, "企业开办", Decision.DEFER)  # Enter opens 补齐容缺材料, as before
+    _select(w, qtbot, deferred.id)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    with qtbot.waitSignal(w.case_actions.detail_opened, timeout=20_000) as opened:
+        qtbot.keyClick(w.case_view, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    dialog: CaseDetailDialog = opened.args[0]
+    assert dialog.record.decision_label == "容缺受理"
+    statuses = {dialog.materials.item(r, 1).text() for r in range(dialog.materials.rowCount())}
+    assert "容缺" in statuses
+    dialog.close()
 
 
 def test_delete_removes_a_draft_after_confirmation_and_never_a_decided_case(main_window: Any, qtbot: QtBot) -> None:
