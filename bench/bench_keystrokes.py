@@ -214,7 +214,7 @@ class Clerk:
         return widget
 
     def press(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = MOD.NoModifier, times: int = 1) -> None:
-        held = bin(int(modifiers.value if hasattr(modifiers, "value") else modifiers)).count("1")
+        held = bin(modifiers.value).count("1")
         for _ in range(times):
             QTest.keyClick(self.focus(), key, modifiers)
             self.keys += 1 + held
@@ -280,11 +280,7 @@ class Run:
             clerk.press(KEY.Key_N, MOD.ControlModifier)
         clerk.type(script.search)
         clerk.press(KEY.Key_Return)
-        try:
-            wait_until(lambda: window.intake is not None, 5000)
-        except TimeoutError:
-            print("DEBUG", QApplication.focusWidget(), QApplication.activePopupWidget(), QApplication.activeWindow(), window.picker.search.text(), window.intake, window.statusBar().currentMessage())
-            raise
+        wait_until(lambda: window.intake is not None)
         intake = window.intake
         assert intake is not None and intake.session.bundle.name == script.name, script.name
         clerk.press(KEY.Key_PageDown, MOD.ControlModifier)  # situations keep their defaults: on to the form
@@ -319,14 +315,10 @@ class Run:
                 break  # nothing more to type: the fields left are optional and stay empty
             held = view.editor_holding(QApplication.focusWidget())
             if held is None:
-                if self.verbose:
-                    print("    focus left the form at", QApplication.focusWidget())
                 break
             code, editor = held
             part = editor.inputs.index(clerk.focus()) if clerk.focus() in editor.inputs else 0
             if (code, part) in visited:
-                if self.verbose:
-                    print("    came round again at", code, part, intake.session.values.get(code))
                 break  # the Tab order came round again
             visited.add((code, part))
             copy = script.copies.get(code) if self.assisted and part == 0 else None
@@ -356,7 +348,11 @@ class Run:
                 raise RuntimeError(f"no option {value!r}")
             downs = target - widget.currentIndex()
             letters = self.initials_for(widget, target) if self.assisted else None
-            digit = self.assisted and 0 < target < 10 and not any(widget.itemText(i)[:1].isdigit() for i in range(widget.count()))
+            digit = (
+                self.assisted
+                and 0 < target < 10
+                and not any(widget.itemText(i)[:1].isdigit() for i in range(widget.count()))
+            )
             if digit and downs > 1 and (letters is None or len(letters) > 1):
                 clerk.type(str(target))  # the n-th option
             elif letters is not None and len(letters) < downs:
@@ -429,7 +425,8 @@ def open_window(folder: Path) -> MainWindow:
 def main() -> int:
     as_json = wants_json()
     verbose = "--verbose" in sys.argv
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     install_font(app)
     today = Clock().today()
     counts: dict[bool, list[int]] = {}

@@ -36,10 +36,10 @@ def copy_options(session: IntakeSession) -> list[CopyOption]:
     parties = {p.code: p for p in idx.catalog.parties}
     options: list[CopyOption] = []
     for f in fields:
-        for source in f.element.same_as:
-            if source in present and f.element.derive is None:
-                label = idx.elements[source].label
-                options.append(CopyOption(f"同{label}", f.element.party, ((f.code, source),), f.code))
+        for other in f.element.same_as:
+            if other in present and f.element.derive is None:
+                label = idx.elements[other].label
+                options.append(CopyOption(f"同{label}", f.element.party, ((f.code, other),), f.code))
     for party in dict.fromkeys(code.split(".", 1)[0] for code in writable):
         spec = parties.get(party)
         for source in spec.copy_from if spec else ():

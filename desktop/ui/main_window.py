@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
     case_decided = Signal(object)
     load_failed = Signal(str)
     deferred_dialog_opened = Signal(object)
+    intake_assists = True  # copy keys, region defaults, proposals in the form (off: the plain form)
 
     def __init__(
         self,
@@ -98,7 +99,6 @@ class MainWindow(QMainWindow):
         self._drafts_offered = False
         self._loading_started = False
         self.offer_drafts_on_start = True
-        self.intake_assists = True  # copy keys, region defaults, proposals in the form (off: the plain form)
         # the account whose own cases the list shows (a clerk); None: every case (a supervisor, or nobody signed in)
         self.case_scope: str | None = None
         self.store_pool = serial_pool()

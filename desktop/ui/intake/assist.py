@@ -8,15 +8,17 @@ change the form) and writes copies through the view, as if the clerk had typed t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
+from desktop.forms import regions
 from desktop.forms.copying import CopyOption, copied_values, copy_options, option_at
 from desktop.forms.session import IntakeSession
 from desktop.ui.intake.form_view import FormView
 from desktop.ui.intake.region_edit import RegionEdit
 from desktop.ui.intake.suggest import OptionInitials, WordSuggestions, short_date
+from desktop.ui.workers import Op
 
 COPY_KEYS = "Ctrl+D"
 
@@ -35,6 +37,8 @@ class FormAssist:
         shortcut.activated.connect(self.copy_here)
         view.model.modelReset.connect(self.decorate)  # after the view's own rebuild (connected first)
         self.decorate()
+        if not regions.divisions.cache_info().currsize:  # the picker's data (~0.5 s) before the first query
+            Op(QThreadPool.globalInstance(), regions.divisions).run()
 
     def labels_at(self, code: str) -> list[str]:
         """The copies offered in field ``code``'s group (its own first)."""
@@ -57,7 +61,7 @@ class FormAssist:
             elif isinstance(first, QLineEdit) and not editor.derived:
                 suggest = elements[code].suggest if code in elements else None
                 if suggest in lists:
-                    WordSuggestions(first, lists[suggest])  # type: ignore[index]
+                    WordSuggestions(first, lists[suggest])
                 if editor.kind == "date":
                     first.editingFinished.connect(lambda e=first, c=code: self._short_date(e, c))
         self.options = copy_options(self.session)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from desktop.forms import regions
+from desktop.forms import idnumbers, regions
 
 _QUERY = re.compile(r"^(\d*)(\D*)(\d{0,6})$")
 
@@ -54,6 +54,11 @@ class RegionEdit(QLineEdit):
         self._found: list[regions.Division] = []
         self._completer: QCompleter | None = None
         self.textEdited.connect(self._propose)
+        self.textChanged.connect(self._name)
+
+    def _name(self, text: str) -> None:
+        """The full name of the code shown (the pre-filled default's too) as the field's tooltip."""
+        self.setToolTip((idnumbers.division_name(text) or "") if text.isdigit() else "")
 
     def set_default(self, code: str) -> None:
         """The hall's own division: shown while the field is empty, and the code picks are ranked near."""
@@ -61,7 +66,7 @@ class RegionEdit(QLineEdit):
         if not self.text():
             super().setText(code)
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+    def setText(self, text: str | None) -> None:  # noqa: N802 - Qt's name
         super().setText(text or self.default)
 
     def _popup(self) -> QCompleter:
@@ -75,8 +80,9 @@ class RegionEdit(QLineEdit):
     def _propose(self, text: str) -> None:
         self._found = matches(text, self.near) if parse(text)[1] or _is_parent(text) else []
         if not self._found:
-            if self._completer is not None:
-                self._completer.popup().hide()
+            popup = self._completer.popup() if self._completer is not None else None
+            if popup is not None:
+                popup.hide()
             return
         completer = self._popup()
         model = completer.model()

@@ -16,7 +16,7 @@ from functools import cache
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QCompleter, QLineEdit
 
 TYPE_AHEAD_MS = 1000  # letters typed within this of each other extend the drop-down's search
 
@@ -49,6 +49,9 @@ class WordSuggestions(QObject):
         self.completer = QCompleter(QStringListModel(self), self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setWidget(edit)
+        popup = self.completer.popup()
+        assert popup is not None
+        self.popup: QAbstractItemView = popup
         self.completer.activated[str].connect(self.pick)  # type: ignore[index]
         edit.textEdited.connect(self._propose)
         edit.installEventFilter(self)
@@ -56,7 +59,7 @@ class WordSuggestions(QObject):
     def _propose(self, text: str) -> None:
         self.found = [] if text in self.words else ranked(self.words, text)[:15]
         if not self.found:
-            self.completer.popup().hide()
+            self.popup.hide()
             return
         model = self.completer.model()
         assert isinstance(model, QStringListModel)
@@ -64,19 +67,18 @@ class WordSuggestions(QObject):
         self.completer.complete()
 
     def pick(self, word: str) -> None:
-        self.completer.popup().hide()
+        self.popup.hide()
         self.found = []
         self.edit.setText(word)
         self.edit.textEdited.emit(word)  # the field editor hears it as typed
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self.found:
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-                popup = self.completer.popup()
-                row = popup.currentIndex().row() if popup.isVisible() else -1
-                self.pick(self.found[row if 0 <= row < len(self.found) else 0])
-                self.edit.focusNextChild()  # Enter takes the word and moves on, as Enter does in the form
-                return True
+        key = event.key() if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) else None
+        if self.found and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():  # type: ignore[attr-defined]
+            row = self.popup.currentIndex().row() if self.popup.isVisible() else -1
+            self.pick(self.found[row if 0 <= row < len(self.found) else 0])
+            self.edit.focusNextChild()  # Enter takes the word and moves on, as Enter does in the form
+            return True
         return False
 
 

@@ -290,4 +290,3 @@ class IntakeWidget(QWidget):
         if editor is not None and code != first:
             self.form.ensureWidgetVisible(editor.widget)
             editor.focus()
-
