@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -186,8 +187,14 @@ class CaseListActions(QObject):
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.delete_action.triggered.connect(self.delete_selected)
+        self.delete_action.setToolTip("删除所选的草稿（须确认，记入审计日志）(Delete)")
         view.addAction(self.delete_action)
-        main.addAction(self.detail_action)
+        toolbar = main.findChild(QToolBar)
+        if toolbar is not None:
+            toolbar.addAction(self.detail_action)
+            toolbar.addAction(self.delete_action)
+        else:
+            main.addAction(self.detail_action)
         window.cases_loaded.connect(self._load_clerks)
 
     # -- the detail view --------------------------------------------------------------------------------------

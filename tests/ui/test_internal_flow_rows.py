@@ -4,6 +4,7 @@ form field's source (由「X」产生); nothing the clerk marks reaches them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -33,7 +34,9 @@ def _rows(page: ChecklistPage) -> list[tuple[str, str, bool]]:
     return [(m.entry(r).code, m.index(r, m.STATUS_COL).data(), m.entry(r).internal) for r in range(m.rowCount())]
 
 
-def test_a_material_another_item_produces_is_a_greyed_row_nobody_can_mark(qtbot: QtBot, idx: CatalogIndex) -> None:
+def test_a_material_another_item_produces_is_a_greyed_row_nobody_can_mark(
+    qtbot: QtBot, idx: CatalogIndex, qtmodeltester: Any
+) -> None:
     session = IntakeSession(idx, BIRTH, clock=Clock())
     page = ChecklistPage(session)
     qtbot.addWidget(page)
@@ -58,6 +61,7 @@ def test_a_material_another_item_produces_is_a_greyed_row_nobody_can_mark(qtbot:
     assert "birth_medical_cert" not in session.marks
     assert all(session.mark(e.code).status is MaterialStatus.CHECKED for e in session.checklist)
     assert "birth_medical_cert" not in session.to_draft()["marks"]
+    qtmodeltester.check(model)
 
 
 def test_a_field_whose_value_another_item_issues_says_where_it_comes_from(qtbot: QtBot, idx: CatalogIndex) -> None:
