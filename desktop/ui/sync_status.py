@@ -34,6 +34,7 @@ QUARANTINED_FG = QColor("#b00020")
 QUARANTINED_BG = QColor("#fde7e9")
 CHANGED_BG = QColor("#fff4ce")
 STATUS_MESSAGE_MS = 15_000
+NOT_ENROLLED_MESSAGE = "本机尚未注册到省平台，无法同步；办件都保存在本机。请联系系统管理员为本机注册。"
 
 
 class SyncPanel(QObject):
@@ -73,7 +74,8 @@ class SyncPanel(QObject):
         self.sync_action = QAction("立即同步", window.qwidget())
         self.sync_action.setShortcut(QKeySequence("F9"))
         self.sync_action.setToolTip("把待上报的办件发送到省一体化政务服务平台，并取回办理状态（F9）")
-        self.sync_action.triggered.connect(self.sync_now)
+        self.sync_action.triggered.connect(self.sync_requested)
+        self.asked = False  # the clerk pressed 立即同步: the run's end is told even when nothing changed
         self.retry_action = QAction("重新提交", window.qwidget())
         self.retry_action.setToolTip("平台拒收的办件修正后重新提交")
         self.retry_action.setEnabled(False)
@@ -123,6 +125,18 @@ class SyncPanel(QObject):
         """A run shortly after an event (start, a decision), outside the handler that caused it."""
         QTimer.singleShot(0, self, self.sync_now)  # dropped if the window is gone by then
 
+    def sync_requested(self) -> None:
+        """立即同步 (F9): a run now, and the clerk is told what it did, or why none runs."""
+        bar = self.window.statusBar()
+        if self.running:
+            bar.showMessage("正在同步，请稍候…", STATUS_MESSAGE_MS)
+        elif not sync_service.is_enrolled(self.device_folder):
+            bar.showMessage(NOT_ENROLLED_MESSAGE, STATUS_MESSAGE_MS)
+        else:
+            self.asked = True
+            bar.showMessage("正在同步：连接省一体化政务服务平台…", STATUS_MESSAGE_MS)
+        self.sync_now()
+
     def sync_now(self) -> None:
         """Start one background run unless one is running or this PC is not enrolled."""
         if self.running or self.window.hall is None:
@@ -149,8 +163,11 @@ class SyncPanel(QObject):
         self.offline = report.stopped if report is not None else None
         if report is not None:
             self._announce(report)
+            if self.asked and not (report.stopped or report.status_changes or report.quarantined):
+                self.window.statusBar().showMessage(done_text(report), STATUS_MESSAGE_MS)
             if report.changed_cases or report.transfers:
                 self.window.refresh_cases()
+        self.asked = False
         if outcome.catalog is not None and outcome.catalog.installed:
             self._reload_catalog(outcome.catalog.installed)
         self._show()
@@ -161,6 +178,7 @@ class SyncPanel(QObject):
         if not isValid(self):
             return  # a result arriving after the window closed
         self.running = False
+        self.asked = False
         self.sync_action.setEnabled(True)
         self.offline = f"{type(exc).__name__}: {exc}"
         self._show()
@@ -286,7 +304,7 @@ def status_text(
 ) -> str:
     """The status-bar text (rich text: refused cases in red)."""
     if not enrolled:
-        return "同步：本机未注册到省平台（yishi enroll）"
+        return "同步：本机未注册到省平台"
     parts = ["同步中…" if running else "离线" if offline else "在线"]
     if status is not None:
         parts.append(f"待上报 {status.pending}")
@@ -297,6 +315,18 @@ def status_text(
         when = clock.local(status.last_success).strftime("%m-%d %H:%M") if status.last_success else "尚无"
         parts.append(f"上次同步 {when}")
     return "　".join(parts)
+
+
+def done_text(report: SyncReport) -> str:
+    """What a run the clerk asked for did, when nothing else was announced."""
+    if not (report.sent or report.retries or report.transfers):
+        return "同步完成：没有待上报的办件，办理状态均为最新"
+    parts = [f"上报 {len(report.sent)} 件"]
+    if report.retries:
+        parts.append(f"{len(report.retries)} 件稍后重试")
+    if report.transfers:
+        parts.append(f"收到转交 {len(report.transfers)} 件")
+    return "同步完成：" + "，".join(parts)
 
 
 def _toolbar(window: WindowApi) -> QToolBar:
