@@ -196,8 +196,9 @@ def _detail_text(event: AuditEvent, titles: dict[str, str]) -> str:
             return "　".join(t for t in (level, str(d.get("reason") or "")) if t)
         case "void":
             return str(d.get("reason") or "")
-        case "print" | "reprint" | "export":
-            what = titles.get(str(d.get("document", "")), str(d.get("document", "")))
+        case "print" | "reprint" | "export":  # a document key, or transfer:<department> for one department's slip
+            kind, _, department = str(d.get("document", "")).partition(":")
+            what = titles.get(kind, kind) + (f"（{department}）" if department else "")
             return f"{what}　{d['path']}" if d.get("path") else what
         case "supply_deferred":
             return f"{len(d.get('materials') or [])}项材料"

@@ -112,7 +112,9 @@ def test_a_case_record_has_outcomes_reasons_materials_and_a_timeline_on_the_hall
     scan.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(3000))
     hall.store.add_attachment(case.id, "id_card", scan)
     hall.store.record("zhaom", "reprint", {"document": "reject"}, case.id)
+    hall.store.record("zhaom", "reprint", {"document": "transfer:省公安厅"}, case.id)
     record = case_record(hall, hall.catalogs.current(), case.id)
+    assert record.timeline[-1].detail == "部门流转单（省公安厅）"
     assert [(m.name, m.scans) for m in record.materials] == [("居民身份证", 1)]
     assert [a.name for a in record.attachments] == ["居民身份证　image/png，3 KB"]
     assert record.attachments[0].added_at.hour == 23
@@ -124,7 +126,7 @@ def test_a_case_record_has_outcomes_reasons_materials_and_a_timeline_on_the_hall
     actions = [(t.operator, t.action) for t in record.timeline]
     assert actions[:2] == [("王芳", "新建办件"), ("王芳", "作出办理决定")]
     assert ("赵敏", "重新打印文书") in actions
-    assert "不予受理通知书" in record.timeline[-1].detail
+    assert "不予受理通知书" in record.timeline[-2].detail
     first = record.timeline[0].at
     offset = first.utcoffset()
     assert (first.date(), first.hour) == (date(2026, 11, 28), 23)
