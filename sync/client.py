@@ -126,7 +126,10 @@ class PlatformClient:
         self.prefix = parts.path.rstrip("/")
         self.identity = identity
         self.timeout = timeout
-        self.ssl_context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        # loading the system's CA store costs ~50 ms: only an https platform needs it
+        self.ssl_context = (
+            ssl.create_default_context(cafile=str(ca_file) if ca_file else None) if parts.scheme == "https" else None
+        )
         self._conn: http.client.HTTPConnection | None = None
 
     # -- transport ----------------------------------------------------------------------------------------------

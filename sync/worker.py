@@ -34,7 +34,7 @@ from sync.transfer import settle_spooled, spooled
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 3600.0
 BATCH = 200
-MARK_EVERY = 50  # revisions the platform took, marked sent in one durable transaction (not one fsync per case)
+MARK_EVERY = 25  # revisions the platform took, marked sent in one durable transaction (not one fsync per case)
 
 PLATFORM_TO_STATE: dict[str, CaseState] = {
     PlatformStatus.ACCEPTED: CaseState.PLATFORM_ACCEPTED,

@@ -163,8 +163,11 @@ class Outbox(StoreBase):
                 if case.state is CaseState.QUEUED and case.id not in still_waiting:
                     case.state = check_transition(case.state, CaseState.SYNCED)
                     session.add(case)
+            session.flush()  # every row's UPDATE in one flush, not one per audit row's autoflush
+            for entry_id, platform_number in sent:
+                entry = entries[entry_id]
                 detail = {"revision": entry.revision, "platform_number": platform_number}
-                audit(session, case.id, "sync", "sent", detail, at=self.clock.now())
+                audit(session, entry.case_id, "sync", "sent", detail, at=self.clock.now())
 
     def mark_relayed(self, entry_id: int) -> None:
         """An offline store's revision is now in the center store, whose windows send it (desktop.store.fallback):
