@@ -92,6 +92,8 @@ class BundlePicker(QWidget):
         self.tree.setHeaderHidden(False)
         self.tree.setUniformRowHeights(True)
         self.status = QLabel("正在加载事项目录…")
+        self.status.setWordWrap(True)
+        self.count = 0
         self.filter = BundleFilter()
         self.tree.setModel(self.filter)
         layout = QVBoxLayout(self)
@@ -107,11 +109,21 @@ class BundlePicker(QWidget):
         self.filter.setSourceModel(model)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
-        self.status.setText(f"共{count}个一件事")
+        self.count = count
+        self._filter(self.search.text())
 
     def _filter(self, text: str) -> None:
         self.filter.set_query(text)
         self.tree.expandAll()
+        if self.filter.sourceModel() is None:
+            return
+        shown = sum(self.filter.rowCount(self.filter.index(g, 0)) for g in range(self.filter.rowCount()))
+        if not text.strip():
+            self.status.setText(f"共{self.count}个一件事")
+        elif shown:
+            self.status.setText(f"找到{shown}个一件事（Enter 办理第一个）")
+        else:
+            self.status.setText(f"无结果：没有与“{text.strip()}”相符的一件事，可换用名称、拼音首字母、编码或关键词")
 
     def _first_bundle(self) -> QModelIndex | None:
         for g in range(self.filter.rowCount()):

@@ -222,13 +222,16 @@ class MainWindow(QMainWindow):
             self._load_failed
         ).run()
         Op(QThreadPool.globalInstance(), loading.warm_imports).run()  # overlaps the store's opening
-        self._attach_features()  # after the loads are on their way: a feature's trouble cannot stop them
 
     def _hall_opened(self, hall: Hall) -> None:
         self.hall = hall
         Op(QThreadPool.globalInstance(), lambda: loading.load_catalog(hall)).success(self.install_catalog).failure(
             self._load_failed
         ).run()
+        # Features attach once the store thread has imported the ORM: importing it here, on the UI thread, while
+        # that thread does too once left pydantic half-initialised. After the catalog load is on its way, a
+        # feature's trouble cannot stop it.
+        self._attach_features()
 
     def install_catalog(self, loaded: loading.LoadedCatalog) -> None:
         """Put the catalog in use (at start, or after sync installed a newer one) behind the picker."""
@@ -349,6 +352,7 @@ class MainWindow(QMainWindow):
         self.intake.widget.cancelled.connect(self.close_intake)
         self.stack.addWidget(self.intake.widget)
         self.stack.setCurrentWidget(self.intake.widget)
+        self.picker.hide()  # the intake takes the window's whole width while it is on screen
         self.intake.widget.tabs.setCurrentIndex(0)
         self.intake.widget.situations.focus_first()
         self.intake_opened.emit(self.intake)
@@ -361,6 +365,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(widget)
         widget.deleteLater()
         self.intake = None
+        self.picker.show()
         self.show_cases()
         self.focus_picker()  # the next applicant's bundle is typed at once, no Ctrl+N
 

@@ -190,3 +190,49 @@ def test_without_assists_the_form_is_plain(main_window: Any, qtbot: QtBot) -> No
     assert intake.widget.assist is None
     assert form.editors["applicant.household_address"].inputs[0].text() == ""
     assert not [b for b in form.widget().findChildren(QPushButton) if b.text().startswith("同")]
+
+
+def test_the_deadline_editor_fits_and_says_why_it_keeps_a_deadline_within_the_limit(
+    main_window: Any, qtbot: QtBot
+) -> None:
+    intake = _open(main_window, qtbot, "企业开办")
+    intake.widget.tabs.setCurrentIndex(2)
+    page = intake.widget.checklist
+    row = next(r for r in range(page.model.rowCount()) if page.model.entry(r).deferrable)
+    code = page.model.entry(row).code
+    page.table.setCurrentIndex(page.model.index(row, 0))
+    QTest.keyClick(page.table, Qt.Key.Key_5)  # 容缺: the deadline starts at the limit
+    limit = intake.session.deferral_limit(code)
+    assert intake.session.mark(code).deadline_days == limit
+    cell = page.model.index(row, page.model.DEADLINE_COL)
+    page.table.setCurrentIndex(cell)
+    QTest.keyClick(page.table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert editor is not None and editor.width() >= editor.sizeHint().width()
+    assert editor.height() >= editor.sizeHint().height()
+    QTest.keyClicks(editor, str(limit + 5))
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.refusal.isVisibleTo(page))  # the view commits an editor's data queued
+    assert intake.session.mark(code).deadline_days == limit
+    assert f"不能超过{limit}个工作日" in page.refusal.text()
+    assert str(limit + 5) in page.refusal.text()
+    page.table.setCurrentIndex(cell)
+    QTest.keyClick(page.table, Qt.Key.Key_F2)
+    QTest.keyClicks(QApplication.focusWidget(), "1")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not page.refusal.isVisibleTo(page))
+    assert intake.session.mark(code).deadline_days == 1
+
+
+def test_the_bundle_search_says_when_nothing_matches_and_the_intake_takes_the_whole_width(
+    main_window: Any, qtbot: QtBot
+) -> None:
+    picker = main_window.picker
+    picker.search.setText("zzzz")
+    assert picker.status.text().startswith("无结果")
+    picker.search.setText("kgs")
+    assert picker.status.text().startswith("找到1个")
+    _open(main_window, qtbot, "公民身后一件事")
+    assert not picker.isVisible()
+    main_window.close_intake()
+    assert picker.isVisible() and picker.search.hasFocus()

@@ -29,6 +29,7 @@ from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import Decision
 from desktop.forms.session import IntakeSession
 from desktop.ui.intake.assist import FormAssist
+from desktop.ui.intake.deadline_editor import DeadlineDelegate
 from desktop.ui.intake.decision_page import DecisionPage
 from desktop.ui.intake.delegates import StatusDelegate
 from desktop.ui.intake.form_view import FormView
@@ -127,6 +128,9 @@ class ChecklistPage(QWidget):
         self.model.edited.connect(self.marked)
         self.table = _table(self.model)
         self.table.setItemDelegateForColumn(ChecklistModel.STATUS_COL, StatusDelegate(self.table))
+        self.deadlines = DeadlineDelegate(session, self.table)
+        self.table.setItemDelegateForColumn(ChecklistModel.DEADLINE_COL, self.deadlines)
+        self.table.setColumnWidth(ChecklistModel.DEADLINE_COL, 130)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
@@ -135,6 +139,10 @@ class ChecklistPage(QWidget):
             "快捷键：1 已收取　2 已核验　3 电子证照免提交　4 缺件　5 容缺（设定补正期限）　F2 修改份数/期限"
         )
         self.help.setStyleSheet("color: #555")
+        self.refusal = QLabel(wordWrap=True)  # why a deadline was kept within its limit
+        self.refusal.setStyleSheet("color: #c0392b")
+        self.refusal.hide()
+        self.deadlines.refused.connect(self._refused)
         all_checked = QPushButton("其余全部已核验")
         all_checked.clicked.connect(self.mark_rest_checked)
         attach = QPushButton("附加扫描件…")
@@ -145,7 +153,9 @@ class ChecklistPage(QWidget):
         buttons.addWidget(attach)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.refusal)
         layout.addLayout(buttons)
+        self.model.edited.connect(lambda _c: self.refusal.hide())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -156,6 +166,10 @@ class ChecklistPage(QWidget):
                 self.table.selectRow(min(row + 1, self.model.rowCount() - 1))
                 return True
         return False
+
+    def _refused(self, why: str) -> None:
+        self.refusal.setText(why)
+        self.refusal.show()
 
     def set_status(self, row: int, status: MaterialStatus | None) -> bool:
         index = self.model.index(row, ChecklistModel.STATUS_COL)
