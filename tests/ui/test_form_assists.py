@@ -218,8 +218,8 @@ def test_the_deadline_editor_fits_and_says_why_it_keeps_a_deadline_within_the_li
     assert str(limit + 5) in page.refusal.text()
     page.table.setCurrentIndex(cell)
     QTest.keyClick(page.table, Qt.Key.Key_F2)
-    QTest.keyClicks(QApplication.focusWidget(), "1")
-    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    QTest.keyClicks(_focused(), "1")
+    QTest.keyClick(_focused(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not page.refusal.isVisibleTo(page))
     assert intake.session.mark(code).deadline_days == 1
 
