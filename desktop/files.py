@@ -29,11 +29,8 @@ def private_dir(path: Path) -> Path:
 def private_file(path: Path) -> Path:
     """``path`` exists and is 0600 (created empty if missing; an existing file keeps its content)."""
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-    finally:
-        os.close(fd)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+    os.chmod(path, FILE_MODE)  # an existing file, or a umask that took more than group and other bits
     return path
 
 
@@ -43,9 +40,9 @@ def write_private(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
     atomic between processes); returns False, writing nothing, when another writer was first."""
     private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
     try:
-        os.fchmod(fd, FILE_MODE)
+        os.chmod(tmp, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -105,7 +102,10 @@ def fsync_file(path: Path) -> None:
 
 
 def sync_dir(folder: Path) -> None:
-    """fsync a folder, so a rename inside it survives a power cut."""
+    """fsync a folder, so a rename inside it survives a power cut (Windows has no directory fsync; NTFS
+    journals renames)."""
+    if os.name != "posix":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
