@@ -63,7 +63,7 @@ def assert_exactly_once(store: Store, running: Running, carried: dict[uuid.UUID,
     assert all(e.status is OutboxStatus.SENT for e in entries)
     local = {str(e.case_id): e.platform_number for e in entries}
     with running.platform.engine.connect() as conn:
-        remote = dict(conn.execute(select(db.cases.c.case_id, db.cases.c.platform_number)).all())
+        remote: dict[str, str] = dict(conn.execute(select(db.cases.c.case_id, db.cases.c.platform_number)).all())
         revisions = conn.execute(select(db.case_revisions.c.case_id)).all()
     assert remote == local  # same set of cases, and each PC-side number is the platform's number
     assert len(revisions) == cases  # no revision recorded twice
