@@ -56,9 +56,11 @@ def install_translations(app: QApplication) -> list[QTranslator]:
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     installed: list[QTranslator] = []
     directory = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name in ("qtbase_zh_CN",):
+    # Qt's catalogue, then the strings it lacks under Qt 6 (the file dialogs' 查找范围/文件类型), which win
+    ours = str(paths.resources_dir() / "translations")
+    for name, folder in (("qtbase_zh_CN", directory), ("qt_missing_zh_CN", ours)):
         translator = QTranslator(app)
-        if translator.load(name, directory):
+        if translator.load(name, folder):
             app.installTranslator(translator)
             installed.append(translator)
     return installed

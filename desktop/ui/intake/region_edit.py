@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desktop.forms import idnumbers, regions
 
+POPUP_WIDTH = 380
 _QUERY = re.compile(r"^(\d*)(\D*)(\d{0,6})$")
 
 
@@ -75,6 +76,9 @@ class RegionEdit(QLineEdit):
             self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
             self._completer.setWidget(self)
             self._completer.activated[str].connect(self._chosen)  # type: ignore[index]
+            popup = self._completer.popup()
+            if popup is not None:
+                popup.setMinimumWidth(POPUP_WIDTH)  # full names with their codes, wider than the field
         return self._completer
 
     def _propose(self, text: str) -> None:

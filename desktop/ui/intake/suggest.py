@@ -52,6 +52,7 @@ class WordSuggestions(QObject):
         popup = self.completer.popup()
         assert popup is not None
         self.popup: QAbstractItemView = popup
+        popup.setMinimumWidth(320)
         self.completer.activated[str].connect(self.pick)  # type: ignore[index]
         edit.textEdited.connect(self._propose)
         edit.installEventFilter(self)

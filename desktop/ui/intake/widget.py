@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QGroupBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -72,12 +72,14 @@ class SituationPage(QWidget):
         layout = QVBoxLayout(self)
         self.groups: dict[str, QButtonGroup] = {}
         questions = QWidget()
-        grid = QVBoxLayout(questions)
+        grid = QFormLayout(questions)  # one line a question: the items table below keeps the room for its rows
         grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
         for code in session.bundle.questions:
             question = session.idx.questions[code]
-            box = QGroupBox(question.text)
+            box = QWidget()
             row = QHBoxLayout(box)
+            row.setContentsMargins(0, 0, 0, 0)
             group = QButtonGroup(self)
             for option in question.options:
                 radio = QRadioButton(option.label)
@@ -88,10 +90,16 @@ class SituationPage(QWidget):
             row.addStretch(1)
             group.buttonToggled.connect(lambda button, on, c=code: self._toggled(c, button, on))
             self.groups[code] = group
-            grid.addWidget(box)
+            grid.addRow(QLabel(question.text, wordWrap=True), box)
         layout.addWidget(questions)
         layout.addWidget(QLabel("根据以上情形，本次办理的事项："))
         self.table = _table(self.model)
+        # 依据 (why an item applies) wraps instead of widening the table past the window; 承诺时限 (即办) stays whole
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(ApplicabilityModel.HEADERS.index("依据"), QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
 
     def _toggled(self, code: str, button: QRadioButton, on: bool) -> None:
@@ -130,7 +138,6 @@ class ChecklistPage(QWidget):
         self.table.setItemDelegateForColumn(ChecklistModel.STATUS_COL, StatusDelegate(self.table))
         self.deadlines = DeadlineDelegate(session, self.table)
         self.table.setItemDelegateForColumn(ChecklistModel.DEADLINE_COL, self.deadlines)
-        self.table.setColumnWidth(ChecklistModel.DEADLINE_COL, 130)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
