@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QL
 from desktop.forms import regions
 from desktop.forms.copying import CopyOption, copied_values, copy_options, option_at
 from desktop.forms.session import IntakeSession
+from desktop.forms.validate import is_empty
 from desktop.ui.intake.form_view import FormView
 from desktop.ui.intake.region_edit import RegionEdit
 from desktop.ui.intake.suggest import OptionInitials, WordSuggestions, short_date
@@ -117,7 +118,7 @@ class FormAssist:
         values = self.session.values
         for later in codes[start:]:
             editor = self.view.editors[later]
-            if not editor.derived and later not in values:
+            if not editor.derived and is_empty(values.get(later)):
                 self.view.ensureWidgetVisible(editor.widget)
                 editor.focus()
                 return

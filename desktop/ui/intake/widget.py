@@ -2,8 +2,9 @@
 
 1 情形 (situation answers and which items apply), 2 填表 (the merged form), 3 材料 (the merged
 checklist), 4 决定 (受理 / 容缺受理 / 一次性告知 / 不予受理, per item). Keyboard: Ctrl+PgDown / Ctrl+PgUp next
-and previous step; in the checklist, keys 1–5 set a row's status; on the decision step Alt+1…4 choose, Enter
-confirms, Ctrl+Enter 受理 at once.
+and previous step; in the form, Ctrl+D copies 同申请人 / 同户籍地址 … into the field's group (see
+:mod:`desktop.ui.intake.assist`); in the checklist, keys 1–5 set a row's status; on the decision step Alt+1…4
+choose, Enter confirms, Ctrl+Enter 受理 at once.
 """
 
 from __future__ import annotations
