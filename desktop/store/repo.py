@@ -14,8 +14,8 @@ from desktop.store.migrate import migrate
 from desktop.store.outbox import Outbox, OutboxFigures
 from desktop.store.queries import CaseQueries
 from desktop.store.ratings import Ratings
-from desktop.store.supervision import Supervision
 from desktop.store.rows import CaseDetail, CaseNotFound, CaseSummary, DaySummary, NotEditable
+from desktop.store.supervision import Supervision
 
 __all__ = [
     "EDITABLE_STATES",
