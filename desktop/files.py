@@ -9,6 +9,7 @@ Nothing here imports from the rest of the app: any layer may use it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -27,9 +28,12 @@ def private_dir(path: Path) -> Path:
 
 
 def private_file(path: Path) -> Path:
-    """``path`` exists and is 0600 (created empty if missing; an existing file keeps its content)."""
+    """``path`` exists and is 0600 (created empty if missing; an existing file keeps its content). An existing
+    file is never opened here: closing a descriptor of a SQLite file drops every POSIX lock this process holds
+    on it, so only ``chmod`` touches it."""
     private_dir(path.parent)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     os.chmod(path, FILE_MODE)  # an existing file, or a umask that took more than group and other bits
     return path
 

@@ -22,7 +22,14 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from desktop.files import fsync_file, private_sqlite, sync_dir, write_private
-from desktop.store.encryption import EncryptionError, connect, is_encrypted, store_key
+from desktop.store.encryption import (
+    EncryptionError,
+    connect,
+    forget_format,
+    is_encrypted,
+    store_key,
+    take_exclusive,
+)
 from desktop.store.migrate import MIGRATIONS_DIR
 
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -116,15 +123,18 @@ def restore_store(file: Path, db: Path) -> BackupInfo:
         db.with_name(db.name + suffix).unlink(missing_ok=True)
     os.replace(beside, db)
     sync_dir(db.parent)
+    forget_format(db)
     return BackupInfo(db, info.revision, info.cases, info.encrypted)
 
 
 def _checkpoint(db: Path, key: bytes | None) -> None:
+    """Refuse while the app has ``db`` open; else empty its WAL into it."""
     conn = connect(db, key)
     try:
-        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        if busy and int(busy[0]) != 0:
-            raise BackupError(f"{db} is in use: close the app on this store before restoring")
+        take_exclusive(conn, (sqlite3.OperationalError, _cipher_errors()), db)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except EncryptionError as exc:
+        raise BackupError(f"{exc}; nothing was replaced") from None
     finally:
         conn.close()
 

@@ -61,13 +61,36 @@ def keyfile_path(db: Path) -> Path:
 
 
 def is_encrypted(db: Path) -> bool:
-    """``db`` is a SQLCipher file (a non-empty file whose header is not SQLite's)."""
+    """``db`` is a SQLCipher file (a non-empty file whose header is not SQLite's). Reads the file: for a store
+    this process may have open, use :func:`store_is_encrypted`."""
     try:
         with db.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
     except FileNotFoundError:
         return False
     return len(head) > 0 and head != SQLITE_MAGIC
+
+
+_KNOWN: dict[Path, bool] = {}
+
+
+def store_is_encrypted(db: Path) -> bool:
+    """:func:`is_encrypted`, read once per process before the store is opened and then remembered: opening and
+    closing a SQLite file outside SQLite would drop the POSIX locks its connections hold. Only this process's
+    conversion or restore changes it (both need the app closed on the store)."""
+    where = db.resolve()
+    if where not in _KNOWN:
+        _KNOWN[where] = is_encrypted(db)
+    return _KNOWN[where]
+
+
+def forget_format(db: Path | None = None) -> None:
+    """After this process converted or replaced ``db`` (``None``: every store; tests, whose other processes
+    convert stores this one opened)."""
+    if db is None:
+        _KNOWN.clear()
+    else:
+        _KNOWN.pop(db.resolve(), None)
 
 
 # -- wrapping the store key ---------------------------------------------------------------------------------------
@@ -154,7 +177,7 @@ def remove_passphrase(db: Path, label: str) -> None:
 def store_key(db: Path) -> bytes | None:
     """The key of an encrypted store (``None``: the store is plain): unlocked in this process, else unwrapped
     with ``YISHI_STORE_PASSPHRASE``; :class:`StoreLockedError` when neither."""
-    if not is_encrypted(db):
+    if not store_is_encrypted(db):
         return unlocked(db)  # a plain store being converted may already have its key
     key = unlocked(db)
     if key is not None:
@@ -169,7 +192,7 @@ def store_key(db: Path) -> bytes | None:
 
 def check_required(db: Path, required: bool) -> None:
     """Refuse a plain store on a window whose settings say ``require_encryption``."""
-    if required and db.exists() and not is_encrypted(db):
+    if required and db.exists() and not store_is_encrypted(db):
         raise EncryptionError(f"{db} is not encrypted and this window requires encryption: run yishi store encrypt")
 
 
@@ -261,26 +284,34 @@ def _export_encrypted(db: Path, key: bytes) -> None:
         stale.unlink(missing_ok=True)
     private_sqlite(beside)
     sqlcipher = sqlcipher_module()
-    guard = sqlite3.connect(db, timeout=30, isolation_level=None)
-    source = sqlcipher.connect(str(db), timeout=30, isolation_level=None)  # no key: reads the plain file
+    conn = sqlcipher.connect(str(db), timeout=5, isolation_level=None)  # no key: reads the plain file
     try:
-        guard.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        guard.execute("BEGIN IMMEDIATE")  # no writer slips in between the copy and the rename
-        version = int(source.execute("PRAGMA user_version").fetchone()[0])
-        source.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(beside),))
-        source.execute("SELECT sqlcipher_export('encrypted')")
-        source.execute(f"PRAGMA encrypted.user_version = {version}")
-        source.execute("DETACH DATABASE encrypted")
-        source.close()
+        take_exclusive(conn, sqlcipher.OperationalError, db)  # held to the rename: no writer slips in between
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(beside),))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        conn.execute(f"PRAGMA encrypted.user_version = {version}")
+        conn.execute("DETACH DATABASE encrypted")
         fsync_file(beside)
         os.replace(beside, db)
         sync_dir(db.parent)
-        guard.execute("ROLLBACK")
     finally:
-        source.close()
-        guard.close()
+        conn.close()
+        forget_format(db)
     for suffix in ("-wal", "-shm"):  # the plain store's, empty after the checkpoint
         db.with_name(db.name + suffix).unlink(missing_ok=True)
+
+
+def take_exclusive(conn: Any, busy: type[Exception] | tuple[type[Exception], ...], db: Path) -> None:
+    """Take ``db``'s lock for good (``locking_mode=EXCLUSIVE``: kept until ``conn`` closes); refuse, in English,
+    while another process (the app) has the store open."""
+    conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")
+    except busy:
+        raise EncryptionError(f"{db} is in use: close the app on this store first") from None
 
 
 def _blobs(folder: Path) -> Iterator[Path]:

@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sync"))  # sync_helpers: queued cases
 
 from desktop import keyring
+from desktop.store.encryption import forget_format
 
 
 @pytest.fixture
@@ -26,3 +27,4 @@ def no_unlocked_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(keyring.PASSPHRASE_ENV, raising=False)
     yield
     keyring.lock_all()
+    forget_format()

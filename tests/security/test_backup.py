@@ -145,6 +145,18 @@ def test_a_backup_of_an_encrypted_store_is_encrypted_and_restores(
     info = backup_now(store.path, tmp_path / "sealed.sqlite3")
     assert info.encrypted and info.cases == 5 and is_encrypted(info.path)
     assert b"SQLite format 3" not in info.path.read_bytes()[:16]
-    queue_case(Store(store.path, clock=hall_clock()), "备份之后")
+    after = Store(store.path, clock=hall_clock())
+    queue_case(after, "备份之后")
+    after.close()
     assert restore(store.path, info.path).cases == 5
     assert case_count(store.path) == 5
+
+
+def test_a_restore_while_the_app_has_the_store_open_is_refused(store: Store, tmp_path: Path) -> None:
+    info = backup_now(store.path, tmp_path / "b.sqlite3")
+    queue_case(store, "应用仍在运行")  # the app is still open on the store
+    with pytest.raises(BackupError, match="in use: close the app"):
+        restore(store.path, info.path)
+    assert len(store.list_cases(limit=100)) == 6
+    store.close()
+    assert restore(store.path, info.path).cases == 5

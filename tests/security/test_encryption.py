@@ -24,6 +24,7 @@ from desktop.store.encryption import (
     WrongPassphraseError,
     add_passphrase,
     check_required,
+    forget_format,
     is_encrypted,
     unwrap_store_key,
 )
@@ -151,6 +152,7 @@ def test_a_window_that_requires_encryption_refuses_a_plain_store(tmp_path: Path)
 
 def _count(db: Path, encrypted: bool) -> int:
     keyring.lock_all()
+    forget_format(db)  # the child process converted it
     os.environ[keyring.PASSPHRASE_ENV] = PASSPHRASE
     try:
         assert is_encrypted(db) is encrypted
@@ -193,3 +195,18 @@ def test_a_kill_at_any_point_of_the_conversion_leaves_the_old_store_or_the_new(t
         assert finish.returncode == 0, finish.stderr
         assert _count(db, True) == 150
     assert outcomes["old"] and outcomes["new"]  # kills landed before and after the rename
+
+
+def test_encrypting_a_store_the_app_has_open_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "cases.sqlite3", clock=hall_clock())
+    queue_case(store)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # another process, as the command is (locks are per process)
+    tried = subprocess.run(
+        [sys.executable, str(CHILD), str(store.path), PASSPHRASE], check=False, env=env, capture_output=True
+    )
+    assert tried.returncode != 0 and b"in use: close the app" in tried.stderr
+    assert not is_encrypted(store.path) and len(store.list_cases(limit=10)) == 1
+    queue_case(store)  # the app goes on working on its plain store
+    store.close()
+    encrypt_window_store(store.path, PASSPHRASE, tmp_path / "device")
+    assert is_encrypted(store.path)
