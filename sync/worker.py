@@ -3,6 +3,10 @@
 Exactly once = at-least-once sending + an idempotent platform. The outbox row is marked sent only after the
 platform answered; if the process dies in between, the next run resends the same (case id, revision, payload)
 and the platform answers with the same platform number. Every step can be interrupted and rerun.
+
+Marks are written in batches (:data:`MARK_EVERY` revisions per durable commit, on a helper thread while the next
+cases travel), which widens that window to a batch and changes nothing else. A platform status the local case
+cannot take now is withheld, with why, and shown (:func:`withheld_statuses`) until it applies: never skipped.
 """
 
 from __future__ import annotations
