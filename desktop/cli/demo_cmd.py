@@ -20,7 +20,7 @@ def demo_data(args: argparse.Namespace) -> int:
     hall = open_hall(args, current)
     try:
         if args.if_empty and hall.store.list_cases(limit=1):
-            print(f"{hall.store.path}: already has cases; left as it is")
+            print(f"{hall.store.url or hall.store.path}: already has cases; left as it is")
             return 0
         created = demo.ensure_demo_accounts(hall)
         clerk = next(a.username for a in demo.DEMO_ACCOUNTS if a.role is Role.CLERK)
@@ -28,7 +28,7 @@ def demo_data(args: argparse.Namespace) -> int:
         made = demo.seed_store(hall, hall.catalogs.current(), profile, args.count)
     finally:
         hall.close()
-    print(f"{hall.store.path}: {made} demo cases, taken by account {clerk}")
+    print(f"{hall.store.url or hall.store.path}: {made} demo cases, taken by account {clerk}")
     for account in created:
         print(f"  demo account {account.username} ({account.role.value}), password {account.password}")
     return 0
