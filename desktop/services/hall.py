@@ -8,6 +8,7 @@ from pathlib import Path
 from desktop.cases.clock import Clock
 from desktop.services.catalogs import Catalogs
 from desktop.settings import Settings
+from desktop.store.db import is_postgres
 from desktop.store.fallback import open_store
 from desktop.store.repo import Store
 from sync.crypto import Ed25519PublicKey
@@ -20,6 +21,8 @@ class Hall:
     store: Store
     clock: Clock
     catalogs: Catalogs
+    # the center's server did not answer at opening: cases go to this window's offline store until it does
+    offline: bool = False
 
     @classmethod
     def open(
@@ -34,7 +37,9 @@ class Hall:
         """Open the store at ``db_path`` (migrating it) with the hall's clock from ``settings``."""
         hall_clock = clock or Clock.for_zone(settings.time_zone)
         # a center's server that does not answer: the window works on its offline store (desktop.store.fallback)
-        return cls(open_store(db_path, hall_clock), hall_clock, Catalogs(data_dir, public_key))
+        store = open_store(db_path, hall_clock)
+        offline = is_postgres(db_path) and store.url is None
+        return cls(store, hall_clock, Catalogs(data_dir, public_key), offline)
 
     def close(self) -> None:
         self.store.close()

@@ -225,6 +225,8 @@ class MainWindow(QMainWindow):
 
     def _hall_opened(self, hall: Hall) -> None:
         self.hall = hall
+        if hall.offline:
+            self.statusBar().addPermanentWidget(QLabel("离线：中心服务器不可达，办件暂存本机，恢复后自动上报"))
         Op(QThreadPool.globalInstance(), lambda: loading.load_catalog(hall)).success(self.install_catalog).failure(
             self._load_failed
         ).run()
