@@ -12,6 +12,7 @@ pytestmark = pytest.mark.gui
 qt_print = pytest.importorskip("desktop.ui.printing", exc_type=ImportError)
 QtPrintSupport = pytest.importorskip("PySide6.QtPrintSupport", exc_type=ImportError)
 QtCore = pytest.importorskip("PySide6.QtCore", exc_type=ImportError)
+QtGui = pytest.importorskip("PySide6.QtGui", exc_type=ImportError)
 
 
 def _file_printer(path: Path) -> "QtPrintSupport.QPrinter":
@@ -76,8 +77,11 @@ def test_job_reports_failure_instead_of_raising(qtbot: object) -> None:
 
 def test_job_to_a_missing_printer_fails_after_ready(qtbot: object, doc: DocCase) -> None:
     job = qt_print.PrintJob(lambda: receipt_pdf(doc), "no-such-queue", send_to_printer=True)
+    failures: list[str] = []
+    job.signals.failed.connect(failures.append)  # type: ignore[attr-defined]
     with qtbot.waitSignals([job.signals.ready, job.signals.failed], timeout=20_000):  # type: ignore[attr-defined]
         QtCore.QThreadPool.globalInstance().start(job)
+    assert len(failures) == 1 and "no printer 'no-such-queue'" in failures[0]
 
 
 def test_save_writes_the_same_bytes_with_pdf_suffix(doc: DocCase, tmp_path: Path) -> None:
@@ -94,7 +98,18 @@ def test_preview_paints_the_pages(qtbot: object, doc: DocCase) -> None:
     dialog.paintRequested.connect(painted.append)
     dialog.show()
     qtbot.waitUntil(lambda: bool(painted), timeout=20_000)  # type: ignore[attr-defined]
-    assert qt_print.page_count(deferred_notice_pdf(doc)) == 2
+    preview = dialog.findChild(QtPrintSupport.QPrintPreviewWidget)
+    assert preview is not None
+    qtbot.waitUntil(lambda: preview.pageCount() == 2, timeout=20_000)  # type: ignore[attr-defined]
+    shown = preview.grab().toImage()
+    # what the clerk sees holds the document: dark text on the white sheet, not an empty grey canvas
+    dark = sum(
+        1
+        for y in range(0, shown.height(), 4)
+        for x in range(0, shown.width(), 4)
+        if QtGui.QColor(shown.pixel(x, y)).lightness() < 80
+    )
+    assert dark > 50
     dialog.close()
 
 
