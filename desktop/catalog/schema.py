@@ -102,7 +102,7 @@ class Department(Strict):
 
 class PartyCopy(Strict):
     """A party whose answers the clerk may copy into this one (同申请人, 同法定代表人): each field takes the
-    source's field of the same name, or the one ``fields`` maps it to (``account_name: name``)."""
+    source's field of the same name; with ``fields``, only the fields it maps (``account_name: name``)."""
 
     party: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")]
     fields: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_0-9]{1,64}$")], str] = Field(

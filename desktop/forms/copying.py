@@ -46,8 +46,10 @@ def copy_options(session: IntakeSession) -> list[CopyOption]:
             pairs = []
             for code in writable:
                 own, suffix = code.split(".", 1)
+                if own != party or (source.fields and suffix not in source.fields):
+                    continue  # a map names every field it copies; without one, fields copy by name
                 origin = f"{source.party}.{source.fields.get(suffix, suffix)}"
-                if own == party and origin in present:
+                if origin in present:
                     pairs.append((code, origin))
             if pairs and source.party in parties:
                 options.append(CopyOption(f"同{parties[source.party].label}", party, tuple(pairs)))

@@ -57,3 +57,15 @@ def test_a_party_copy_maps_differently_named_fields(idx: CatalogIndex, clock: Cl
     assert bank is not None and bank.label == "同申请人" and bank.pairs == (("bank.account_name", "applicant.name"),)
     derived = {f.code for f in session.form.fields if f.element.derive}
     assert not any(t in derived for o in copy_options(session) for t in o.targets)
+
+
+def test_a_field_map_copies_only_the_fields_it_names(idx: CatalogIndex, clock: Clock) -> None:
+    session = IntakeSession(idx, "LNYJS033", clock=clock)
+    finance = option_at(copy_options(session), "enterprise.finance_manager_phone")
+    assert finance is not None and finance.label == "同法定代表人"
+    assert finance.targets == (
+        "enterprise.finance_manager_name",
+        "enterprise.finance_manager_id_number",
+        "enterprise.finance_manager_phone",
+    )
+    assert option_at(copy_options(session), "enterprise.name") is None  # the company is not its legal representative

@@ -236,3 +236,9 @@ def test_the_bundle_search_says_when_nothing_matches_and_the_intake_takes_the_wh
     assert not picker.isVisible()
     main_window.close_intake()
     assert picker.isVisible() and picker.search.hasFocus()
+
+
+def test_an_empty_address_names_the_division_its_picker_shows(main_window: Any, qtbot: QtBot) -> None:
+    intake = _open(main_window, qtbot, "新生儿出生")
+    editor = intake.widget.form.editors["newborn.birth_place"]
+    assert editor.extra.text() == "辽宁省沈阳市和平区"

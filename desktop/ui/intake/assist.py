@@ -57,6 +57,7 @@ class FormAssist:
                     widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             if isinstance(first, RegionEdit) and self.home_division:
                 first.set_default(self.home_division)
+                editor.show_value(self.session.values.get(code))  # the name beside it, for the default too
             elif isinstance(first, QComboBox) and not editor.derived:
                 self.initials.watch(first)
             elif isinstance(first, QLineEdit) and not editor.derived:

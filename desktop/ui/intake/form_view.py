@@ -160,8 +160,9 @@ class FieldEditor:
         text = ""
         if self.kind == "id_number" and isinstance(value, str):
             text = idnumbers.region_name(value) or ""
-        elif self.kind == "address" and isinstance(value, dict):
-            text = idnumbers.division_name(str(value.get("division", ""))) or ""
+        elif self.kind == "address":  # an empty address names the division its picker shows (the hall's own)
+            division = (value.get("division") if isinstance(value, dict) else "") or self.inputs[0].text()  # type: ignore[attr-defined]
+            text = idnumbers.division_name(str(division)) or ""
         if self.extra.text() != text:
             self.extra.setText(text)
 

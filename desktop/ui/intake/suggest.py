@@ -127,13 +127,14 @@ def short_date(text: str, today: dt.date, *, not_future: bool) -> str | None:
         return None
     month, day = (int(text[:2]), int(text[2:])) if len(text) == 4 else (today.month, int(text))
     earlier = (today.year - 1, month) if len(text) == 4 else _month_before(today.year, month)
-    try:
-        value = dt.date(today.year, month, day)
-        if not_future and value > today:
-            value = dt.date(earlier[0], earlier[1], day)
-    except ValueError:  # no such day (31 in a short month, 29 February)
-        return None
-    return value.isoformat()
+    for year, in_month in ((today.year, month), earlier):
+        try:
+            value = dt.date(year, in_month, day)
+        except ValueError:  # no such day this time (31 in a short month, 29 February): the one before, if any
+            continue
+        if not (not_future and value > today):
+            return value.isoformat()
+    return None
 
 
 def _month_before(year: int, month: int) -> tuple[int, int]:
