@@ -34,7 +34,7 @@ class Division:
 
 def _current(name: str) -> str | None:
     """The name in force from a stdnum entry: the last of ``[1983-2013]东陵区,[2014-]浑南区``; None if abolished."""
-    last = name.split(",")[-1]
+    last = name.rsplit(",", maxsplit=1)[-1]
     match = _RANGE.match(last)
     if match and match.group(2):
         return None
