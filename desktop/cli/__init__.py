@@ -8,7 +8,19 @@ from __future__ import annotations
 import argparse
 
 from desktop import __version__
-from desktop.cli import accounts_cmd, audit_cmd, cases_cmd, catalog_cmd, demo_cmd, report_cmd, sync_cmd
+from desktop.cli import (
+    accounts_cmd,
+    audit_cmd,
+    backup_cmd,
+    cases_cmd,
+    catalog_cmd,
+    demo_cmd,
+    report_cmd,
+    store_cmd,
+    sync_cmd,
+)
+from desktop.cli.common import fail
+from desktop.services.encryption import EncryptionError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd.register(sub)
     report_cmd.register(sub)
     cases_cmd.register(sub)
+    store_cmd.register(sub)
+    backup_cmd.register(sub)
     return parser
 
 
@@ -34,4 +48,7 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> in
     """Run a parsed command other than the window app's (``desktop.entry`` starts that)."""
     if args.command == "catalog" and args.action == "check" and not args.file:
         parser.error("catalog check needs a FILE (a catalog directory or JSON file)")
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except EncryptionError as exc:  # an encrypted store without its passphrase, or a plain one where one is required
+        return fail(str(exc))

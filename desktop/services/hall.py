@@ -7,6 +7,7 @@ from pathlib import Path
 
 from desktop.cases.clock import Clock
 from desktop.services.catalogs import Catalogs
+from desktop.services.encryption import check_required
 from desktop.settings import Settings
 from desktop.store.db import is_postgres
 from desktop.store.fallback import open_store
@@ -36,6 +37,8 @@ class Hall:
     ) -> Hall:
         """Open the store at ``db_path`` (migrating it) with the hall's clock from ``settings``."""
         hall_clock = clock or Clock.for_zone(settings.time_zone)
+        if not is_postgres(db_path):
+            check_required(Path(db_path), settings.require_encryption)
         # a center's server that does not answer: the window works on its offline store (desktop.store.fallback)
         store = open_store(db_path, hall_clock)
         offline = is_postgres(db_path) and store.url is None

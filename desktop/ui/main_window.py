@@ -234,6 +234,19 @@ class MainWindow(QMainWindow):
         # that thread does too once left pydantic half-initialised. After the catalog load is on its way, a
         # feature's trouble cannot stop it.
         self._attach_features()
+        self.run_daily_backup()
+        backups = QTimer(self, interval=3_600_000)  # hourly: a window left open past midnight backs up the new day
+        backups.timeout.connect(self.run_daily_backup)
+        backups.start()
+
+    def run_daily_backup(self) -> None:
+        """Today's copy of the store in the configured backup folder (once a day; the timer asks hourly)."""
+        from desktop.services.backup import daily_backup  # noqa: PLC0415 - loaded after the store, off the first paint
+
+        db, settings, clock = self.db_path, self.settings, self.clock
+        Op(self.store_pool, lambda: daily_backup(db, settings, clock)).failure(
+            lambda e: self.statusBar().showMessage(f"每日备份失败：{e}（请检查“备份文件夹”设置）", 15000)
+        ).run()
 
     def install_catalog(self, loaded: loading.LoadedCatalog) -> None:
         """Put the catalog in use (at start, or after sync installed a newer one) behind the picker."""

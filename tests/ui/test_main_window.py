@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QFontInfo
@@ -72,3 +73,13 @@ def test_qt_dialog_buttons_speak_chinese(main_window: Any) -> None:
 def test_window_fits_1366_by_768(main_window: Any) -> None:
     hint = main_window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 768
+
+
+def test_the_window_backs_up_the_store_once_a_day_into_the_backup_folder(
+    main_window: Any, qtbot: QtBot, tmp_path: Path
+) -> None:
+    main_window.settings.backup_dir = str(tmp_path / "backups")
+    main_window.run_daily_backup()
+    today = main_window.clock.today().isoformat()
+    qtbot.waitUntil((tmp_path / "backups" / f"cases-{today}.sqlite3").exists, timeout=20_000)
+    assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700
