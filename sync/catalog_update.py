@@ -9,7 +9,6 @@ replaced by rename so a reader sees the old catalog or the new one, never a mix;
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from desktop import paths
 from desktop.catalog.check import problems
 from desktop.catalog.loader import CatalogError, parse_raw, raw_from_dir
 from desktop.catalog.version import version_key  # the one format, shared with the catalog check
+from desktop.files import write_private
 from sync.canonical import dumps
 from sync.client import PlatformClient, PlatformError
 from sync.crypto import (
@@ -148,28 +148,11 @@ def installed_path(data_dir: Path) -> Path:
 
 
 def install(data_dir: Path, update: VerifiedCatalog) -> Path:
-    """Write the update beside the old one, fsync, rename over it, fsync the folder."""
+    """Write the update beside the old one, fsync, rename over it, fsync the folder (0600, whatever the umask)."""
     target = installed_path(data_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{INSTALLED_NAME}.{os.getpid()}.tmp")
     record = {"version": update.version, "document": update.document, "signature": update.signature}
-    with open(tmp, "wb") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False).encode())
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    _fsync_dir(target.parent)
+    write_private(target, json.dumps(record, ensure_ascii=False).encode())  # owner-only, synced, renamed into place
     return target
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows has no directory fsync; NTFS renames are journaled
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def installed_catalog(data_dir: Path, public_key: Ed25519PublicKey | None = None) -> VerifiedCatalog | None:

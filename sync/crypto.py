@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -13,6 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from desktop.files import write_private
 
 __all__ = [
     "DecryptError",
@@ -69,51 +70,6 @@ def verify(public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
     return True
 
 
-def private_dir(path: Path) -> None:
-    """Create ``path`` (and missing parents) owner-only (0700) whatever the umask; existing folders are left as
-    they are (``/srv`` is not ours to change)."""
-    missing = [p for p in (path, *path.parents) if not p.exists()]
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for folder in missing:
-        os.chmod(folder, 0o700)
-
-
-def write_private_file(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
-    """Write ``data`` owner-only (0600, whatever the umask) via a synced temp file, so a crash never leaves half a file.
-
-    ``exclusive``: only if ``path`` does not exist yet (hard link, atomic even between processes); returns False,
-    writing nothing, when another writer was first.
-    """
-    private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if exclusive:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                return False
-        else:
-            os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _sync_dir(path.parent)
-    return True
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def private_key_pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
     encoding, fmt = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8
     return key.private_bytes(encoding, fmt, serialization.NoEncryption())
@@ -121,7 +77,7 @@ def private_key_pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
 
 def write_private_key(path: Path, key: Ed25519PrivateKey | X25519PrivateKey) -> None:
     """PEM, owner-only, replacing ``path`` atomically."""
-    write_private_file(path, private_key_pem(key))
+    write_private(path, private_key_pem(key))
 
 
 def read_ed25519_private(path: Path) -> Ed25519PrivateKey:

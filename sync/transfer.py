@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from desktop.files import private_dir, write_private
 from sync.canonical import JsonError, dumps, loads
 from sync.crypto import (
     DecryptError,
@@ -35,12 +36,10 @@ from sync.crypto import (
     b64e,
     key_id,
     open_sealed,
-    private_dir,
     raw_public,
     seal,
     sha256_hex,
     verify,
-    write_private_file,
 )
 from sync.protocol import DEVICE_ID_RE, KEY_ID_RE, MAX_REVISION, MAX_TRANSFER, SHA256_RE, UUID_RE, is_int_in
 
@@ -159,7 +158,7 @@ def export_transfer(
     ciphertext = seal(platform_key, plaintext, aad=aad, info=_INFO, ephemeral=eph_key, nonce=nonce)
     body = aad + ciphertext
     data = body + identity.key.sign(body)
-    write_private_file(out, data)
+    write_private(out, data)
     return read_transfer(data)
 
 
@@ -377,7 +376,7 @@ def spool_transfer(path: Path, spool_dir: Path) -> Envelope:
     envelope = read_transfer(data)
     target = spool_path(spool_dir, envelope.transfer_id)
     if not target.exists() and not (spool_dir / "done" / target.name).exists():
-        write_private_file(target, data)
+        write_private(target, data)
     return envelope
 
 
@@ -399,5 +398,5 @@ def settle_spooled(path: Path, outcome: str, note: str = "") -> None:
     folder = path.parent / outcome
     private_dir(folder)
     if note:
-        write_private_file(folder / (path.name + ".txt"), note.encode("utf-8"))
+        write_private(folder / (path.name + ".txt"), note.encode("utf-8"))
     shutil.move(str(path), folder / path.name)

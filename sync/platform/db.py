@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from sync.crypto import private_dir
+from desktop.files import private_dir
 
 INT32_MAX = 2**31 - 1  # Integer columns are 32-bit on PostgreSQL: a bigger parameter is an error, not "none"
 INSTALL_HINT = "pip install -e '.[platform]' (or: pip install 'psycopg[binary]')"

@@ -15,7 +15,8 @@ from typing import Protocol
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
 
-from sync.crypto import X25519PrivateKey, private_key_pem, raw_private, read_x25519_private, write_private_file
+from desktop.files import write_private
+from sync.crypto import X25519PrivateKey, private_key_pem, raw_private, read_x25519_private
 from sync.platform.db import PlatformSetupError
 
 KEY_FILE_ENV = "YISHI_PLATFORM_KEY_FILE"
@@ -69,7 +70,7 @@ class FileKeyStore:
 
     def _create(self, key: X25519PrivateKey) -> X25519PrivateKey:
         try:
-            created = write_private_file(self.path, private_key_pem(key), exclusive=True)
+            created = write_private(self.path, private_key_pem(key), exclusive=True)
         except OSError as exc:
             raise KeyStoreError(f"cannot write the platform's transfer key {self.path}: {exc.strerror}") from None
         if created:

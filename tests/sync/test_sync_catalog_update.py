@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,7 @@ def test_a_crash_while_switching_leaves_the_old_catalog(
     def power_cut(*_args: object) -> None:
         raise OSError("power cut")
 
-    monkeypatch.setattr("sync.catalog_update.os.replace", power_cut)
+    monkeypatch.setattr("desktop.files.os.replace", power_cut)
     with pytest.raises(OSError):
         install(tmp_path, newer)
     assert _snapshot(tmp_path) == before
@@ -155,3 +156,17 @@ def test_publisher_signs_the_catalog_directory_with_holidays_the_windows_accept(
     update = verify_update(version, document, signature, read_ed25519_public(tmp_path / "pub.pem"), None)
     assert "2025-10-01" in update.holidays["2025"]["holidays"]
     assert "2025-09-28" in update.holidays["2025"]["workdays"]  # 国庆调休
+
+
+def test_the_installed_catalog_is_owner_only_whatever_the_umask(
+    shipped: dict[str, Any], publisher: Ed25519PrivateKey, tmp_path: Path
+) -> None:
+    old = os.umask(0o022)
+    try:
+        path = install(
+            tmp_path / "data", verify_update(*_signed(shipped, publisher, "2099.1.1"), publisher.public_key(), None)
+        )
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
