@@ -1,4 +1,5 @@
-"""Screenshots of the hall's case list (filters above it) and a case's detail view into docs/screenshots/.
+"""Screenshots of the hall's case list (filters above it), a case's detail view and an intake's checklist with a
+内部流转 row into docs/screenshots/.
 
     xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots_case_list.py
 
@@ -28,6 +29,7 @@ from desktop.services.catalogs import Catalogs
 from desktop.services.hall import Hall
 from desktop.store.repo import Store
 from desktop.ui.fonts import install_font, install_translations
+from desktop.ui.gc_timer import UiThreadCollector
 from desktop.ui.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -71,6 +73,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     install_font(app)
     install_translations(app)
+    collector = UiThreadCollector()  # as in the app: garbage is collected on the UI thread, never on a pool thread
     folder = Path(tempfile.mkdtemp())
     db, rejected = sample_store(folder)
     s = settings_mod.Settings()
@@ -105,6 +108,15 @@ def main() -> int:
     dialog.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
     app.processEvents()
     save(dialog, "52-case-detail-timeline.png")
+    dialog.close()
+    window.settings.clerk = "lixm"  # the operator is a signed-in account (the store refuses any other)
+    window.start_intake("LNYJS001")  # 新生儿出生: the 出生医学证明 flows from one item to the next
+    wait(app, lambda: window.intake is not None)
+    assert window.intake is not None
+    window.intake.widget.tabs.setCurrentIndex(2)  # 材料
+    app.processEvents()
+    save(window, "53-checklist-internal-flow.png")
+    collector.stop()
     sys.stdout.flush()
     os._exit(0)  # PySide6's interpreter-exit collection can crash after grabs; nothing is left to save
 

@@ -326,6 +326,8 @@ class ChecklistModel(_SessionTable):
         if role == Role.DisplayRole:
             if col == 0:
                 return entry.material.name
+            if col == 1:
+                return "无需提交"
             if col == self.STATUS_COL:
                 return internal_label(self.session.idx, entry)
             if col == self.ITEMS_COL:
