@@ -16,7 +16,8 @@
       "answers": {question code: option value},
       "values": {element code: value},  # an address is {"division": "210102", "detail": "..."}
       "items": [{"item_code", "applies", "reason", "department", "promised_days",
-                 "promised_date": "YYYY-MM-DD" | null, "estimated"}],
+                 "promised_date": "YYYY-MM-DD" | null, "estimated",
+                 "outcome": "accept" | "defer" | "notify" | "reject" | null, "outcome_reason": null | "..."}],
       "materials": [{"material_code", "name", "status", "copies", "deadline": "YYYY-MM-DD" | null,
                      "items": [item codes], "attachments": [sha256, ...]}],
       "attachments": [{"material_code", "sha256", "size", "media_type"}],
@@ -115,6 +116,9 @@ def _item(item: CaseItem) -> dict[str, Any]:
         "promised_days": item.promised_days,
         "promised_date": _iso(item.promised_date),
         "estimated": item.estimated,
+        # 办理结果 of this item (issue 9): accept | defer | notify | reject, null where the item does not apply
+        "outcome": None if item.outcome is None else item.outcome.value,
+        "outcome_reason": item.outcome_reason,
     }
 
 

@@ -44,6 +44,8 @@ def test_accept_numbers_queues_and_writes_everything(store: Store) -> None:
     assert entry.revision == 1 and entry.payload["number"] == case.number
     assert entry.payload["values"]["applicant.address"] == {"division": "210102", "detail": "中山路1号"}
     assert entry.payload["items"][0]["promised_date"] == "2026-12-05"
+    outcomes = {i["item_code"]: i["outcome"] for i in entry.payload["items"]}
+    assert outcomes == {"GA001": "accept", "MZ002": None}  # each item's own 办理结果 reaches the platform
     assert [e.action for e in store.audit_trail(draft.id)] == ["draft", "decide", "queue"]
 
 
