@@ -1,7 +1,7 @@
 """Render every document of three typical cases to PNG pages in docs/screenshots/ (to look at, and for reviewers).
 
-新生儿出生 受理; 企业开办 with four items 受理 and one 一次性告知; 企业职工退休 受理 with its internal results. Each case is
-taken through the real services into a throwaway store, its documents written as `yishi print` writes them, and the
+新生儿出生 受理; 企业开办 with four items 受理 and one 一次性告知; 企业职工退休 受理 with its internal results.
+Each case is taken through the real services into a throwaway store, its documents written as `yishi print` writes them, and the
 first page of each turned into a PNG with pdftoppm.
 
 Run: .venv/bin/python tools/document_pages.py [OUT_DIR]
@@ -55,9 +55,8 @@ CASES = (
 )
 
 
-def _decided(
-    hall: Hall, catalog: CatalogInUse, bundle: str, odd: Decision | None, why: str, typed: dict[str, str]
-) -> str:
+def _decided(hall: Hall, catalog: CatalogInUse, case: tuple[str, Decision | None, str, dict[str, str]]) -> str:
+    bundle, odd, why, typed = case
     code = next(b.code for b in catalog.index.catalog.bundles if b.name == bundle)
     session = demo.sample_session(catalog, code, hall.clock, 3)
     for field, value in typed.items():
@@ -81,10 +80,10 @@ def main(out: Path) -> None:
         hall = Hall.open(Path(tmp) / "cases.sqlite3", SETTINGS, Path(tmp) / "data", clock=clock)
         catalog = hall.catalogs.current()
         for prefix, bundle, odd, why, typed in CASES:
-            number = _decided(hall, catalog, bundle, odd, why, typed)
+            number = _decided(hall, catalog, (bundle, odd, why, typed))
             for pdf in print_case(hall, catalog, number, SETTINGS, Path(tmp) / prefix):
                 name = f"{prefix}-{pdf.stem.split('-', 5)[-1]}"  # the stem is <grouped number>-<kind>
-                subprocess.run(  # noqa: S603 - pdftoppm from poppler-utils, fixed arguments
+                subprocess.run(
                     ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out / name)],
                     check=True,
                 )
