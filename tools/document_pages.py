@@ -1,8 +1,8 @@
 """Render every document of three typical cases to PNG pages in docs/screenshots/ (to look at, and for reviewers).
 
 新生儿出生 受理; 企业开办 with four items 受理 and one 一次性告知; 企业职工退休 受理 with its internal results.
-Each case is taken through the real services into a throwaway store, its documents written as `yishi print` writes them, and the
-first page of each turned into a PNG with pdftoppm.
+Each case is taken through the real services into a throwaway store, its documents written as `yishi print`
+writes them, and the first page of each turned into a PNG with pdftoppm.
 
 Run: .venv/bin/python tools/document_pages.py [OUT_DIR]
 """
