@@ -22,9 +22,10 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from desktop.cases.clock import Clock
+from desktop.cases.states import STATE_LABELS, can_transition
 from desktop.services.catalogs import shipped_catalog_version
 from desktop.store.fallback import relay_when_back
-from desktop.store.repo import Store
+from desktop.store.repo import CaseNotFound, Store
 from sync.catalog_update import CatalogUpdateReport, update_catalog
 from sync.client import (
     DeviceIdentity,
@@ -37,9 +38,10 @@ from sync.client import (
 )
 from sync.crypto import Ed25519PublicKey
 from sync.outbox_files import export_outbox
+from sync.protocol import STATUS_LABELS, PlatformStatus
 from sync.state import SyncState, state_path
 from sync.transfer import Envelope, spool_transfer
-from sync.worker import SyncReport, default_spool_dir, sync_once
+from sync.worker import PLATFORM_TO_STATE, SyncReport, default_spool_dir, sync_once, withheld_statuses
 
 
 def data_dir() -> Path:
@@ -68,8 +70,22 @@ def is_enrolled(folder: Path) -> bool:
 
 
 @dataclass(frozen=True)
+class WithheldStatus:
+    """A platform status this window has not applied yet, as the clerk reads it: the case's number, the
+    platform's status and reason, and why it waits (Chinese, from the case as it is now)."""
+
+    case_id: str
+    number: str | None
+    status: str  # the platform's status (sync.protocol.PlatformStatus value)
+    status_label: str  # 平台不予受理 / 办结 / 退件(需补正) / 在办
+    reason: str | None  # the platform's reason, as it gave it
+    why: str
+
+
+@dataclass(frozen=True)
 class SyncStatus:
-    """What the status bar shows: outbox figures, the last transient error and the last successful run."""
+    """What the status bar shows: outbox figures, the last transient error, the last successful run and the
+    platform statuses withheld until the window can apply them."""
 
     pending: int
     failed: int
@@ -77,6 +93,7 @@ class SyncStatus:
     last_error: str | None
     last_success: datetime | None
     quarantine_reasons: dict[str, str]
+    withheld: tuple[WithheldStatus, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +121,43 @@ def read_status(store: Store) -> SyncStatus:
         last_error=figures.last_error,
         last_success=SyncState(state).last_success() if state.exists() else None,
         quarantine_reasons=figures.quarantine_reasons,
+        withheld=read_withheld(store) if state.exists() else (),
     )
+
+
+def platform_status_label(status: str) -> str:
+    """The platform's status in the words of the case list (在办, 办结, 退件(需补正), 平台不予受理)."""
+    target = PLATFORM_TO_STATE.get(status)
+    if target is not None:
+        return STATE_LABELS[target]
+    try:
+        return STATUS_LABELS[PlatformStatus(status)]
+    except ValueError:
+        return status
+
+
+def read_withheld(store: Store) -> tuple[WithheldStatus, ...]:
+    """The platform statuses the sync worker withheld (oldest first), each with why it waits, in Chinese.
+
+    Why is read from the case as it is now (it may have changed since the run that withheld the status): local
+    changes not on the platform yet, or a local state that cannot take the platform's status."""
+    shown = []
+    for item in withheld_statuses(store):
+        try:
+            case = store.get(uuid.UUID(item.case_id)).case
+        except (ValueError, CaseNotFound):
+            continue  # not a case of this window's store
+        label = platform_status_label(item.status)
+        target = PLATFORM_TO_STATE.get(item.status)
+        if store.has_unsent(case.id):
+            why = "本窗口有未上报的修改：修改上报后，按平台最新结果更新"
+        elif target is not None and not can_transition(case.state, target):
+            here = STATE_LABELS[case.state]
+            why = f"本窗口办件现为“{here}”，不能直接改为“{label}”：办件再次上报后，按平台最新结果更新"
+        else:
+            why = "下次同步时更新"
+        shown.append(WithheldStatus(item.case_id, case.number, item.status, label, item.reason, why))
+    return tuple(shown)
 
 
 def run_sync(
