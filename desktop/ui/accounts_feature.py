@@ -71,7 +71,8 @@ class AccountsFeature(QObject):
         self.session.unlocked.connect(self._signed_in)
         self.session.cancelled.connect(main.close)
         window.case_decided.connect(self.ask_rating)
-        self.session.login()
+        credentials, window.store_login = window.store_login, None  # typed once, to unlock an encrypted store
+        self.session.login(credentials)
 
     def _signed_in(self, account: AccountInfo) -> None:
         self.window.settings.clerk = account.username  # the operator of every intake call (not saved)
@@ -106,7 +107,11 @@ class AccountsFeature(QObject):
         from desktop.ui.accounts_dialog import AccountsDialog  # noqa: PLC0415 - opened rarely
 
         if self.session.account is not None:
-            AccountsDialog(self.hall, self.session.account, self.window.qwidget()).open()
+            dialog = AccountsDialog(self.hall, self.session.account, self.window.qwidget())
+            actions: Any = getattr(self.window, "case_actions", None)
+            if actions is not None:  # the list's clerk filter offers the accounts as they are now
+                dialog.finished.connect(lambda _result: actions.reload_clerks())
+            dialog.open()
 
     def open_workspace(self) -> None:
         from desktop.ui.supervision.workspace import SupervisorWorkspace  # noqa: PLC0415 - opened rarely

@@ -44,6 +44,15 @@ def warm_imports() -> None:
         import desktop.forms.reduction  # noqa: F401, PLC0415 - imported on a pool thread, off the first paint
 
 
+def store_needs_login(db_path: Path | str) -> bool:
+    """Store pool thread: the store is encrypted and no key for it is at hand, so the clerk's login unlocks it
+    before the hall opens (desktop.ui.store_unlock)."""
+    with _IMPORTS:
+        from desktop.services.encryption import store_needs_login as needs  # noqa: PLC0415 - imported on a pool thread, off the first paint
+
+    return needs(db_path)
+
+
 def open_hall(db_path: Path | str, settings: Settings, clock: Clock, data_dir: Path | None = None) -> Hall:
     """Store pool thread: open (and migrate) the store with the window's clock and catalogs."""
     with _IMPORTS:
@@ -77,34 +86,3 @@ class CaseRow:
     decided_at: datetime | None
     clerk: str | None
     page_key: Any = None  # where the page after this row starts (the store's keyset)
-
-
-def case_rows(
-    hall: Hall,
-    bundle_names: dict[str, str],
-    text: str | None,
-    *,
-    after: Any = None,
-    limit: int = 200,
-    clerk: str | None = None,
-) -> list[CaseRow]:
-    """Store pool thread: a page of the case list, newest first (a text search by number, applicant name or ID),
-    ``after`` the row whose ``page_key`` is given; only ``clerk``'s own cases when given (a clerk sees their work)."""
-    with _IMPORTS:
-        from desktop.services.cases import CaseFilter, list_cases, page_key  # noqa: PLC0415 - imported on a pool thread, off the first paint
-
-    return [
-        CaseRow(
-            str(c.id),
-            c.number,
-            bundle_names.get(c.bundle_code, c.bundle_code),
-            c.applicant_name,
-            c.decision,
-            c.state,
-            c.created_at,
-            c.decided_at,
-            c.clerk,
-            page_key(c),
-        )
-        for c in list_cases(hall, CaseFilter(text=text, clerk=clerk), limit=limit, after=after)
-    ]

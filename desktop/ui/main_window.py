@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
     load_failed = Signal(str)
     deferred_dialog_opened = Signal(object)
     intake_assists = True  # copy keys, region defaults, proposals in the form (off: the plain form)
+    # the account and password that unlocked an encrypted store: the accounts feature signs them in, then drops them
+    store_login: tuple[str, str] | None = None
 
     def __init__(
         self,
@@ -105,12 +107,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
         self.picker = BundlePicker()
         self.case_model = CaseTableModel(self.clock)
-        self.case_view = QTableView()
-        self.case_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.case_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.case_view.setAlternatingRowColors(True)
-        self.case_view.verticalHeader().hide()
-        self.case_view.horizontalHeader().setStretchLastSection(True)
+        self.case_view = _case_table()
         self.case_search = QLineEdit(placeholderText="查找办件：编号、申请人、证件号或信用代码、电话、一件事名称")
         self.case_search.setClearButtonEnabled(True)
         self.case_filters = CaseFilterBar(self.clock)  # status, local days, bundle, clerk (desktop/ui/case_filters.py)
@@ -217,11 +214,28 @@ class MainWindow(QMainWindow):
         self._loading_started = True
         # The model after the first paint: its Python overrides are the first to need Qt's enum namespace.
         self.case_view.setModel(self.case_model)
+        db = self.db_path
+        Op(self.store_pool, lambda: loading.store_needs_login(db)).success(self._open_hall).failure(
+            self._load_failed
+        ).run()
+        Op(QThreadPool.globalInstance(), loading.warm_imports).run()  # overlaps the store's opening
+
+    def _open_hall(self, needs_login: bool = False) -> None:
+        """Open the hall on the store pool; an encrypted store with no key at hand first asks for 账户 and 密码
+        (the account's wrap unlocks it; the same credentials then sign in, see desktop.ui.store_unlock)."""
+        if needs_login:
+            from desktop.ui.store_unlock import ask_store_login  # noqa: PLC0415 - only for an encrypted store
+
+            ask_store_login(self, self.db_path, self._store_unlocked, self.close)
+            return
         db, settings, clock, data = self.db_path, self.settings, self.clock, self.data_dir
         Op(self.store_pool, lambda: loading.open_hall(db, settings, clock, data)).success(self._hall_opened).failure(
             self._load_failed
         ).run()
-        Op(QThreadPool.globalInstance(), loading.warm_imports).run()  # overlaps the store's opening
+
+    def _store_unlocked(self, username: str, password: str) -> None:
+        self.store_login = (username, password)
+        self._open_hall()
 
     def _hall_opened(self, hall: Hall) -> None:
         self.hall = hall
@@ -447,3 +461,14 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.open_case(newest.id)
+
+
+def _case_table() -> QTableView:
+    """The case list's view: whole rows, one at a time, striped, without row numbers."""
+    view = QTableView()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
