@@ -1,4 +1,5 @@
-"""Sync in the window: status-bar figures, 立即同步, the periodic background run, 重新提交, changed rows.
+"""Sync in the window: status-bar figures, 立即同步, the periodic background run, 重新提交, changed rows, and the
+platform results withheld until this window can apply them (平台结果待处理: Shift+F9 or the status bar's link).
 
 Every run goes to this panel's own one-thread pool and opens its own store connection (see
 :mod:`desktop.services.sync`); the UI thread only reads results. Network trouble never raises a dialog: the status bar
@@ -22,6 +23,7 @@ from desktop.cases.states import STATE_LABELS, CaseState
 from desktop.services import sync as sync_service
 from desktop.services.cases import retry_refused
 from desktop.ui import loading
+from desktop.ui.withheld_dialog import WithheldDialog, row_tooltip
 from desktop.ui.workers import Op, serial_pool
 
 if TYPE_CHECKING:
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 QUARANTINED_FG = QColor("#b00020")
 QUARANTINED_BG = QColor("#fde7e9")
 CHANGED_BG = QColor("#fff4ce")
+WITHHELD_FG = QColor("#8a4b00")
+WITHHELD_BG = QColor("#ffe3c2")
+WITHHELD_LINK = "withheld"
 STATUS_MESSAGE_MS = 15_000
 NOT_ENROLLED_MESSAGE = "本机尚未注册到省平台，无法同步；办件都保存在本机。请联系系统管理员为本机注册。"
 
@@ -80,6 +85,14 @@ class SyncPanel(QObject):
         self.retry_action.setToolTip("平台拒收的办件修正后重新提交")
         self.retry_action.setEnabled(False)
         self.retry_action.triggered.connect(self.retry_selected)
+        self.withheld_action = QAction("平台结果待处理…", window.qwidget())
+        self.withheld_action.setShortcut(QKeySequence("Shift+F9"))
+        self.withheld_action.setToolTip(
+            "平台办理结果暂未更新到本窗口的办件：办件编号、平台结果、说明和原因（Shift+F9）"
+        )
+        self.withheld_action.triggered.connect(self.show_withheld)
+        self.withheld_dialog: WithheldDialog | None = None
+        self.held: dict[str, sync_service.WithheldStatus] = {}  # case id → its withheld status, for the rows
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.sync_now)
         self._attach()
@@ -92,6 +105,9 @@ class SyncPanel(QObject):
         view = window.case_view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         view.addAction(self.retry_action)
+        view.addAction(self.withheld_action)
+        window.qwidget().addAction(self.withheld_action)  # Shift+F9 anywhere in the window
+        self.label.linkActivated.connect(self._link_activated)
         window.case_model.style = self.row_style
         view.selectionModel().selectionChanged.connect(self._selection_changed)
         window.cases_loaded.connect(self._cases_loaded)
@@ -238,7 +254,47 @@ class SyncPanel(QObject):
     def _show(self) -> None:
         self.label.setText(status_text(self.status, self.offline, self.running, self._enrolled(), self.window.clock))
         tip = self.offline or (self.status.last_error if self.status else None)
-        self.label.setToolTip(f"最近的错误：{tip}" if tip else "")
+        lines = [f"最近的错误：{tip}"] if tip else []
+        withheld = self.withheld()
+        self.held = {w.case_id: w for w in withheld}
+        if withheld:
+            lines.append(f"平台结果待处理 {len(withheld)} 件（Shift+F9 查看）：")
+            lines.extend(f"{w.number or '（未编号）'}　{w.status_label}　{w.reason or ''}".rstrip() for w in withheld)
+        self.label.setToolTip("\n".join(lines))
+        if self.withheld_dialog is not None and self.withheld_dialog.isVisible():
+            self.withheld_dialog.show_items(withheld)
+        self.window.case_view.viewport().update()  # rows marked by these figures repaint
+
+    def withheld(self) -> tuple[sync_service.WithheldStatus, ...]:
+        """The platform statuses withheld as of the last figures read."""
+        return self.status.withheld if self.status is not None else ()
+
+    def _link_activated(self, link: str) -> None:
+        if link == WITHHELD_LINK:
+            self.show_withheld()
+
+    def show_withheld(self) -> None:
+        """平台结果待处理 (Shift+F9): the withheld statuses, one row each, beside the window (not modal)."""
+        if self.withheld_dialog is None:
+            self.withheld_dialog = WithheldDialog(self.window.qwidget(), self.locate_case)
+        self.withheld_dialog.show_items(self.withheld())
+        self.withheld_dialog.show()
+        self.withheld_dialog.raise_()
+        self.withheld_dialog.activateWindow()
+        self.read_status()  # fresh figures replace these when they arrive
+
+    def locate_case(self, case_id: str) -> None:
+        """Select ``case_id`` in the case list on screen, or say why it cannot (an intake open, a filter)."""
+        view, model, bar = self.window.case_view, self.window.case_model, self.window.statusBar()
+        if not view.isVisible():
+            bar.showMessage("请先回到办件列表（Ctrl+L），再定位该办件", STATUS_MESSAGE_MS)
+            return
+        for r in range(model.rowCount()):
+            if str(model.row_at(r).id) == case_id:
+                view.selectRow(r)
+                view.setFocus()
+                return
+        bar.showMessage("该办件不在当前列表中：请清除查找和筛选条件后再试", STATUS_MESSAGE_MS)
 
     def _enrolled(self) -> bool:
         return sync_service.is_enrolled(self.device_folder)
@@ -246,9 +302,11 @@ class SyncPanel(QObject):
     # -- the case list --------------------------------------------------------------------------------------------
 
     def row_style(self, row: CaseRow, role: int) -> Any:
-        """Extra roles for the case list: quarantined rows in red with the reason, changed rows in bold."""
+        """Extra roles for the case list: quarantined rows in red with the reason, rows with a withheld platform
+        status in orange with the platform's result and why it waits, changed rows in bold."""
         quarantined = row.state == CaseState.QUARANTINED
         changed = str(row.id) in self.changed
+        held = self.held.get(str(row.id))
         if role == Qt.ItemDataRole.FontRole and changed:
             font = QFont()
             font.setBold(True)
@@ -256,11 +314,13 @@ class SyncPanel(QObject):
         if role == Qt.ItemDataRole.ForegroundRole and quarantined:
             return QUARANTINED_FG
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QUARANTINED_BG if quarantined else CHANGED_BG if changed else None
+            return QUARANTINED_BG if quarantined else WITHHELD_BG if held else CHANGED_BG if changed else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if quarantined:
                 reason = (self.status.quarantine_reasons.get(str(row.id)) if self.status else None) or "未说明"
                 return f"平台拒收：{reason}\n修正后右键选择“重新提交”"
+            if held is not None:
+                return row_tooltip(held)
             if changed:
                 return "平台办理状态刚刚更新"
         return None
@@ -312,6 +372,9 @@ def status_text(
             parts.append(f"重试中 {status.failed}")
         refused = f"被拒 {status.quarantined}"
         parts.append(f'<span style="color:{QUARANTINED_FG.name()}">{refused}</span>' if status.quarantined else refused)
+        if status.withheld:
+            held = f"平台结果待处理 {len(status.withheld)}件"
+            parts.append(f'<a href="{WITHHELD_LINK}" style="color:{WITHHELD_FG.name()}">{held}</a>')
         when = clock.local(status.last_success).strftime("%m-%d %H:%M") if status.last_success else "尚无"
         parts.append(f"上次同步 {when}")
     return "　".join(parts)
