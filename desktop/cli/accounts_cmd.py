@@ -71,10 +71,10 @@ def _run(hall: Hall, args: argparse.Namespace) -> int:
         return 0
     admin = _admin(hall, args.as_user)
     if args.action == "disable":
-        hall.store.disable_account(args.username, actor=admin.username)
+        service.disable_account(hall, admin, args.username)
         print(f"disabled {args.username}")
     else:
-        hall.store.reset_password(args.username, _new_password(), actor=admin.username)
+        service.reset_password(hall, admin, args.username, _new_password())
         print(f"password of {args.username} reset")
     return 0
 

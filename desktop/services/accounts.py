@@ -1,5 +1,9 @@
 """Account use cases: first run, login and unlock, the administrator's account changes, and who is at the window.
 
+On an encrypted store each account has its own wrap of the store key (labelled with its user name, see
+desktop.services.encryption): adding an account or resetting a password adds or replaces it, disabling an account
+removes it, and an account that predates encryption gets one at its first login on the unlocked store.
+
 The logged-in account is the operator of everything the window writes: :func:`operator_profile` gives the window
 profile with the account's username as ``clerk``, which is what every ``desktop.services.intake`` call takes.
 """
@@ -12,6 +16,7 @@ from typing import Any
 
 from desktop.cases.profile import Profile
 from desktop.cases.roles import Permission, Role, require
+from desktop.services.encryption import drop_account_wrap, wrap_for_account
 from desktop.services.hall import Hall
 from desktop.store.accounts import MIN_PASSWORD, USERNAME, AccountError, AccountInfo, LoginFailed
 
@@ -23,11 +28,13 @@ __all__ = [
     "LoginFailed",
     "add_account",
     "create_administrator",
+    "disable_account",
     "display_name",
     "first_run",
     "login",
     "operator_profile",
     "record_settings_change",
+    "reset_password",
     "unlock",
 ]
 
@@ -41,12 +48,17 @@ def create_administrator(hall: Hall, username: str, display_name: str, password:
     """The first account, at first run (refused once any account exists)."""
     if not first_run(hall):
         raise AccountError("this store has accounts already: an administrator adds the others")
-    return hall.store.add_account(username, display_name, Role.ADMIN, password, actor="system")
+    made = hall.store.add_account(username, display_name, Role.ADMIN, password, actor="system")
+    wrap_for_account(hall.store, made.username, password)
+    return made
 
 
 def login(hall: Hall, username: str, password: str) -> AccountInfo:
-    """The account behind a correct password (audited either way; limited: see desktop.store.accounts)."""
-    return hall.store.authenticate(username.strip(), password)
+    """The account behind a correct password (audited either way; limited: see desktop.store.accounts). On an
+    unlocked encrypted store, an account without a wrap of the store key (made before encryption) gets one."""
+    account = hall.store.authenticate(username.strip(), password)
+    wrap_for_account(hall.store, account.username, password, only_missing=True)
+    return account
 
 
 def unlock(hall: Hall, current: AccountInfo, password: str) -> AccountInfo:
@@ -58,7 +70,25 @@ def add_account(
     hall: Hall, admin: AccountInfo, username: str, display_name: str, *, role: Role, password: str
 ) -> AccountInfo:
     require(admin.role, Permission.MANAGE_ACCOUNTS)
-    return hall.store.add_account(username, display_name, role, password, actor=admin.username)
+    made = hall.store.add_account(username, display_name, role, password, actor=admin.username)
+    wrap_for_account(hall.store, made.username, password)  # after the store took it: a taken name keeps its wrap
+    return made
+
+
+def reset_password(hall: Hall, admin: AccountInfo, username: str, password: str) -> AccountInfo:
+    """The administrator sets a new password; the account's wrap of the store key follows it."""
+    require(admin.role, Permission.MANAGE_ACCOUNTS)
+    changed = hall.store.reset_password(username, password, actor=admin.username)
+    wrap_for_account(hall.store, changed.username, password)
+    return changed
+
+
+def disable_account(hall: Hall, admin: AccountInfo, username: str) -> AccountInfo:
+    """The administrator disables an account (kept: its cases name it); its wrap of the store key goes."""
+    require(admin.role, Permission.MANAGE_ACCOUNTS)
+    changed = hall.store.disable_account(username, actor=admin.username)
+    drop_account_wrap(hall.store, changed.username)
+    return changed
 
 
 def record_settings_change(

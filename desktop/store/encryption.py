@@ -162,6 +162,13 @@ def add_passphrase(db: Path, store_key: bytes, label: str, passphrase: str) -> N
     _write_wraps(db, [*wraps, wrap_key(store_key, label, passphrase)])
 
 
+def wrap_labels(db: Path) -> list[str]:
+    """The labels of the store key's wraps (``env`` and account user names); none when there is no key file."""
+    if not keyfile_path(db).exists():
+        return []
+    return [str(w.get("label")) for w in _read_wraps(db)]
+
+
 def remove_passphrase(db: Path, label: str) -> None:
     """Drop the wrap of a disabled account (at least one wrap always stays)."""
     wraps = _read_wraps(db)

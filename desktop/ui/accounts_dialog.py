@@ -140,7 +140,7 @@ class AccountsDialog(QDialog):
         username = self.selected()
         if username is None:
             return False
-        return self._change(lambda: self.hall.store.disable_account(username, actor=self.admin.username))
+        return self._change(lambda: accounts.disable_account(self.hall, self.admin, username))
 
     def reset_selected(self, password: str | None = None) -> bool:
         username = self.selected()
@@ -158,7 +158,7 @@ class AccountsDialog(QDialog):
                 return False
             password = box.password.text()
         chosen = password
-        return self._change(lambda: self.hall.store.reset_password(username, chosen, actor=self.admin.username))
+        return self._change(lambda: accounts.reset_password(self.hall, self.admin, username, chosen))
 
     def _change(self, action: Callable[[], object]) -> bool:
         try:

@@ -22,6 +22,7 @@ def build(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("yishi")
+    app.aboutToQuit.connect(lock_store_keys)  # the store key leaves memory with the app (not on an idle lock)
     UiThreadCollector(app)
     family = install_font(app)
     settings = settings_mod.load()
@@ -42,6 +43,13 @@ def after_first_paint(app: QApplication, window: MainWindow, family: str) -> Non
     install_translations(app)
     install_fallback_font(family)
     attach_when_ready(window)  # login at start, idle lock, roles, 好差评, 督查工作台 (once the hall is open)
+
+
+def lock_store_keys() -> None:
+    """At quit: the store key of an encrypted store leaves this process's memory."""
+    from desktop.services.encryption import lock_store_keys as forget  # noqa: PLC0415 - loaded with the store
+
+    forget()
 
 
 class AfterFirstPaint(QObject):

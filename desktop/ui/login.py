@@ -228,9 +228,24 @@ class AccountSession(QObject):
         self.watcher = IdleWatcher(lock_after_minutes, self)
         self.watcher.idle.connect(self.lock)
 
-    def login(self) -> LoginDialog:
+    def login(self, credentials: tuple[str, str] | None = None) -> LoginDialog | None:
         """Ask who is at the window: a window-modal dialog (the event loop keeps running); ``cancelled`` when the
-        person gives up (the window then closes: nobody works it anonymously)."""
+        person gives up (the window then closes: nobody works it anonymously). ``credentials``: the account and
+        password that already unlocked an encrypted store, signed in without asking again (the dialog opens, with
+        the reason, only when the store refuses them: a disabled or locked account)."""
+        if credentials is not None:
+            username, password = credentials
+            try:
+                account = accounts.login(self.hall, username, password)
+            except LoginFailed as exc:
+                dialog = self.login()
+                assert dialog is not None
+                dialog.username.setText(username)
+                dialog.message.setText(str(exc))
+                dialog.password.setFocus()
+                return dialog
+            self._signed_in(account)
+            return None
         dialog = LoginDialog(self.hall, self.window)
         dialog.signed_in.connect(self._signed_in)
         dialog.rejected.connect(self.cancelled)

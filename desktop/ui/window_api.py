@@ -43,6 +43,7 @@ class WindowApi(Protocol):
     catalog: CatalogInUse | None
     intake: IntakeHost | None
     case_scope: str | None
+    store_login: tuple[str, str] | None  # who unlocked an encrypted store (signed in once the hall is open)
     store_pool: QThreadPool
     case_view: QTableView
     case_model: CaseTableModel
