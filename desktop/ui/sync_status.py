@@ -23,7 +23,7 @@ from desktop.cases.states import STATE_LABELS, CaseState
 from desktop.services import sync as sync_service
 from desktop.services.cases import retry_refused
 from desktop.ui import loading
-from desktop.ui.withheld_dialog import WithheldDialog, row_tooltip
+from desktop.ui.withheld_dialog import WithheldDialog, row_tooltip, shown_number
 from desktop.ui.workers import Op, serial_pool
 
 if TYPE_CHECKING:
@@ -259,7 +259,7 @@ class SyncPanel(QObject):
         self.held = {w.case_id: w for w in withheld}
         if withheld:
             lines.append(f"平台结果待处理 {len(withheld)} 件（Shift+F9 查看）：")
-            lines.extend(f"{w.number or '（未编号）'}　{w.status_label}　{w.reason or ''}".rstrip() for w in withheld)
+            lines.extend(f"{shown_number(w)}　{w.status_label}　{w.reason or ''}".rstrip() for w in withheld)
         self.label.setToolTip("\n".join(lines))
         if self.withheld_dialog is not None and self.withheld_dialog.isVisible():
             self.withheld_dialog.show_items(withheld)

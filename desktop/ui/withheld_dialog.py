@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.cases.numbers import format_number
 from desktop.services.sync import WithheldStatus
 
 COLUMNS = ("办件编号", "平台结果", "平台说明", "暂未更新的原因")
@@ -68,7 +69,7 @@ class WithheldDialog(QDialog):
         self.intro.setText(INTRO_TEXT if self.items else EMPTY_TEXT)
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
-            cells = (item.number or "（未编号）", item.status_label, item.reason or "（平台未说明）", item.why)
+            cells = (shown_number(item), item.status_label, item.reason or "（平台未说明）", item.why)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
@@ -86,3 +87,8 @@ def row_tooltip(item: WithheldStatus) -> str:
     """The case list's tooltip for a case with a withheld status."""
     reason = item.reason or "（平台未说明）"
     return f"平台结果待处理：{item.status_label}\n平台说明：{reason}\n{item.why}\n按 Shift+F9 查看全部"
+
+
+def shown_number(item: WithheldStatus) -> str:
+    """The case's number as the case list prints it (grouped with hyphens)."""
+    return format_number(item.number) if item.number else "（未编号）"

@@ -21,6 +21,7 @@ from test_sync_status import (  # the window's sync fixtures and helpers
     window,  # noqa: F401 - fixture
 )
 
+from desktop.cases.numbers import format_number
 from desktop.ui.sync_status import WITHHELD_BG
 from sync.platform.operator import set_status
 from sync.platform.server import PlatformHTTPServer
@@ -44,7 +45,7 @@ def test_a_status_a_reopened_case_cannot_take_is_counted_listed_by_keyboard_and_
     assert "平台结果待处理" not in window.sync_label.text()
     assert sync(window, qtbot).report.withheld == [case_id]
     refreshed(window, qtbot)
-    number = store.get(case_id).case.number
+    number = format_number(store.get(case_id).case.number)  # as the case list prints it
 
     assert "平台结果待处理 1件" in window.sync_label.text()
     assert number in window.sync_label.toolTip() and "Shift+F9" in window.sync_label.toolTip()
