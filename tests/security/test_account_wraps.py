@@ -141,3 +141,20 @@ def test_yishi_accounts_wraps_with_the_key_from_the_environment(
     unlock_with_account(db, "lq", "李强的新密码 02")
     assert keyring.unlocked(db) == key
     assert key_file_leaks(db, key) == []
+
+
+def test_the_first_administrator_of_an_encrypted_store_gets_a_wrap_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "cases.sqlite3"
+    open_hall(db).close()
+    encrypt_window_store(db, PASSPHRASE, tmp_path / "device")
+    keyring.lock_all()
+    monkeypatch.setenv(keyring.PASSPHRASE_ENV, PASSPHRASE)
+    hall = open_hall(db)
+    accounts.create_administrator(hall, "admin", "系统管理员", ADMIN_PW)
+    hall.close()
+    keyring.lock_all()
+    monkeypatch.delenv(keyring.PASSPHRASE_ENV)
+    unlock_with_account(db, "admin", ADMIN_PW)
+    assert keyring.unlocked(db) is not None
