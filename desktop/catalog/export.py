@@ -63,4 +63,3 @@ def bundles_json(idx: CatalogIndex) -> list[dict[str, Any]]:
             }
         )
     return out
-
