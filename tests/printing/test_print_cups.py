@@ -10,9 +10,9 @@ from PIL import Image
 from print_helpers import decode_qr_texts, rasterize
 from pypdf import PdfReader
 
+from desktop.scan.payload import PayloadKind, classify
 from printing.documents import receipt_pdf
 from printing.model import DocCase
-from printing.payload import ReceiptPayload, parse_receipt_payload
 
 pytestmark = [pytest.mark.cups, pytest.mark.gui]
 QUEUE = os.environ.get("YISHI_TEST_PRINTER", "")
@@ -52,6 +52,9 @@ def test_receipt_printed_to_cups_pdf_queue_arrives_and_its_qr_still_decodes(
         assert len(PdfReader(printed).pages) == 1
         [page] = rasterize(printed.read_bytes(), tmp_path, dpi=150)
         texts = decode_qr_texts(Image.open(page))
-        assert [parse_receipt_payload(t) for t in texts] == [ReceiptPayload(doc.case_number, doc.query_code)]
+        # the printed QR is the citizen's link, and the window's scanner takes it for this case's receipt
+        assert texts == [f"https://zwfw.example.cn/yjs/q/{doc.case_number}?c={doc.query_code}"]
+        payload = classify(texts[0])
+        assert (payload.kind, payload.query_code) == (PayloadKind.RECEIPT, doc.query_code)
     finally:
         printed.unlink(missing_ok=True)
