@@ -49,7 +49,10 @@ if [ "$(id -u)" = 0 ] && [ -x scripts/cups-start.sh ]; then
 fi
 
 step "frozen build and its self-test" scripts/build-frozen.sh
-step "all tests (Qt offscreen, services up)" $PY -m pytest -q tests "$@"
+# The second pass runs what the first could not: the window's tests, the slow ones, and those needing PostgreSQL or
+# CUPS (everything else already ran, with Qt blocked).
+step "window, slow and service tests (Qt offscreen, services up)" \
+  $PY -m pytest -q -m "gui or slow or postgres or cups" tests "$@"
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'FAILED steps: %s\n' "${failed[*]}" >&2
