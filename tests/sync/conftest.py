@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_helpers import Running, enroll, start_platform
+from sync_helpers import Clock, Running, enroll, hall_clock, start_platform
 
+from desktop.store.repo import Store
 from sync.client import DeviceIdentity, PlatformClient
 
 
@@ -36,3 +37,17 @@ def client(running: Running, identity: DeviceIdentity) -> Iterator[PlatformClien
     c = PlatformClient(running.url, identity, timeout=5)
     yield c
     c.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A settable clock source for the window's store (a test moves it past backoffs)."""
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    """The window's case store, on the test's clock."""
+    s = Store(tmp_path / "window" / "cases.sqlite3", clock=hall_clock(clock))
+    yield s
+    s.close()

@@ -3,12 +3,9 @@ against the reference platform: each names the case's number, the platform's sta
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
-import pytest
-from sync_helpers import WINDOW, Clock, Running, hall_clock, queue_case
+from sync_helpers import WINDOW, Clock, Running, queue_case
 
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.states import Decision
@@ -19,18 +16,6 @@ from sync.platform.operator import set_status
 from sync.protocol import PlatformStatus
 from sync.state import state_path
 from sync.worker import sync_once
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    s = Store(tmp_path / "window" / "cases.sqlite3", clock=hall_clock(clock))
-    yield s
-    s.close()
 
 
 def test_a_status_a_reopened_case_cannot_take_is_listed_with_its_number_the_platform_reason_and_why(

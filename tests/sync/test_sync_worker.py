@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
-from sync_helpers import WINDOW, Clock, Running, enroll, hall_clock, queue_case
+from sync_helpers import WINDOW, Clock, Running, enroll, queue_case
 
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.states import CaseState, Decision
@@ -21,18 +20,6 @@ from sync.platform.operator import create_enrollment_code, set_status
 from sync.protocol import PlatformStatus
 from sync.state import SyncState, state_path
 from sync.worker import BACKOFF_BASE_SECONDS, backoff_delay, sync_once, withheld_statuses
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    s = Store(tmp_path / "window" / "cases.sqlite3", clock=hall_clock(clock))
-    yield s
-    s.close()
 
 
 def _outbox(store: Store) -> list[tuple[int, OutboxStatus, str | None]]:
