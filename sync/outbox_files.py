@@ -73,4 +73,6 @@ def export_outbox(
         )
     if not cases:
         raise TransferError("nothing to export: the outbox is empty")
-    return export_transfer(out, cases, list(blobs.values()), identity=identity, platform_key=platform_key)
+    return export_transfer(
+        out, cases, list(blobs.values()), identity=identity, platform_key=platform_key, created_at=store.clock.now()
+    )

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from desktop.cases.clock import system_now
 from desktop.files import private_dir, write_private
 from sync.canonical import JsonError, dumps, loads
 from sync.crypto import (
@@ -121,6 +122,7 @@ def export_transfer(
     *,
     identity: Signer,
     platform_key: X25519PublicKey,
+    created_at: datetime | None = None,
 ) -> Envelope:
     """Write one signed, encrypted transfer file to ``out`` (atomically) and return its envelope."""
     for att in attachments:
@@ -138,7 +140,7 @@ def export_transfer(
         "format": "yishi-transfer",
         "version": FORMAT_VERSION,
         "transfer_id": str(uuid.uuid4()),
-        "created_at": datetime.now(UTC).isoformat(),
+        "created_at": (created_at or system_now()).astimezone(UTC).isoformat(),
         "device_id": identity.device_id,
         "device_public_key": b64e(raw_public(identity.key.public_key())),
         "recipient_key_id": key_id(raw_public(platform_key)),

@@ -6,6 +6,7 @@ import random
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,16 @@ def test_an_ephemeral_key_of_low_order_is_refused_as_undecryptable(running: Runn
     envelope = read_transfer(forged)
     with pytest.raises(TransferError, match="ephemeral key is unusable"):
         open_transfer(envelope, running.platform.transfer_private_key())
+
+
+def test_a_transfer_file_is_dated_by_the_stores_clock_not_the_machine(
+    field_store: Store, field_identity: DeviceIdentity, tmp_path: Path
+) -> None:
+    queue_case(field_store, "孙七")
+    out = tmp_path / "stick" / "t.yst"
+    before = field_store.clock.now()
+    envelope = export_outbox(
+        field_store, out, identity=field_identity, platform_key=X25519PrivateKey.generate().public_key()
+    )
+    stamped = datetime.fromisoformat(envelope.created_at)
+    assert before < stamped <= field_store.clock.now()  # the test clock runs in 2026-11, not on the machine's time
