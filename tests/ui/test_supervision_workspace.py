@@ -98,7 +98,8 @@ def test_from_a_count_to_its_cases_to_a_reprint(qtbot: QtBot, workspace: Supervi
     with qtbot.waitSignal(workspace.reprint_requested) as wanted:
         workspace.reprint_selected(workspace.drill)
     assert str(wanted.args[0]) == drilled.args[1][0].case_id
-    assert hall.store.audit_events()[0].action == "reprint"
+    # asking is not printing: the reprint is audited once, by the print path, when a document leaves the window
+    assert all(e.action != "reprint" for e in hall.store.audit_events())
 
 
 def test_filters_narrow_the_counts(qtbot: QtBot, workspace: SupervisorWorkspace) -> None:
