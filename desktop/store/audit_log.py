@@ -13,15 +13,16 @@ and the whole write rolls back.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, text
+from sqlalchemy import Connection, bindparam, exists, insert, text
 from sqlmodel import Session, col, select
 
 from desktop.cases.roles import SYSTEM_ACTORS
@@ -111,38 +112,120 @@ def event_hash(event: AuditRow, prev_hash: str) -> str:
     return row_hash(prev_hash, canonical)
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row to append: what it says, before the chain gives it an id and hashes."""
+
+    case_id: uuid.UUID | None
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ChainedRow:
+    """An appended row's place in the chain."""
+
+    id: int
+    prev_hash: str
+    hash: str
+
+    def head(self) -> ChainHead:
+        """The chain's head once this row is its newest."""
+        return ChainHead(self.id, self.id, self.hash)
+
+
 def check_operator(session: Session, actor: str) -> None:
     """Refuse ``actor`` unless it is a system actor or an enabled account (stores without accounts accept any)."""
-    if actor in SYSTEM_ACTORS:
-        return
-    account = session.exec(select(Account).where(Account.username == actor)).first()
-    if account is not None and account.enabled:
-        return
-    if account is None and session.exec(select(func.count()).select_from(Account)).one() == 0:
-        return  # a store from before accounts; the app creates the administrator before any case
-    state = "disabled" if account is not None else "unknown"
-    raise UnknownOperator(f"{state} operator {actor!r}: every case and audit row must name an enabled account")
+    _check_operators(session.connection(), [actor])
+
+
+def _check_operators(conn: Connection, actors: Iterable[str]) -> None:
+    for actor in dict.fromkeys(actors):
+        if actor in SYSTEM_ACTORS:
+            continue
+        enabled, any_account = conn.execute(_operator_statement(), {"actor": actor}).one()
+        if enabled or not any_account:
+            continue  # an enabled account; or a store from before accounts (the app creates the administrator first)
+        state = "disabled" if enabled is not None else "unknown"
+        raise UnknownOperator(f"{state} operator {actor!r}: every case and audit row must name an enabled account")
 
 
 def append_audit(session: Session, event: AuditEvent) -> AuditEvent:
-    """Add ``event`` at the head of the chain inside the caller's write transaction (``BEGIN IMMEDIATE``)."""
-    check_operator(session, event.actor)
-    if session.get_bind().dialect.name == "postgresql":  # several windows on one server: one writer at the head
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    last = session.exec(select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)).first()
-    # the id is chosen here (the head's + 1, under the write lock) so the row is hashed before its one INSERT
-    event.id = 1 if last is None else (last[0] or 0) + 1
-    event.prev_hash = GENESIS if last is None else last[1]
-    event.hash = event_hash(event, event.prev_hash)
-    session.add(event)
-    session.flush()
+    """Add ``event`` at the head of the chain inside the caller's write transaction (``BEGIN IMMEDIATE``); it gets
+    its id and hashes (the row is written by one INSERT, not through the session: don't add it again)."""
+    session.flush()  # the rows it may name (a new case) go first: foreign keys are checked at once
+    entry = AuditEntry(event.case_id, event.at, event.actor, event.action, dict(event.detail))
+    [row] = append_audit_rows(session, [entry])
+    event.id, event.prev_hash, event.hash = row.id, row.prev_hash, row.hash
     return event
+
+
+def append_audit_rows(session: Session, entries: Sequence[AuditEntry]) -> list[ChainedRow]:
+    """Append ``entries`` in order at the head of the chain inside the caller's write transaction: their actors
+    checked once each, one read of the head, each row hashed on the one before it, one INSERT for all (Core, not
+    the unit of work: flush anything they name first). Returns each row's id and hashes, in order."""
+    if not entries:
+        return []
+    conn = session.connection()
+    _check_operators(conn, (e.actor for e in entries))
+    if conn.dialect.name == "postgresql":  # several windows on one server: one writer at the head
+        conn.execute(_lock_statement(), {"key": CHAIN_LOCK})
+    last = conn.execute(_head_statement()).first()
+    # ids are chosen here (the head's + 1, under the write lock) so each row is hashed before the INSERT
+    row_id, prev = (0, GENESIS) if last is None else (int(last[0] or 0), str(last[1]))
+    chained, rows = [], []
+    for entry in entries:
+        row_id += 1
+        digest = row_hash(
+            prev,
+            canonical_row(row_id, entry.case_id, entry.at, actor=entry.actor, action=entry.action, detail=entry.detail),
+        )
+        rows.append(
+            {
+                "id": row_id,
+                "case_id": entry.case_id,
+                "at": entry.at,
+                "actor": entry.actor,
+                "action": entry.action,
+                "detail": entry.detail,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        chained.append(ChainedRow(row_id, prev, digest))
+        prev = digest
+    conn.execute(_insert_statement(), rows)
+    return chained
+
+
+@functools.cache
+def _operator_statement() -> Any:
+    """(the actor's ``enabled``, or NULL when no account has that name; whether the store has any account)."""
+    enabled = select(Account.enabled).where(Account.username == bindparam("actor")).scalar_subquery()
+    return select(enabled, exists().select_from(Account))
+
+
+@functools.cache
+def _head_statement() -> Any:
+    return select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+
+
+@functools.cache
+def _lock_statement() -> Any:
+    return text("SELECT pg_advisory_xact_lock(:key)")
+
+
+@functools.cache
+def _insert_statement() -> Any:
+    return insert(AuditEvent.__table__)  # type: ignore[attr-defined]
 
 
 def chain_head(session: Session) -> ChainHead:
     """The newest row of the chain. Ids run 1, 2, 3… without gaps (``append_audit`` gives each the head's + 1), so
     the head's id is the number of rows: no count over the whole table on every decision."""
-    last = session.exec(select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    last = session.connection().execute(_head_statement()).first()
     if last is None or last[0] is None:
         return ChainHead(0, None, GENESIS)
     return ChainHead(int(last[0]), int(last[0]), last[1])

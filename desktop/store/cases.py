@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlmodel import Session, col, delete, select
+from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from desktop.cases.decisions import (
     DecisionError,
@@ -29,10 +31,11 @@ from desktop.cases.states import (
     IllegalTransition,
     check_transition,
 )
+from desktop.store.audit_log import AuditEntry, append_audit_rows
 from desktop.store.base import StoreBase
 from desktop.store.db import durable, next_sequence, write_session
-from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, OutboxEntry
-from desktop.store.payload import case_payload, supervision_fields
+from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, OutboxEntry, OutboxStatus
+from desktop.store.payload import case_attachments, case_payload, supervision_fields
 from desktop.store.rows import CaseDetail, NotEditable, audit, case_detail, load_case
 from desktop.store.search import applicant_phone
 
@@ -96,13 +99,19 @@ class CaseWrites(StoreBase):
         """Record the clerk's decision and each item's outcome, number the case and (when it goes ahead or is
         refused) queue it, all in one durable transaction: once this returns, the receipt may be printed.
 
-        The one decision rule (desktop.cases.decisions) is enforced here as the window applied it."""
+        The one decision rule (desktop.cases.decisions) is enforced here as the window applied it.
+
+        The rows are written as a hand would: one UPDATE of the case, the items and materials in one INSERT each,
+        both audit rows in one chain append, one outbox INSERT; the payload is built from what is written, not
+        read back."""
         problems = decision_problems(decision, DecisionInput(items, materials, form_errors or {}, reason))
         if problems:
             raise DecisionError(problems)
         with durable(self.engine) as session:
             case = load_case(session, case_id)
-            case.state = check_transition(case.state, DECISION_STATE[decision])
+            session.expunge(case)  # written below by one UPDATE, not by the unit of work
+            was = case.state
+            case.state = check_transition(was, DECISION_STATE[decision])
             now = self.clock.now()
             if case.number is None:
                 case.number = _next_number(session, profile, self.clock.local_day(now), self.sequence_floor)
@@ -111,14 +120,27 @@ class CaseWrites(StoreBase):
             case.decision, case.reason, case.decided_at, case.updated_at = decision, reason, now, now
             case.center_name, case.window_code, case.clerk = profile.center_name, profile.window_code, profile.clerk
             case.division_code = profile.center_code
-            _replace_items(session, case_id, items)
-            _replace_materials(session, case_id, materials)
-            session.add(case)
+            queued = decision in QUEUED_DECISIONS
+            if queued:
+                if case.state is not CaseState.QUEUED:
+                    case.state = check_transition(case.state, CaseState.QUEUED)
+                case.revision += 1
+            conn = session.connection()
+            _update_decided(conn, case, was)
+            item_rows = [_item_row(case_id, i) for i in items]
+            material_rows = [_material_row(case_id, m) for m in materials]
+            _replace_rows(conn, CaseItem, case_id, [r._asdict() for r in item_rows])
+            _replace_rows(conn, MaterialRecord, case_id, [r._asdict() for r in material_rows])
             outcomes = {i.item_code: i.outcome.value for i in items if i.outcome is not None}
             detail = {"decision": decision.value, "number": case.number, "items": outcomes}
-            audit(session, case_id, profile.clerk, "decide", detail, at=now)
-            if decision in QUEUED_DECISIONS:
-                _queue(session, case, profile.clerk, now)
+            rows = [AuditEntry(case_id, now, profile.clerk, "decide", detail)]
+            if queued:
+                rows.append(AuditEntry(case_id, now, profile.clerk, "queue", {"revision": case.revision}))
+            decided, *_ = append_audit_rows(session, rows)
+            if queued:  # the revision carries the chain's head as it was once the decision was recorded
+                payload = case_payload(case, item_rows, material_rows, case_attachments(conn, case_id))
+                payload |= supervision_fields(session, case, decided.head())
+                conn.execute(_outbox_insert(), _outbox_row(case, payload, now))
             return case
 
     def reopen(self, case_id: uuid.UUID, actor: str = "") -> CaseDetail:
@@ -261,7 +283,107 @@ def _queue(session: Session, case: Case, actor: str, now: datetime) -> None:
     session.flush()
     detail = case_detail(session, case)
     payload = case_payload(case, detail.items, detail.materials, detail.attachments) | supervision_fields(session, case)
-    session.add(
-        OutboxEntry(case_id=case.id, revision=case.revision, payload=payload, created_at=now, next_attempt_at=now)
-    )
+    session.connection().execute(_outbox_insert(), _outbox_row(case, payload, now))
     audit(session, case.id, actor, "queue", {"revision": case.revision}, at=now)
+
+
+class _ItemRow(NamedTuple):
+    """A ``case_item`` row as decide writes it (and the payload reads it)."""
+
+    case_id: uuid.UUID
+    item_code: str
+    applies: bool
+    reason: str
+    department: str
+    promised_days: int | None
+    promised_date: date | None
+    estimated: bool
+    outcome: Decision | None
+    outcome_reason: str | None
+
+
+class _MaterialRow(NamedTuple):
+    """A ``material_record`` row as decide writes it (and the payload reads it)."""
+
+    case_id: uuid.UUID
+    material_code: str
+    name: str
+    status: MaterialStatus
+    copies: int
+    deadline: date | None
+    items: list[str]
+
+
+def _item_row(case_id: uuid.UUID, i: ItemEntry) -> _ItemRow:
+    return _ItemRow(
+        case_id, i.item_code, i.applies, i.reason, i.department, i.promised_days, i.promised_date, i.estimated,
+        i.outcome, i.outcome_reason or None,
+    )  # fmt: skip
+
+
+def _material_row(case_id: uuid.UUID, m: MaterialEntry) -> _MaterialRow:
+    return _MaterialRow(case_id, m.material_code, m.name, m.status, m.copies, m.deadline, list(m.items))
+
+
+def _replace_rows(
+    conn: Connection, model: type[CaseItem] | type[MaterialRecord], case_id: uuid.UUID, rows: list[dict[str, Any]]
+) -> None:
+    """The case's rows of ``model`` become ``rows`` (one DELETE, one INSERT for all)."""
+    delete_q, insert_q = _replace_statements(model)
+    conn.execute(delete_q, {"case_id": case_id})
+    if rows:
+        conn.execute(insert_q, rows)
+
+
+def _outbox_row(case: Case, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "case_id": case.id, "revision": case.revision, "payload": payload, "created_at": now, "attempts": 0,
+        "next_attempt_at": now, "status": OutboxStatus.PENDING, "last_error": None, "platform_number": None,
+    }  # fmt: skip
+
+
+def _update_decided(conn: Connection, case: Case, was: CaseState) -> None:
+    """Write the decided case in one UPDATE, provided it is still in the state it was read in (on PostgreSQL
+    another window may have decided it since: its row lock makes this wait, then match nothing)."""
+    params = {f"v_{name}": getattr(case, name) for name in DECIDED_COLUMNS}
+    if conn.execute(_case_update(), params | {"case_id": case.id, "was": was}).rowcount != 1:
+        now_state = conn.execute(_case_state(), {"case_id": case.id}).scalar_one()
+        raise IllegalTransition(now_state, case.state)
+
+
+DECIDED_COLUMNS = (
+    "state", "number", "query_code", "answers", "values", "applicant_name", "applicant_id", "applicant_phone",
+    "decision", "reason", "decided_at", "updated_at", "center_name", "window_code", "clerk", "division_code",
+    "revision",
+)  # fmt: skip
+
+
+@functools.cache
+def _case_update() -> Any:
+    table = _table(Case)
+    return (
+        update(table)
+        .where(table.c.id == bindparam("case_id"), table.c.state == bindparam("was"))
+        .values({table.c[name]: bindparam(f"v_{name}") for name in DECIDED_COLUMNS})
+    )
+
+
+@functools.cache
+def _case_state() -> Any:
+    return select(Case.state).where(Case.id == bindparam("case_id"))
+
+
+@functools.cache
+def _replace_statements(model: type[CaseItem] | type[MaterialRecord]) -> tuple[Any, Any]:
+    table = _table(model)
+    return delete(table).where(table.c.case_id == bindparam("case_id")), insert(table)
+
+
+@functools.cache
+def _outbox_insert() -> Any:
+    return insert(_table(OutboxEntry))
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table

@@ -31,21 +31,79 @@
 
 from __future__ import annotations
 
+import functools
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlmodel import Session, select
+from sqlalchemy import Connection, bindparam
+from sqlmodel import Session, col, select
 
+from desktop.cases.decisions import MaterialStatus
 from desktop.cases.ratings import LEVELS
-from desktop.store.audit_log import chain_head
-from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, Rating
+from desktop.cases.states import Decision
+from desktop.store.audit_log import ChainHead, chain_head
+from desktop.store.models import Attachment, Case, Rating
 
 PAYLOAD_SCHEMA = 1
 
 
+class ItemRow(Protocol):
+    """What the payload reads of a service item: a ``CaseItem``, or the row decide is about to write."""
+
+    @property
+    def item_code(self) -> str: ...
+    @property
+    def applies(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def department(self) -> str: ...
+    @property
+    def promised_days(self) -> int | None: ...
+    @property
+    def promised_date(self) -> date | None: ...
+    @property
+    def estimated(self) -> bool: ...
+    @property
+    def outcome(self) -> Decision | None: ...
+    @property
+    def outcome_reason(self) -> str | None: ...
+
+
+class MaterialRow(Protocol):
+    """What the payload reads of a material: a ``MaterialRecord``, or the row decide is about to write."""
+
+    @property
+    def material_code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> MaterialStatus: ...
+    @property
+    def copies(self) -> int: ...
+    @property
+    def deadline(self) -> date | None: ...
+    @property
+    def items(self) -> list[str]: ...
+
+
+class AttachmentRow(Protocol):
+    """What the payload reads of an attachment (an ``Attachment`` or a result row of those columns)."""
+
+    @property
+    def material_code(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def media_type(self) -> str: ...
+
+
 def case_payload(
-    case: Case, items: Sequence[CaseItem], materials: Sequence[MaterialRecord], attachments: Sequence[Attachment]
+    case: Case, items: Sequence[ItemRow], materials: Sequence[MaterialRow], attachments: Sequence[AttachmentRow]
 ) -> dict[str, Any]:
     """The full case as a plain dict for the outbox (see the module docstring for the shape)."""
     return {
@@ -74,20 +132,28 @@ def case_payload(
     }
 
 
-def supervision_fields(session: Session, case: Case) -> dict[str, Any]:
-    """The rating, the void and the audit chain's head, added to each revision as it is queued (issue 10)."""
-    rating = session.exec(select(Rating).where(Rating.case_id == case.id)).first()
+def case_attachments(conn: Connection, case_id: uuid.UUID) -> list[AttachmentRow]:
+    """The case's attachments as the payload reads them (plain rows, in the order they were added)."""
+    return list(conn.execute(_attachments_statement(), {"case_id": case_id}))
+
+
+def supervision_fields(session: Session, case: Case, head: ChainHead | None = None) -> dict[str, Any]:
+    """The rating, the void and the audit chain's head (``head``: as the caller's own append left it, else read),
+    added to each revision as it is queued (issue 10)."""
+    conn = session.connection()
+    rating = conn.execute(_rating_statement(), {"case_id": case.id}).first()
     void = None
     if case.voided_at is not None:
         void = {"at": _iso(case.voided_at), "by": case.voided_by, "reason": case.void_reason}
     return {
         "rating": None if rating is None else rating_payload(rating),
         "void": void,
-        "audit_head": chain_head(session).as_payload(),
+        "audit_head": (chain_head(session) if head is None else head).as_payload(),
     }
 
 
-def rating_payload(rating: Rating) -> dict[str, Any]:
+def rating_payload(rating: Any) -> dict[str, Any]:
+    """A ``Rating`` (or a result row of its columns) as the payload carries it."""
     follow_up = None
     if rating.follow_up_kind is not None:
         follow_up = {
@@ -107,7 +173,7 @@ def rating_payload(rating: Rating) -> dict[str, Any]:
     }
 
 
-def _item(item: CaseItem) -> dict[str, Any]:
+def _item(item: ItemRow) -> dict[str, Any]:
     return {
         "item_code": item.item_code,
         "applies": item.applies,
@@ -122,7 +188,7 @@ def _item(item: CaseItem) -> dict[str, Any]:
     }
 
 
-def _material(material: MaterialRecord, attachments: Sequence[Attachment]) -> dict[str, Any]:
+def _material(material: MaterialRow, attachments: Sequence[AttachmentRow]) -> dict[str, Any]:
     return {
         "material_code": material.material_code,
         "name": material.name,
@@ -136,3 +202,14 @@ def _material(material: MaterialRecord, attachments: Sequence[Attachment]) -> di
 
 def _iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+@functools.cache
+def _attachments_statement() -> Any:
+    columns = (Attachment.material_code, Attachment.sha256, Attachment.size, Attachment.media_type)
+    return select(*columns).where(Attachment.case_id == bindparam("case_id")).order_by(col(Attachment.id))
+
+
+@functools.cache
+def _rating_statement() -> Any:
+    return select(Rating.__table__).where(col(Rating.case_id) == bindparam("case_id"))  # type: ignore[attr-defined]
