@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -67,6 +68,7 @@ PAGE = 50
 DEEP = 10_000  # rows before the deep page
 CENTER = "210102004"
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+INSTANTS = ("created_at", "updated_at", "decided_at", "voided_at", "added_at")  # UTC timestamps, given back aware
 SUMMARY_SQL = (
     "id, number, state, decision, bundle_code, applicant_name, applicant_id, clerk, window_code, revision,"
     " created_at, updated_at, decided_at"
@@ -351,6 +353,33 @@ class Hand:
                 return list(self.conn.execute(sql, args).fetchall())
         return self.conn.execute(sql, args).fetchall()
 
+    def typed(self, sql: str, *args: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The column names and rows of ``SELECT *``, each column as the Python type the store gives it."""
+        sql = sql.replace("?", self.p)
+        if self.pg:
+            with self.conn.transaction():
+                cursor = self.conn.execute(sql, args)
+        else:
+            cursor = self.conn.execute(sql, args)
+        rows = cursor.fetchall()
+        names = [d[0] for d in cursor.description]
+        convert = [self._typing.get(name) for name in names]
+        typed = [tuple(v if f is None or v is None else f(v) for f, v in zip(convert, r, strict=True)) for r in rows]
+        return names, typed
+
+    @functools.cached_property
+    def _typing(self) -> dict[str, Callable[[Any], Any]]:
+        if self.pg:  # psycopg gives uuid, date, bool and parsed JSON itself
+            instant: Callable[[Any], Any] = lambda v: v.replace(tzinfo=UTC)  # noqa: E731
+            return {"state": CaseState, "decision": Decision, "outcome": Decision, "status": MaterialStatus,
+                    **dict.fromkeys(INSTANTS, instant)}
+        instant = lambda v: datetime.fromisoformat(v).replace(tzinfo=UTC)  # noqa: E731
+        return {"id": lambda v: uuid.UUID(v) if isinstance(v, str) else v, "case_id": uuid.UUID,
+                "state": CaseState, "decision": Decision, "outcome": Decision, "status": MaterialStatus,
+                "answers": json.loads, "values": json.loads, "items": json.loads, "applies": bool,
+                "estimated": bool, "promised_date": date.fromisoformat, "deadline": date.fromisoformat,
+                **dict.fromkeys(INSTANTS, instant)}  # fmt: skip
+
     def uid(self, value: uuid.UUID) -> Any:
         return value if self.pg else value.hex
 
@@ -504,20 +533,22 @@ def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
                          " AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 50", hand.when(later))],
          lambda rows: [r.id if hasattr(r, "id") else r[0] for r in rows])  # fmt: skip
 
-    def open_hand() -> tuple[Any, ...]:
+    def open_hand() -> list[tuple[list[str], list[tuple[Any, ...]]]]:
         u = hand.uid(case_id)
-        row = hand.q('SELECT number, answers, "values" FROM "case" WHERE id = ?', u)
-        items = hand.q("SELECT * FROM case_item WHERE case_id = ? ORDER BY id", u)
-        mats = hand.q("SELECT id, material_code, name, status, copies, deadline, items FROM material_record"
-                      " WHERE case_id = ? ORDER BY id", u)  # fmt: skip
-        atts = hand.q("SELECT * FROM attachment WHERE case_id = ? ORDER BY id", u)
-        if not hand.pg:  # the same Python values the store returns: JSON parsed
-            json.loads(row[0][1]), json.loads(row[0][2]), [json.loads(m[6]) for m in mats]
-        return row[0][0], len(items), len(mats), len(atts)
+        return [
+            hand.typed(f"SELECT * FROM {table} WHERE {key} = ?{order}", u)
+            for table, key, order in (('"case"', "id", ""), ("case_item", "case_id", " ORDER BY id"),
+                                      ("material_record", "case_id", " ORDER BY id"),
+                                      ("attachment", "case_id", " ORDER BY id"))
+        ]  # fmt: skip
 
-    pair("open a case", lambda: store.get(case_id), open_hand,
-         lambda d: d if isinstance(d, tuple) else (d.case.number, len(d.items), len(d.materials),
-                                                    len(d.attachments)))  # fmt: skip
+    def opened(d: Any) -> Any:  # either side as lists of {column: value}
+        if isinstance(d, list):
+            return [[dict(zip(names, row, strict=True)) for row in rows] for names, rows in d]
+        return [[{c.key: getattr(row, c.key) for c in type(row).__table__.columns} for row in rows]
+                for rows in ([d.case], d.items, d.materials, d.attachments)]  # fmt: skip
+
+    pair("open a case", lambda: store.get(case_id), open_hand, opened)
     return out
 
 

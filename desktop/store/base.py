@@ -7,12 +7,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from desktop.cases.clock import Clock
+from desktop.store.direct import DirectReads
 
 
 class StoreBase:
     """The attributes the store's parts (cases, queries, attachments, outbox) work with; set by ``Store``."""
 
     engine: Engine
+    reads: DirectReads  # hot reads on the driver connection
     clock: Clock
     path: Path
     attachments_dir: Path

@@ -19,7 +19,7 @@ from desktop.cases.states import CaseState
 from desktop.store.base import StoreBase
 from desktop.store.columns import UTCDateTime
 from desktop.store.models import Attachment, AuditEvent, Case, CaseItem, MaterialRecord
-from desktop.store.rows import CaseDetail, CaseSummary, DaySummary, case_detail, load_case
+from desktop.store.rows import CaseDetail, CaseNotFound, CaseSummary, DaySummary, detached
 from desktop.store.search import SearchKind, SearchTerm, classify, fts_phrase, like_escape
 
 PageKey = tuple[datetime, uuid.UUID]
@@ -44,23 +44,25 @@ SUMMARY_COLUMNS: tuple[Any, ...] = (
 
 class CaseQueries(StoreBase):
     def get(self, case_id: uuid.UUID) -> CaseDetail:
-        """A case whole (opening it): four primary-key / case_id lookups with statements built once."""
-        items, materials, attachments = _detail_statements()
+        """A case whole (opening it): four primary-key / case_id lookups in one read transaction, the rows
+        built as detached objects straight from the driver's rows."""
+        case_q, items_q, materials_q, attachments_q = _detail_statements()
         key = {"case_id": case_id}
-        with Session(self.engine, expire_on_commit=False) as session:
-            case = load_case(session, case_id)
+        with self.reads.snapshot() as read:
+            found = read(case_q, key)
+            if not found:
+                raise CaseNotFound(str(case_id))
             return CaseDetail(
-                case,
-                list(session.exec(items, params=key)),
-                list(session.exec(materials, params=key)),
-                list(session.exec(attachments, params=key)),
+                detached(Case, found[0]),
+                [detached(CaseItem, row) for row in read(items_q, key)],
+                [detached(MaterialRecord, row) for row in read(materials_q, key)],
+                [detached(Attachment, row) for row in read(attachments_q, key)],
             )
 
     def find_by_number(self, number: str) -> CaseDetail | None:
         """The case with this number, typed grouped or not."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            case = session.exec(select(Case).where(Case.number == normalize_number(number))).first()
-            return None if case is None else case_detail(session, case)
+        found = self.reads.all(_number_statement(), {"number": normalize_number(number)})
+        return None if not found else self.get(found[0][0])
 
     def list_cases(
         self,
@@ -101,9 +103,7 @@ class CaseQueries(StoreBase):
             None if term is None else term.kind, self.engine.dialect.name, after is not None, "start" in params,
             "end" in params, state_values, clerk is not None, bundles is not None, limit,
         )  # fmt: skip
-        query = _list_statement(shape)
-        with self.engine.connect() as conn:
-            return [CaseSummary(*row) for row in conn.execute(query, params)]
+        return [CaseSummary(*row) for row in self.reads.all(_list_statement(shape), params)]
 
     def drafts(self) -> list[CaseSummary]:
         """Open drafts, newest first (to offer after a crash)."""
@@ -116,12 +116,11 @@ class CaseQueries(StoreBase):
         by_decision: Counter[str] = Counter()
         by_bundle: Counter[str] = Counter()
         by_clerk: Counter[str] = Counter()
-        with self.engine.connect() as conn:
-            for decision, bundle, clerk, n in conn.execute(_period_statement(), {"start": start, "end": end}):
-                if decision is not None:
-                    by_decision[str(decision)] += n
-                by_bundle[bundle] += n
-                by_clerk[clerk] += n
+        for decision, bundle, clerk, n in self.reads.all(_period_statement(), {"start": start, "end": end}):
+            if decision is not None:
+                by_decision[str(decision)] += n
+            by_bundle[bundle] += n
+            by_clerk[clerk] += n
         return DaySummary(
             day=first,
             total=by_bundle.total(),
@@ -204,13 +203,21 @@ def _list_statement(shape: _Shape) -> Any:
 
 
 @functools.cache
-def _detail_statements() -> tuple[Any, Any, Any]:
-    """What desktop.store.rows.case_detail reads, as statements built once."""
+def _detail_statements() -> tuple[Any, Any, Any, Any]:
+    """What opening a case reads (every column, in the table's order: see desktop.store.rows.detached), built
+    once."""
     key = bindparam("case_id", type_=_ID_TYPE)
-    return tuple(
-        select(model).where(col(model.case_id) == key).order_by(col(model.id))
+    case = select(*Case.__table__.columns).where(col(Case.id) == key)  # type: ignore[attr-defined]
+    parts = (
+        select(*model.__table__.columns).where(col(model.case_id) == key).order_by(col(model.id))  # type: ignore[union-attr]
         for model in (CaseItem, MaterialRecord, Attachment)
-    )  # type: ignore[return-value]
+    )
+    return (case, *parts)  # type: ignore[return-value]
+
+
+@functools.cache
+def _number_statement() -> Any:
+    return select(Case.id).where(col(Case.number) == bindparam("number", type_=String()))
 
 
 @functools.cache

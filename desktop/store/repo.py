@@ -10,6 +10,7 @@ from desktop.store.attachments import Attachments
 from desktop.store.audit_log import AuditLog
 from desktop.store.cases import EDITABLE_STATES, CaseWrites
 from desktop.store.db import center_local_path, is_postgres, open_engine
+from desktop.store.direct import DirectReads
 from desktop.store.migrate import migrate
 from desktop.store.outbox import Outbox, OutboxFigures
 from desktop.store.queries import CaseQueries
@@ -41,8 +42,10 @@ class Store(CaseWrites, CaseQueries, Attachments, Outbox, Accounts, AuditLog, Ra
         self.path = center_local_path(local_dir) if self.url else Path(path)
         self.attachments_dir = self.path.parent / "attachments"
         self.engine = open_engine(self.url or self.path)
+        self.reads = DirectReads(self.engine)
         self.clock = clock or Clock()
         migrate(self.engine)
 
     def close(self) -> None:
+        self.reads.close()
         self.engine.dispose()
