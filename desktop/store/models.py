@@ -14,6 +14,9 @@ from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import CaseState, Decision
 from desktop.store.columns import EnumText, UTCDateTime
 
+# the condition of ix_case_created_undecided (migration 0006): the day list finds undecided cases by created_at
+UNDECIDED = text("decided_at IS NULL")
+
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
@@ -21,12 +24,22 @@ class OutboxStatus(StrEnum):
     QUARANTINED = "quarantined"
 
 
-def _fk_case(nullable: bool = False, *, index: bool = True) -> Any:
-    # index=False where a unique constraint starting with case_id already indexes it (migration 0005)
-    return Field(
-        sa_column=Column(ForeignKey("case.id", ondelete="CASCADE"), nullable=nullable, index=index),
-        default=None if nullable else ...,
+def _fk_case(nullable: bool = False, *, index: bool = True, primary_key: bool = False) -> Any:
+    # index=False where a unique constraint or the primary key starting with case_id already indexes it (0005, 0006)
+    column: Column[Any] = Column(
+        ForeignKey("case.id", ondelete="CASCADE"), nullable=nullable, index=index, primary_key=primary_key
     )
+    return Field(sa_column=column, default=None if nullable else ...)
+
+
+def _place() -> Any:
+    """``id`` of a row keyed by (case_id, code) (migration 0006): its place in the case's list, which readers order
+    by. A writer leaves it out: SQLite numbers it 1, 2, … per case (a trigger), PostgreSQL takes its sequence."""
+    return Field(default=None, sa_column=Column(Integer, nullable=True))
+
+
+# WITHOUT ROWID on SQLite (migration 0006): the (case_id, code) key is the table, not an index beside it
+_KEYED_BY_CASE = {"sqlite_with_rowid": False}
 
 
 class Case(SQLModel, table=True):
@@ -41,7 +54,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_applicant_id", "applicant_id"),
         Index("ix_case_applicant_phone", "applicant_phone"),
         Index("ix_case_applicant_name", "applicant_name"),
-        Index("ix_case_created_at", "created_at"),
+        # the day list finds an undecided case by created_at, a decided one by decided_at (migration 0006)
+        Index("ix_case_created_undecided", "created_at", sqlite_where=UNDECIDED, postgresql_where=UNDECIDED),
         Index("ix_case_report", "decided_at", "decision", "bundle_code", "clerk"),
     )
 
@@ -76,11 +90,11 @@ class CaseItem(SQLModel, table=True):
     """A service item of the case's bundle: whether it applies, and its promised time limit."""
 
     __tablename__ = "case_item"
-    __table_args__ = (UniqueConstraint("case_id", "item_code"),)
+    __table_args__ = _KEYED_BY_CASE
 
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: uuid.UUID = _fk_case(index=False)
-    item_code: str
+    id: int | None = _place()
+    case_id: uuid.UUID = _fk_case(index=False, primary_key=True)
+    item_code: str = Field(primary_key=True)
     applies: bool
     reason: str = ""
     department: str
@@ -96,11 +110,11 @@ class MaterialRecord(SQLModel, table=True):
     """A material of the case's merged checklist and how the window took it."""
 
     __tablename__ = "material_record"
-    __table_args__ = (UniqueConstraint("case_id", "material_code"),)
+    __table_args__ = _KEYED_BY_CASE
 
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: uuid.UUID = _fk_case(index=False)
-    material_code: str
+    id: int | None = _place()
+    case_id: uuid.UUID = _fk_case(index=False, primary_key=True)
+    material_code: str = Field(primary_key=True)
     name: str
     status: MaterialStatus = Field(sa_column=Column(EnumText(MaterialStatus), nullable=False))
     copies: int = 0
@@ -155,7 +169,7 @@ class AuditEvent(SQLModel, table=True):
     """Who did what to which case, when (kept forever; never updated)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_case_at", "case_id", "at"),)
+    __table_args__ = (Index("ix_audit_event_case_id", "case_id"),)  # a trail is read in id order (migration 0006)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: uuid.UUID | None = Field(

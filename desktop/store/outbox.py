@@ -30,17 +30,19 @@ CLAIM_LEASE = timedelta(minutes=5)  # longer than one sync run takes to send a b
 
 def compact_payload(payload: dict[str, Any]) -> dict[str, Any]:
     """What an acknowledged revision keeps: its sha256 over canonical JSON, its size and its attachments' hashes
-    (the case id and revision a resend names are the row's own columns; the case itself is in its tables)."""
+    when it has any (the case id and revision a resend names are the row's own columns; the case itself is in its
+    tables)."""
     if payload.get("compacted"):
         return payload
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    return {
+    kept: dict[str, Any] = {
         "compacted": True,
         "schema": payload.get("schema"),
         "sha256": hashlib.sha256(canonical).hexdigest(),
         "bytes": len(canonical),
-        "attachments": [a.get("sha256") for a in payload.get("attachments", [])],
     }
+    attachments = [a.get("sha256") for a in payload.get("attachments", [])]
+    return kept | {"attachments": attachments} if attachments else kept
 
 
 @dataclass(frozen=True)
