@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, Column, FetchedValue, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from desktop.cases.decisions import MaterialStatus
@@ -34,8 +34,9 @@ def _fk_case(nullable: bool = False, *, index: bool = True, primary_key: bool = 
 
 def _place() -> Any:
     """``id`` of a row keyed by (case_id, code) (migration 0006): its place in the case's list, which readers order
-    by. A writer leaves it out: SQLite numbers it 1, 2, … per case (a trigger), PostgreSQL takes its sequence."""
-    return Field(default=None, sa_column=Column(Integer, nullable=True))
+    by. A writer leaves it out: SQLite numbers it 1, 2, … per case (a trigger), PostgreSQL takes its sequence
+    (FetchedValue: the ORM leaves an unset id out of its INSERT rather than writing NULL)."""
+    return Field(default=None, sa_column=Column(Integer, nullable=True, server_default=FetchedValue()))
 
 
 # WITHOUT ROWID on SQLite (migration 0006): the (case_id, code) key is the table, not an index beside it
