@@ -10,7 +10,6 @@ each other to stay unique. See docs/case-number.md.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -104,4 +103,6 @@ def parse_number(text: str) -> CaseNumber:
 
 def new_query_code() -> str:
     """Six random digits printed on the receipt for the applicant's online query (查询密码)."""
+    import secrets  # noqa: PLC0415 - secrets (hashlib, hmac) stays off the window's first paint, which formats numbers
+
     return f"{secrets.randbelow(1_000_000):06d}"

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
+from PySide6.QtGui import QAction, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -26,9 +25,7 @@ from PySide6.QtWidgets import (
 from desktop import settings as settings_mod
 from desktop.cases.clock import Clock
 from desktop.cases.numbers import format_number
-from desktop.cases.profile import Profile
 from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState, Decision
-from desktop.ui import loading
 from desktop.ui.bundle_picker import BundlePicker, build_model
 from desktop.ui.case_filters import CaseFilterBar, filtered_rows
 from desktop.ui.case_model import ID_ROLE, CaseTableModel
@@ -37,10 +34,12 @@ from desktop.ui.workers import Op, serial_pool
 if TYPE_CHECKING:
     import uuid
 
+    from desktop.cases.profile import Profile
     from desktop.services.cases import Case, CaseDetail, CaseSummary
     from desktop.services.catalogs import CatalogInUse
     from desktop.services.hall import Hall
     from desktop.services.intake import OpenedIntake
+    from desktop.ui import loading
     from desktop.ui.case_detail import CaseListActions
     from desktop.ui.intake.host import IntakeHost
     from desktop.ui.result_flow import ResultFlow
@@ -103,6 +102,7 @@ class MainWindow(QMainWindow):
         self.offer_drafts_on_start = True
         # the account whose own cases the list shows (a clerk); None: every case (a supervisor, or nobody signed in)
         self.case_scope: str | None = None
+        self._shortcuts: list[tuple[QAction, str]] = []  # bound after the first paint (_bind_shortcuts)
         self.store_pool = serial_pool()
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
         self.picker = BundlePicker()
@@ -179,11 +179,21 @@ class MainWindow(QMainWindow):
             ("刷新", "F5", self.refresh_cases),
         )
         for text, keys, slot in spec:
-            action = QAction(text, self)
+            action = QAction(self)  # QAction(text, self) would weigh QIcon's overloads, loading its large enums
+            action.setText(text)
             if keys:
-                action.setShortcuts([QKeySequence.fromString(keys)])  # setShortcut(str) loads Qt's enum namespace
+                self._shortcuts.append((action, keys))
             action.triggered.connect(slot)
             bar.addAction(action)
+
+    def _bind_shortcuts(self) -> None:
+        """The toolbar's keys, bound once the window has painted (no key reaches it before): QKeySequence and its
+        enums cost the first paint, and setShortcut(str) would load Qt's whole enum namespace."""
+        from PySide6.QtGui import QKeySequence  # noqa: PLC0415 - off the first paint
+
+        for action, keys in self._shortcuts:
+            action.setShortcuts([QKeySequence.fromString(keys)])
+        self._shortcuts = []
 
     def show_profile(self) -> None:
         s = self.settings
@@ -212,6 +222,9 @@ class MainWindow(QMainWindow):
         if self._loading_started:
             return
         self._loading_started = True
+        from desktop.ui import loading  # noqa: PLC0415 - its dataclasses and lock stay off the first paint
+
+        self._bind_shortcuts()
         # The model after the first paint: its Python overrides are the first to need Qt's enum namespace.
         self.case_view.setModel(self.case_model)
         db = self.db_path
@@ -228,6 +241,8 @@ class MainWindow(QMainWindow):
 
             ask_store_login(self, self.db_path, self._store_unlocked, self.close)
             return
+        from desktop.ui import loading  # noqa: PLC0415 - off the first paint (imported by start_loading)
+
         db, settings, clock, data = self.db_path, self.settings, self.clock, self.data_dir
         Op(self.store_pool, lambda: loading.open_hall(db, settings, clock, data)).success(self._hall_opened).failure(
             self._load_failed
@@ -238,6 +253,8 @@ class MainWindow(QMainWindow):
         self._open_hall()
 
     def _hall_opened(self, hall: Hall) -> None:
+        from desktop.ui import loading  # noqa: PLC0415 - off the first paint (imported by start_loading)
+
         self.hall = hall
         if hall.offline:
             self.statusBar().addPermanentWidget(QLabel("离线：中心服务器不可达，办件暂存本机，恢复后自动上报"))
@@ -275,6 +292,8 @@ class MainWindow(QMainWindow):
             self.offer_drafts()
 
     def _load_failed(self, exc: Exception) -> None:
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415 - its enums stay off the first paint
+
         self.load_failed.emit(f"{type(exc).__name__}: {exc}")
         # Not modal: the window stays usable (and a self-test is not stuck behind a dialog nobody sees).
         box = QMessageBox(QMessageBox.Icon.Critical, "启动失败", f"无法加载数据：{exc}", parent=self)
@@ -335,6 +354,8 @@ class MainWindow(QMainWindow):
         return True
 
     def profile(self) -> Profile | None:
+        from desktop.cases.profile import Profile  # noqa: PLC0415 - off the first paint, asked at the first intake
+
         s = self.settings
         try:
             return Profile(s.center_name, s.division_code, s.window_code, s.clerk)
@@ -406,6 +427,8 @@ class MainWindow(QMainWindow):
         self.case_decided.emit(case)
 
     def _store_failed(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415 - its enums stay off the first paint
+
         QMessageBox.warning(self, "办件库", message)
 
     def _open_case(self, index: QModelIndex) -> None:
@@ -453,6 +476,8 @@ class MainWindow(QMainWindow):
     def _drafts_found(self, drafts: list[CaseSummary]) -> None:
         if not drafts or self.intake is not None or self.catalog is None:
             return
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415 - its enums stay off the first paint
+
         newest = drafts[0]
         bundles = self.catalog.index.bundles
         name = bundles[newest.bundle_code].name if newest.bundle_code in bundles else ""
