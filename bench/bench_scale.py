@@ -323,14 +323,30 @@ def _applicant(rng: random.Random, seed_case: dict[str, Any]) -> tuple[str, str,
 # -- timing -----------------------------------------------------------------------------------------------------------
 
 
-def median_ms(fn: Callable[[], Any], runs: int = 5) -> tuple[float, Any]:
-    result = fn()  # warm
-    times = []
+SAMPLE_MS = 20.0  # a sample repeats a fast read until it has run this long (a 40 us lookup: 500 calls)
+
+
+def side_by_side(ours: Callable[[], Any], theirs: Callable[[], Any], runs: int = 5) -> tuple[float, float, Any, Any]:
+    """Warm medians (ms per call) of ``ours`` and ``theirs``, their samples taken in turn so that a load that
+    comes and goes on a shared machine weighs on both; each sample is the mean of as many calls as fill
+    SAMPLE_MS (a single 40 us call is mostly timer and scheduler noise)."""
+    got, want = ours(), theirs()  # warm
+    calls = [_calls(ours), _calls(theirs)]
+    times: list[list[float]] = [[], []]
     for _ in range(runs):
-        t = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), result
+        for side, fn in enumerate((ours, theirs)):
+            t = time.perf_counter()
+            for _ in range(calls[side]):
+                fn()
+            times[side].append((time.perf_counter() - t) * 1000 / calls[side])
+    return statistics.median(times[0]), statistics.median(times[1]), got, want
+
+
+def _calls(fn: Callable[[], Any]) -> int:
+    t = time.perf_counter()
+    fn()
+    once = (time.perf_counter() - t) * 1000
+    return max(1, min(2000, int(SAMPLE_MS / max(once, 1e-3))))
 
 
 class Hand:
@@ -450,8 +466,7 @@ def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
     out: list[tuple[str, float, float]] = []
 
     def pair(label: str, ours: Callable[[], Any], theirs: Callable[[], Any], same: Callable[[Any], Any] = lambda x: x):
-        ms, got = median_ms(ours)
-        hand_ms, want = median_ms(theirs)
+        ms, hand_ms, got, want = side_by_side(ours, theirs)
         if same(got) != same(want):
             raise AssertionError(f"{label}: the store and the hand-written query disagree")
         out.append((label, ms, hand_ms))
@@ -640,18 +655,20 @@ def hand_decide(hand: Hand, store: Store, case_id: uuid.UUID, items: list[ItemEn
 # -- start-up, size, compaction ---------------------------------------------------------------------------------------
 
 
-def startup_ms(target: Path | str, local_dir: Path, runs: int = 5) -> float:
-    """Open the store (migrations checked), then what the window reads before it is ready."""
-    times = []
+def startup_ms(empty: Path | str, full: Path | str, local_dir: Path, runs: int = 7) -> tuple[float, float]:
+    """Medians (ms) of opening the empty and the full store (migrations checked) and reading what the window
+    reads before it is ready; the two are opened in turn, so a load that comes and goes weighs on both."""
+    times: list[list[float]] = [[], []]
     for _ in range(runs + 1):
-        t = time.perf_counter()
-        store = Store(target, clock=Clock(), local_dir=local_dir)
-        store.drafts()
-        store.outbox_figures()
-        store.list_cases(limit=PAGE)
-        times.append((time.perf_counter() - t) * 1000)
-        store.close()
-    return statistics.median(times[1:])
+        for side, target in enumerate((empty, full)):
+            t = time.perf_counter()
+            store = Store(target, clock=Clock(), local_dir=local_dir)
+            store.drafts()
+            store.outbox_figures()
+            store.list_cases(limit=PAGE)
+            times[side].append((time.perf_counter() - t) * 1000)
+            store.close()
+    return statistics.median(times[0][1:]), statistics.median(times[1][1:])
 
 
 def sqlite_bytes(path: Path) -> int:
@@ -756,7 +773,7 @@ def run_engine(
     if engine_name == "postgresql":
         assert isinstance(target, str)
         empty_target = fresh_pg_database(target.rsplit("/", 1)[0] + "/postgres", "yishi_scale_empty")
-    empty_ms = startup_ms(empty_target, local)
+    Store(empty_target, clock=Clock(), local_dir=local).close()  # made and migrated before it is timed
     store = Store(target, clock=Clock(), local_dir=local)
     figures: list[Figure] = []
     try:
@@ -782,7 +799,7 @@ def run_engine(
         hand.conn.close()
     finally:
         store.close()
-    full_ms = startup_ms(target, local)
+    empty_ms, full_ms = startup_ms(empty_target, target, local)
     figures.append(Figure(f"[{engine_name}] store start-up, empty store", empty_ms, "ms"))
     figures.append(Figure(f"[{engine_name}] store start-up, {n:,} cases", full_ms, "ms", full_ms / empty_ms,
                           STARTUP_RATIO))  # fmt: skip

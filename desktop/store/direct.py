@@ -44,13 +44,14 @@ class Compiled:
         if self.constants is not None:
             return self.constants
         values = [
-            (name, (params[name] if constant is _REQUIRED else constant), process)
+            constant if constant is not _REQUIRED else _processed(process, params[name])
             for name, process, constant in self.binds
         ]
-        converted = [(name, v if process is None or v is None else process(v)) for name, v, process in values]
-        if self.positional:
-            return tuple(v for _name, v in converted)
-        return dict(converted)
+        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
+
+    @functools.cached_property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _process, _constant in self.binds)
 
     @functools.cached_property
     def constants(self) -> Sequence[Any] | dict[str, Any] | None:
@@ -73,6 +74,10 @@ class Compiled:
         return out
 
 
+def _processed(process: Processor | None, value: Any) -> Any:
+    return value if process is None or value is None else process(value)
+
+
 def compile_for(statement: Select[Any], dialect: Dialect) -> Compiled | None:
     """``statement`` compiled for ``dialect``, with the processors SQLAlchemy itself would apply (a constant
     bind's value is processed once, here); None for a statement with an IN list, whose SQL text depends on the
@@ -89,7 +94,7 @@ def compile_for(statement: Select[Any], dialect: Dialect) -> Compiled | None:
             binds.append((name, process, _REQUIRED))
         else:
             constant = bind.effective_value
-            binds.append((name, None, constant if process is None or constant is None else process(constant)))
+            binds.append((name, None, _processed(process, constant)))
     columns = []
     for index, column in enumerate(getattr(statement, "selected_columns", ())):
         process = column.type.dialect_impl(dialect).result_processor(dialect, None)

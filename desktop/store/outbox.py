@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, func, text, update
+from sqlalchemy import Integer, and_, bindparam, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from desktop.cases.states import CaseState, check_transition
@@ -21,7 +21,7 @@ from desktop.store.base import StoreBase
 from desktop.store.columns import UTCDateTime
 from desktop.store.db import durable, write_session
 from desktop.store.models import Case, OutboxEntry, OutboxStatus
-from desktop.store.rows import audit, load_case, load_entry
+from desktop.store.rows import audit, detached, load_case, load_entry
 
 # written as the partial index ix_outbox_unsent says it (a literal: SQLite matches a partial index by its text)
 UNSENT = text("outbox.status <> 'sent'")
@@ -59,8 +59,8 @@ class OutboxFigures:
 class Outbox(StoreBase):
     def pending_outbox(self, now: datetime, limit: int = 50) -> list[OutboxEntry]:
         """Entries due for sending, oldest first (a case's revisions stay in order)."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            return list(session.exec(_pending_statement(), params={"now": now, "limit": limit}))
+        rows = self.reads.all(_pending_statement(), {"now": now, "limit": limit})
+        return [detached(OutboxEntry, row) for row in rows]
 
     def claim_outbox(self, now: datetime, limit: int = 50, lease: timedelta = CLAIM_LEASE) -> list[OutboxEntry]:
         """Entries due for sending, oldest first, claimed by this window for ``lease``: several windows draining one
@@ -262,16 +262,16 @@ class Outbox(StoreBase):
         """Counts of waiting, failing (waiting after a transient error) and refused revisions (the acknowledged
         ones, a million in four years, are never counted: every query here stays on the status index)."""
         counts_q, failed_q, last_q, refused_q = _figures_statements()
-        with self.engine.connect() as conn:
-            counts = {OutboxStatus(k): int(v) for k, v in conn.execute(counts_q)}
-            failed = conn.execute(failed_q).scalar_one()
-            last = conn.execute(last_q).scalar()
-            refused = conn.execute(refused_q).all()
+        with self.reads.snapshot() as read:
+            counts = {OutboxStatus(k): int(v) for k, v in read(counts_q, {})}
+            [(failed,)] = read(failed_q, {})
+            last = read(last_q, {})
+            refused = read(refused_q, {})
         return OutboxFigures(
             pending=int(counts.get(OutboxStatus.PENDING, 0)),
             failed=int(failed),
             quarantined=int(counts.get(OutboxStatus.QUARANTINED, 0)),
-            last_error=last,
+            last_error=last[0][0] if last else None,
             quarantine_reasons={str(case_id): reason or "" for case_id, reason in refused},
         )
 
@@ -280,7 +280,7 @@ class Outbox(StoreBase):
 def _pending_statement() -> Any:
     """Built once (see desktop.store.queries._list_statement)."""
     return (
-        select(OutboxEntry)
+        select(*OutboxEntry.__table__.columns)  # type: ignore[attr-defined]
         .where(
             UNSENT,
             OutboxEntry.status == OutboxStatus.PENDING,
@@ -293,7 +293,10 @@ def _pending_statement() -> Any:
 
 @functools.cache
 def _figures_statements() -> tuple[Any, Any, Any, Any]:
-    unsent = and_(UNSENT, col(OutboxEntry.status).in_([OutboxStatus.PENDING, OutboxStatus.QUARANTINED]))
+    # not IN (…): an IN list's SQL is rendered per call, which DirectReads leaves to SQLAlchemy
+    status = col(OutboxEntry.status)
+    waiting = or_(status == OutboxStatus.PENDING, status == OutboxStatus.QUARANTINED)
+    unsent = and_(UNSENT, waiting)
     waiting_after_error = and_(
         UNSENT, col(OutboxEntry.status) == OutboxStatus.PENDING, col(OutboxEntry.last_error).is_not(None)
     )

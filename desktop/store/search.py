@@ -48,10 +48,9 @@ class SearchTerm:
 def classify(text: str) -> SearchTerm:
     """What the clerk typed into the search box, and the value to look for."""
     typed = text.strip()
-    compact = re.sub(r"[\s\-]", "", typed).upper()
-    number = normalize_number(typed)
-    if len(number) == 22 and number[:21].isdigit():
-        return SearchTerm(SearchKind.NUMBER, number)
+    compact = normalize_number(typed)  # separators and case forgiven, as a number, an ID or a phone is typed
+    if len(compact) == 22 and compact[:21].isdigit():
+        return SearchTerm(SearchKind.NUMBER, compact)
     if _ID_NUMBER.fullmatch(compact) or _CREDIT_CODE.fullmatch(compact):
         return SearchTerm(SearchKind.ID, compact)
     if _PHONE.fullmatch(compact):
