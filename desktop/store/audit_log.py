@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, bindparam, exists, insert, text
+from sqlalchemy import Connection, bindparam, exists, text
 from sqlmodel import Session, col, select
 
 from desktop.cases.roles import SYSTEM_ACTORS
 from desktop.store.base import StoreBase
 from desktop.store.db import write_session
+from desktop.store.driver import insert_of, run, run_many
 from desktop.store.models import Account, AuditEvent
 
 GENESIS = "0" * 64
@@ -145,7 +146,7 @@ def _check_operators(conn: Connection, actors: Iterable[str]) -> None:
     for actor in dict.fromkeys(actors):
         if actor in SYSTEM_ACTORS:
             continue
-        enabled, any_account = conn.execute(_operator_statement(), {"actor": actor}).one()
+        [(enabled, any_account)] = run(conn, _operator_statement(), {"actor": actor}).rows
         if enabled or not any_account:
             continue  # an enabled account; or a store from before accounts (the app creates the administrator first)
         state = "disabled" if enabled is not None else "unknown"
@@ -171,8 +172,8 @@ def append_audit_rows(session: Session, entries: Sequence[AuditEntry]) -> list[C
     conn = session.connection()
     _check_operators(conn, (e.actor for e in entries))
     if conn.dialect.name == "postgresql":  # several windows on one server: one writer at the head
-        conn.execute(_lock_statement(), {"key": CHAIN_LOCK})
-    last = conn.execute(_head_statement()).first()
+        run(conn, _lock_statement(), {"key": CHAIN_LOCK})
+    last = next(iter(run(conn, _head_statement()).rows), None)
     # ids are chosen here (the head's + 1, under the write lock) so each row is hashed before the INSERT
     row_id, prev = (0, GENESIS) if last is None else (int(last[0] or 0), str(last[1]))
     chained, rows = [], []
@@ -196,7 +197,7 @@ def append_audit_rows(session: Session, entries: Sequence[AuditEntry]) -> list[C
         )
         chained.append(ChainedRow(row_id, prev, digest))
         prev = digest
-    conn.execute(_insert_statement(), rows)
+    run_many(conn, _insert_statement(), rows)
     return chained
 
 
@@ -219,13 +220,14 @@ def _lock_statement() -> Any:
 
 @functools.cache
 def _insert_statement() -> Any:
-    return insert(AuditEvent.__table__)  # type: ignore[attr-defined]
+    columns = ("id", "case_id", "at", "actor", "action", "detail", "prev_hash", "hash")
+    return insert_of(AuditEvent.__table__, columns)  # type: ignore[attr-defined]
 
 
 def chain_head(session: Session) -> ChainHead:
     """The newest row of the chain. Ids run 1, 2, 3… without gaps (``append_audit`` gives each the head's + 1), so
     the head's id is the number of rows: no count over the whole table on every decision."""
-    last = session.connection().execute(_head_statement()).first()
+    last = next(iter(run(session.connection(), _head_statement()).rows), None)
     if last is None or last[0] is None:
         return ChainHead(0, None, GENESIS)
     return ChainHead(int(last[0]), int(last[0]), last[1])

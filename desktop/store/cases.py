@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlalchemy import Connection, Table, bindparam, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from desktop.cases.decisions import (
@@ -34,9 +35,10 @@ from desktop.cases.states import (
 from desktop.store.audit_log import AuditEntry, append_audit_rows
 from desktop.store.base import StoreBase
 from desktop.store.db import durable, next_sequence, write_session
+from desktop.store.driver import insert_of, run, run_many
 from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, OutboxEntry, OutboxStatus
 from desktop.store.payload import case_attachments, case_payload, supervision_fields
-from desktop.store.rows import CaseDetail, NotEditable, audit, case_detail, load_case
+from desktop.store.rows import CaseDetail, CaseNotFound, NotEditable, audit, case_detail, load_case
 from desktop.store.search import applicant_phone
 
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.SUPPLEMENT_NOTIFIED})
@@ -108,13 +110,13 @@ class CaseWrites(StoreBase):
         if problems:
             raise DecisionError(problems)
         with durable(self.engine) as session:
-            case = load_case(session, case_id)
-            session.expunge(case)  # written below by one UPDATE, not by the unit of work
+            conn = session.connection()
+            case = _read_case(conn, case_id)  # detached: written below by one UPDATE, not by the unit of work
             was = case.state
             case.state = check_transition(was, DECISION_STATE[decision])
             now = self.clock.now()
             if case.number is None:
-                case.number = _next_number(session, profile, self.clock.local_day(now), self.sequence_floor)
+                case.number = _next_number(conn, profile, self.clock.local_day(now), self.sequence_floor)
                 case.query_code = new_query_code()
             _set_form(case, answers, values)
             case.decision, case.reason, case.decided_at, case.updated_at = decision, reason, now, now
@@ -125,7 +127,6 @@ class CaseWrites(StoreBase):
                 if case.state is not CaseState.QUEUED:
                     case.state = check_transition(case.state, CaseState.QUEUED)
                 case.revision += 1
-            conn = session.connection()
             _update_decided(conn, case, was)
             item_rows = [_item_row(case_id, i) for i in items]
             material_rows = [_material_row(case_id, m) for m in materials]
@@ -140,7 +141,7 @@ class CaseWrites(StoreBase):
             if queued:  # the revision carries the chain's head as it was once the decision was recorded
                 payload = case_payload(case, item_rows, material_rows, case_attachments(conn, case_id))
                 payload |= supervision_fields(session, case, decided.head())
-                conn.execute(_outbox_insert(), _outbox_row(case, payload, now))
+                run(conn, _outbox_insert(), _outbox_row(case, payload, now))
             return case
 
     def reopen(self, case_id: uuid.UUID, actor: str = "") -> CaseDetail:
@@ -211,12 +212,24 @@ def _set_form(case: Case, answers: Mapping[str, Any], values: Mapping[str, Any])
     case.applicant_phone = applicant_phone(values)
 
 
-def _next_number(session: Session, profile: Profile, day: date, floor: int = 0) -> str:
+def _next_number(conn: Connection, profile: Profile, day: date, floor: int = 0) -> str:
     """Draw the window's next daily sequence (above ``floor``) in one upsert. Its row stays locked until the
     decision commits (SQLite: our BEGIN IMMEDIATE; PostgreSQL: the row lock of INSERT … ON CONFLICT DO UPDATE),
     so windows deciding at once queue on it, and a decision that never commits gives its number back."""
-    last = session.execute(next_sequence(session.get_bind(), profile.window_key, day, floor)).scalar_one()
+    [(last,)] = run(conn, _sequence_statement(conn, floor), {"window_key": profile.window_key, "day": day}).rows
     return make_number(profile.center_code, profile.window_code, day, int(last))
+
+
+_sequence_statements: dict[tuple[str, int], Any] = {}
+
+
+def _sequence_statement(conn: Connection, floor: int) -> Any:
+    """desktop.store.db.next_sequence built once per dialect and floor; each call binds its window and day."""
+    key = (conn.dialect.name, floor)
+    statement = _sequence_statements.get(key)
+    if statement is None:
+        statement = _sequence_statements[key] = next_sequence(conn, "", date.min, floor)
+    return statement
 
 
 def _replace_items(session: Session, case_id: uuid.UUID, items: Sequence[ItemEntry]) -> None:
@@ -283,8 +296,13 @@ def _queue(session: Session, case: Case, actor: str, now: datetime) -> None:
     session.flush()
     detail = case_detail(session, case)
     payload = case_payload(case, detail.items, detail.materials, detail.attachments) | supervision_fields(session, case)
-    session.connection().execute(_outbox_insert(), _outbox_row(case, payload, now))
+    run(session.connection(), _outbox_insert(), _outbox_row(case, payload, now))
     audit(session, case.id, actor, "queue", {"revision": case.revision}, at=now)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 class _ItemRow(NamedTuple):
@@ -330,9 +348,14 @@ def _replace_rows(
 ) -> None:
     """The case's rows of ``model`` become ``rows`` (one DELETE, one INSERT for all)."""
     delete_q, insert_q = _replace_statements(model)
-    conn.execute(delete_q, {"case_id": case_id})
-    if rows:
-        conn.execute(insert_q, rows)
+    run(conn, delete_q, {"case_id": case_id})
+    run_many(conn, insert_q, rows)
+
+
+OUTBOX_COLUMNS = (
+    "case_id", "revision", "payload", "created_at", "attempts", "next_attempt_at", "status", "last_error",
+    "platform_number",
+)  # fmt: skip
 
 
 def _outbox_row(case: Case, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -342,12 +365,22 @@ def _outbox_row(case: Case, payload: dict[str, Any], now: datetime) -> dict[str,
     }  # fmt: skip
 
 
+def _read_case(conn: Connection, case_id: uuid.UUID) -> Case:
+    """The case as a detached ``Case`` (one SELECT on the driver, no unit of work)."""
+    rows = run(conn, _case_select(), {"case_id": case_id}).rows
+    if not rows:
+        raise CaseNotFound(str(case_id))
+    case = Case(**dict(zip(CASE_COLUMNS, rows[0], strict=True)))
+    make_transient_to_detached(case)  # what a session would have loaded, not a new row to insert
+    return case
+
+
 def _update_decided(conn: Connection, case: Case, was: CaseState) -> None:
     """Write the decided case in one UPDATE, provided it is still in the state it was read in (on PostgreSQL
     another window may have decided it since: its row lock makes this wait, then match nothing)."""
     params = {f"v_{name}": getattr(case, name) for name in DECIDED_COLUMNS}
-    if conn.execute(_case_update(), params | {"case_id": case.id, "was": was}).rowcount != 1:
-        now_state = conn.execute(_case_state(), {"case_id": case.id}).scalar_one()
+    if run(conn, _case_update(), params | {"case_id": case.id, "was": was}).rowcount != 1:
+        [(now_state,)] = run(conn, _case_state(), {"case_id": case.id}).rows
         raise IllegalTransition(now_state, case.state)
 
 
@@ -368,6 +401,14 @@ def _case_update() -> Any:
     )
 
 
+CASE_COLUMNS = tuple(column.key for column in _table(Case).columns)
+
+
+@functools.cache
+def _case_select() -> Any:
+    return select(*(getattr(Case, name) for name in CASE_COLUMNS)).where(col(Case.id) == bindparam("case_id"))
+
+
 @functools.cache
 def _case_state() -> Any:
     return select(Case.state).where(Case.id == bindparam("case_id"))
@@ -376,14 +417,10 @@ def _case_state() -> Any:
 @functools.cache
 def _replace_statements(model: type[CaseItem] | type[MaterialRecord]) -> tuple[Any, Any]:
     table = _table(model)
-    return delete(table).where(table.c.case_id == bindparam("case_id")), insert(table)
+    row = _ItemRow if model is CaseItem else _MaterialRow
+    return delete(table).where(table.c.case_id == bindparam("case_id")), insert_of(table, row._fields)
 
 
 @functools.cache
 def _outbox_insert() -> Any:
-    return insert(_table(OutboxEntry))
-
-
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    return table
+    return insert_of(_table(OutboxEntry), OUTBOX_COLUMNS)

@@ -35,7 +35,7 @@ import functools
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, col, select
@@ -44,6 +44,7 @@ from desktop.cases.decisions import MaterialStatus
 from desktop.cases.ratings import LEVELS
 from desktop.cases.states import Decision
 from desktop.store.audit_log import ChainHead, chain_head
+from desktop.store.driver import run
 from desktop.store.models import Attachment, Case, Rating
 
 PAYLOAD_SCHEMA = 1
@@ -132,16 +133,23 @@ def case_payload(
     }
 
 
+class _Attachment(NamedTuple):
+    material_code: str
+    sha256: str
+    size: int
+    media_type: str
+
+
 def case_attachments(conn: Connection, case_id: uuid.UUID) -> list[AttachmentRow]:
     """The case's attachments as the payload reads them (plain rows, in the order they were added)."""
-    return list(conn.execute(_attachments_statement(), {"case_id": case_id}))
+    return [_Attachment(*row) for row in run(conn, _attachments_statement(), {"case_id": case_id}).rows]
 
 
 def supervision_fields(session: Session, case: Case, head: ChainHead | None = None) -> dict[str, Any]:
     """The rating, the void and the audit chain's head (``head``: as the caller's own append left it, else read),
     added to each revision as it is queued (issue 10)."""
-    conn = session.connection()
-    rating = conn.execute(_rating_statement(), {"case_id": case.id}).first()
+    found = run(session.connection(), _rating_statement(), {"case_id": case.id}).rows
+    rating = _Rating(*found[0]) if found else None
     void = None
     if case.voided_at is not None:
         void = {"at": _iso(case.voided_at), "by": case.voided_by, "reason": case.void_reason}
@@ -152,8 +160,22 @@ def supervision_fields(session: Session, case: Case, head: ChainHead | None = No
     }
 
 
-def rating_payload(rating: Any) -> dict[str, Any]:
-    """A ``Rating`` (or a result row of its columns) as the payload carries it."""
+class _Rating(NamedTuple):
+    """What the payload carries of a ``Rating``."""
+
+    level: int
+    reason: str | None
+    note: str
+    clerk: str
+    rated_at: datetime
+    follow_up_kind: str | None
+    follow_up_on: date | None
+    follow_up_note: str | None
+    follow_up_by: str | None
+
+
+def rating_payload(rating: Rating | _Rating) -> dict[str, Any]:
+    """A rating as the payload carries it."""
     follow_up = None
     if rating.follow_up_kind is not None:
         follow_up = {
@@ -212,4 +234,5 @@ def _attachments_statement() -> Any:
 
 @functools.cache
 def _rating_statement() -> Any:
-    return select(Rating.__table__).where(col(Rating.case_id) == bindparam("case_id"))  # type: ignore[attr-defined]
+    columns = [getattr(Rating, name) for name in _Rating._fields]
+    return select(*columns).where(col(Rating.case_id) == bindparam("case_id"))
