@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hall_cases import staff
+from pg_server import fresh_database
 
 from desktop.cases.clock import stepping_clock
 from desktop.services.catalogs import Catalogs
@@ -26,18 +25,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "cases.sqlite3")
         return
-    base = os.environ.get("YISHI_TEST_PG_URL")
-    if not base:
-        pytest.skip("YISHI_TEST_PG_URL is not set (scripts/pg-start.sh starts a server)")
-    import psycopg  # noqa: PLC0415 - only where a server is configured
-
-    plain = base.replace("postgresql+psycopg://", "postgresql://")
-    name = f"yishi_a_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with fresh_database("yishi_a") as url:
+        yield url
 
 
 def test_concurrent_audited_actions_keep_one_chain(store_url: str, tmp_path: Path) -> None:

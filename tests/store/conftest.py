@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pg_server import fresh_database
 
 from desktop.cases.clock import Clock as HallClock
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
@@ -68,3 +69,10 @@ def make_store(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., Store]]:
 @pytest.fixture
 def store(make_store: Callable[..., Store]) -> Store:
     return make_store()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh database on the test server (skipped without one), dropped afterwards."""
+    with fresh_database() as url:
+        yield url

@@ -16,7 +16,6 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,23 +44,6 @@ HANG_GUARD_S = 900  # not a timing goal: only so a deadlock fails instead of han
 
 def window(code: str) -> Profile:
     return Profile("和平区政务服务中心", "210102", code, f"窗口{code}")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh database on the test server, dropped afterwards."""
-    base = os.environ.get("YISHI_TEST_PG_URL")
-    if not base:
-        pytest.skip("YISHI_TEST_PG_URL is not set (scripts/pg-start.sh starts a server)")
-    import psycopg  # noqa: PLC0415 - only where a server is configured
-
-    plain = base.replace("postgresql+psycopg://", "postgresql://")
-    name = f"yishi_t_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield plain.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def decide_one(store: Store, profile: Profile, rng: random.Random) -> tuple[uuid.UUID, str]:
@@ -97,9 +79,7 @@ def test_same_store_and_migrations_on_postgresql(pg_url: str, tmp_path: Path) ->
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_windows_deciding_at_once_get_unique_numbers_and_lose_nothing_when_killed(
-    pg_url: str, tmp_path: Path
-) -> None:
+def test_windows_deciding_at_once_get_unique_numbers_and_lose_nothing_when_killed(pg_url: str, tmp_path: Path) -> None:
     Store(pg_url, clock=Clock(), local_dir=tmp_path).close()  # migrated once; the windows find it at head
     rng = random.Random(20261130)
     logs = [tmp_path / f"w{i}.log" for i in range(PROCESSES)]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from test_store_postgres import decide_one, pg_url, window
+from test_store_postgres import decide_one, window
 
 from desktop.cases.clock import Clock
 from desktop.cases.numbers import parse_number
@@ -27,8 +27,6 @@ from desktop.store.fallback import (
 )
 from desktop.store.models import OutboxStatus
 from desktop.store.repo import Store
-
-__all__ = ["pg_url"]  # the fixture, shared with the PostgreSQL tests
 
 UNREACHABLE = "postgresql://yishi@127.0.0.1:9/yishi"  # the discard port: nothing listens, the connection is refused
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from conftest import ANSWERS, ITEMS, WINDOW_3, materials
-from test_store_postgres import pg_url
 
 from desktop.cases.clock import Clock
 from desktop.cases.decisions import MaterialStatus, plan_outcomes
@@ -19,8 +18,6 @@ from desktop.cases.numbers import format_number
 from desktop.cases.states import Decision
 from desktop.store.repo import Store
 from desktop.store.search import SearchKind, classify
-
-__all__ = ["pg_url"]
 
 PERSON = {"applicant.name": "张三丰", "applicant.id_number": "11010519491231002X", "applicant.phone": "13812345678"}
 OTHER = {"applicant.name": "李四", "applicant.id_number": "210102198001011234", "contact.phone": "024-23456789"}

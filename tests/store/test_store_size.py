@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from conftest import ANSWERS, ITEMS, NOON_UTC, VALUES, WINDOW_3, materials
-from test_store_postgres import pg_url
 
 from desktop.cases.clock import Clock
 from desktop.cases.decisions import MaterialEntry, MaterialStatus, plan_outcomes
@@ -23,8 +22,6 @@ from desktop.store.db import open_engine
 from desktop.store.migrate import current_revision, head_revision, migrate
 from desktop.store.outbox import compact_payload
 from desktop.store.repo import Store
-
-__all__ = ["pg_url"]  # the fixture, used by name
 
 DECIDED, DRAFT = uuid.UUID(int=0xA1), uuid.UUID(int=0xB2)
 AT = NOON_UTC.replace(tzinfo=None)  # stored naive, in UTC, as UTCDateTime writes it

@@ -1,0 +1,137 @@
+"""Reads on the driver (desktop.store.direct) give exactly what SQLAlchemy gives, see every commit however long
+their connection is kept, and let go of their connections when the store closes; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ANSWERS, ITEMS, VALUES, WINDOW_3, WINDOW_4, materials
+from sqlalchemy import bindparam, select
+from sqlmodel import Session, col
+
+from desktop.cases.clock import Clock
+from desktop.cases.decisions import MaterialStatus, plan_outcomes
+from desktop.cases.profile import Profile
+from desktop.cases.states import CaseState, Decision
+from desktop.store.models import Case, OutboxEntry
+from desktop.store.repo import Store
+from desktop.store.rows import case_detail
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
+    yield tmp_path / "cases.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(target: str | Path, tmp_path: Path) -> Iterator[Store]:
+    opened = Store(target, clock=Clock(), local_dir=tmp_path / "local")
+    yield opened
+    opened.close()
+
+
+def decided(store: Store, profile: Profile = WINDOW_3, decision: Decision = Decision.DEFER) -> uuid.UUID:
+    draft = store.new_draft("LNYJS001", "2026.1", profile)
+    deferred = MaterialStatus.DEFERRED if decision is Decision.DEFER else MaterialStatus.CHECKED
+    mats = materials(MaterialStatus.CHECKED, deferred)
+    store.decide(
+        draft.id,
+        decision,
+        answers=ANSWERS,
+        values=VALUES | {"applicant.phone": "13900001111"},
+        items=plan_outcomes(decision, ITEMS, mats),
+        materials=mats,
+        profile=profile,
+    )
+    return draft.id
+
+
+def columns(row: Any) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in type(row).__table__.columns}
+
+
+def test_a_compiled_read_gives_what_sqlalchemy_gives(store: Store) -> None:
+    """UUIDs, aware UTC instants, enums and JSON, and constants and bound values alike."""
+    ids = [decided(store), decided(store, WINDOW_4, Decision.ACCEPT)]
+    statement = (
+        select(*Case.__table__.columns)  # type: ignore[attr-defined]
+        .where(col(Case.state) != CaseState.DISCARDED, col(Case.window_code) == bindparam("window"))
+        .order_by(col(Case.id))
+    )
+    with store.engine.connect() as conn:
+        expected = [tuple(row) for row in conn.execute(statement, {"window": "03"})]
+    got = store.reads.all(statement, {"window": "03"})
+    assert got == expected and [row[0] for row in got] == [ids[0]]
+    assert got[0][0].__class__ is uuid.UUID and got[0][list(Case.__table__.columns.keys()).index("created_at")].tzinfo
+
+
+def test_opening_a_case_gives_what_a_session_loads(store: Store) -> None:
+    case_id = decided(store)
+    opened = store.get(case_id)
+    with Session(store.engine) as session:
+        loaded = case_detail(session, session.get_one(Case, case_id))
+        expected = [[columns(r) for r in rows] for rows in ([loaded.case], loaded.items, loaded.materials)]
+    assert [[columns(r) for r in rows] for rows in ([opened.case], opened.items, opened.materials)] == expected
+    assert opened.case.state is CaseState.QUEUED and opened.materials[1].status is MaterialStatus.DEFERRED
+    assert store.find_by_number(str(opened.case.number)) is not None
+
+
+def test_a_statement_with_an_in_list_is_run_by_sqlalchemy(store: Store) -> None:
+    decided(store)
+    assert [r.bundle_code for r in store.list_cases(bundles=["LNYJS001", "LNYJS002"])] == ["LNYJS001"]
+    assert store.list_cases(bundles=["LNYJS002"]) == []
+
+
+def test_a_kept_connection_sees_what_another_window_commits_after_it_read(target: str | Path, tmp_path: Path) -> None:
+    reader = Store(target, clock=Clock(), local_dir=tmp_path / "a")
+    writer = Store(target, clock=Clock(), local_dir=tmp_path / "b")
+    try:
+        assert reader.list_cases() == [] and reader.outbox_figures().pending == 0
+        case_id = decided(writer)
+        assert [r.id for r in reader.list_cases()] == [case_id]
+        assert reader.outbox_figures().pending == 1
+        assert reader.get(case_id).case.number == writer.get(case_id).case.number
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_reads_from_several_threads_agree(store: Store) -> None:
+    case_id = decided(store)
+    seen: list[Any] = []
+
+    def read() -> None:
+        seen.append((store.get(case_id).case.number, len(store.pending_outbox(store.clock.now(), 10))))
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    number = store.get(case_id).case.number
+    assert number and seen == [(number, 1)] * 3
+
+
+def test_closing_the_store_lets_every_kept_connection_go(tmp_path: Path) -> None:
+    """SQLite removes the write-ahead log when the last connection to the file closes."""
+    path = tmp_path / "cases.sqlite3"
+    store = Store(path, clock=Clock())
+    decided(store)
+    worker = threading.Thread(target=store.list_cases)
+    worker.start()
+    worker.join()
+    store.outbox_figures()
+    assert path.with_name(path.name + "-wal").exists()
+    store.close()
+    assert not path.with_name(path.name + "-wal").exists()
+
+
+def test_pending_outbox_rows_hold_their_payloads(store: Store) -> None:
+    case_id = decided(store)
+    [entry] = store.pending_outbox(store.clock.now(), 10)
+    assert isinstance(entry, OutboxEntry) and entry.case_id == case_id and entry.payload["id"] == str(case_id)
