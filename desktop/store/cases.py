@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, bindparam, update
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from desktop.cases.decisions import (
@@ -111,23 +111,26 @@ class CaseWrites(StoreBase):
             raise DecisionError(problems)
         with durable(self.engine) as session:
             conn = session.connection()
-            case = _read_case(conn, case_id)  # detached: written below by one UPDATE, not by the unit of work
-            was = case.state
-            case.state = check_transition(was, DECISION_STATE[decision])
+            row = _read_case(conn, case_id)  # the stored columns: written below by one UPDATE, not by a session
+            was = row["state"]
+            state = check_transition(was, DECISION_STATE[decision])
             now = self.clock.now()
-            if case.number is None:
-                case.number = _next_number(conn, profile, self.clock.local_day(now), self.sequence_floor)
-                case.query_code = new_query_code()
-            _set_form(case, answers, values)
-            case.decision, case.reason, case.decided_at, case.updated_at = decision, reason, now, now
-            case.center_name, case.window_code, case.clerk = profile.center_name, profile.window_code, profile.clerk
-            case.division_code = profile.center_code
+            if row["number"] is None:
+                row["number"] = _next_number(conn, profile, self.clock.local_day(now), self.sequence_floor)
+                row["query_code"] = new_query_code()
+            row |= _form_columns(answers, values) | {
+                "decision": decision, "reason": reason, "decided_at": now, "updated_at": now,
+                "center_name": profile.center_name, "window_code": profile.window_code, "clerk": profile.clerk,
+                "division_code": profile.center_code,
+            }  # fmt: skip
             queued = decision in QUEUED_DECISIONS
             if queued:
-                if case.state is not CaseState.QUEUED:
-                    case.state = check_transition(case.state, CaseState.QUEUED)
-                case.revision += 1
-            _update_decided(conn, case, was)
+                if state is not CaseState.QUEUED:
+                    state = check_transition(state, CaseState.QUEUED)
+                row["revision"] += 1
+            row["state"] = state
+            case = _detached(row)
+            _update_decided(conn, row, was)
             item_rows = [_item_row(case_id, i) for i in items]
             material_rows = [_material_row(case_id, m) for m in materials]
             _replace_rows(conn, CaseItem, case_id, [r._asdict() for r in item_rows])
@@ -207,9 +210,17 @@ class CaseWrites(StoreBase):
 
 
 def _set_form(case: Case, answers: Mapping[str, Any], values: Mapping[str, Any]) -> None:
-    case.answers, case.values = dict(answers), dict(values)
-    case.applicant_name, case.applicant_id = applicant_of(values)
-    case.applicant_phone = applicant_phone(values)
+    for name, value in _form_columns(answers, values).items():
+        setattr(case, name, value)
+
+
+def _form_columns(answers: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The case's columns the form fills: the answers and values, and the applicant copied out of them."""
+    name, id_number = applicant_of(values)
+    return {
+        "answers": dict(answers), "values": dict(values), "applicant_name": name, "applicant_id": id_number,
+        "applicant_phone": applicant_phone(values),
+    }  # fmt: skip
 
 
 def _next_number(conn: Connection, profile: Profile, day: date, floor: int = 0) -> str:
@@ -365,23 +376,30 @@ def _outbox_row(case: Case, payload: dict[str, Any], now: datetime) -> dict[str,
     }  # fmt: skip
 
 
-def _read_case(conn: Connection, case_id: uuid.UUID) -> Case:
-    """The case as a detached ``Case`` (one SELECT on the driver, no unit of work)."""
+def _read_case(conn: Connection, case_id: uuid.UUID) -> dict[str, Any]:
+    """The case's columns by name (one SELECT on the driver)."""
     rows = run(conn, _case_select(), {"case_id": case_id}).rows
     if not rows:
         raise CaseNotFound(str(case_id))
-    case = Case(**dict(zip(CASE_COLUMNS, rows[0], strict=True)))
-    make_transient_to_detached(case)  # what a session would have loaded, not a new row to insert
+    return dict(zip(CASE_COLUMNS, rows[0], strict=True))
+
+
+def _detached(row: dict[str, Any]) -> Case:
+    """A detached ``Case`` of these columns, made as a session makes the rows it loads (no constructor, whose
+    per-field work costs ten times as much), then detached as if that session had closed."""
+    case: Case = class_mapper(Case).class_manager.new_instance()
+    case.__dict__.update(row)
+    make_transient_to_detached(case)
     return case
 
 
-def _update_decided(conn: Connection, case: Case, was: CaseState) -> None:
+def _update_decided(conn: Connection, row: Mapping[str, Any], was: CaseState) -> None:
     """Write the decided case in one UPDATE, provided it is still in the state it was read in (on PostgreSQL
     another window may have decided it since: its row lock makes this wait, then match nothing)."""
-    params = {f"v_{name}": getattr(case, name) for name in DECIDED_COLUMNS}
-    if run(conn, _case_update(), params | {"case_id": case.id, "was": was}).rowcount != 1:
-        [(now_state,)] = run(conn, _case_state(), {"case_id": case.id}).rows
-        raise IllegalTransition(now_state, case.state)
+    params = {f"v_{name}": row[name] for name in DECIDED_COLUMNS}
+    if run(conn, _case_update(), params | {"case_id": row["id"], "was": was}).rowcount != 1:
+        [(now_state,)] = run(conn, _case_state(), {"case_id": row["id"]}).rows
+        raise IllegalTransition(now_state, row["state"])
 
 
 DECIDED_COLUMNS = (
