@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import CaseState, Decision
 from desktop.store.columns import EnumText, UTCDateTime
+from desktop.store.json_columns import CompactJSON, PackedJSON
 
 # the condition of ix_case_created_undecided (migration 0006): the day list finds undecided cases by created_at
 UNDECIDED = text("decided_at IS NULL")
@@ -68,8 +69,9 @@ class Case(SQLModel, table=True):
     state: CaseState = Field(default=CaseState.DRAFT, sa_column=Column(EnumText(CaseState), nullable=False))
     decision: Decision | None = Field(default=None, sa_column=Column(EnumText(Decision), nullable=True))
     revision: int = 0
-    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # the form, read whole (search and reports read the columns copied from it): packed on SQLite (migration 0006)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(PackedJSON, nullable=False))
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(PackedJSON, nullable=False))
     applicant_name: str | None = None
     applicant_id: str | None = None
     applicant_phone: str | None = None  # migration 0005: the search box finds a case by phone
@@ -120,7 +122,7 @@ class MaterialRecord(SQLModel, table=True):
     status: MaterialStatus = Field(sa_column=Column(EnumText(MaterialStatus), nullable=False))
     copies: int = 0
     deadline: date | None = None
-    items: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    items: list[str] = Field(default_factory=list, sa_column=Column(CompactJSON, nullable=False))
 
 
 class Attachment(SQLModel, table=True):
@@ -179,7 +181,7 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     actor: str
     action: str
-    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(CompactJSON, nullable=False))
     # the hash chain (migration 0004): sha256 of the previous row's hash + this row's canonical JSON
     prev_hash: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
     hash: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))

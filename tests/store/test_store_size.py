@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from conftest import ANSWERS, ITEMS, NOON_UTC, VALUES, WINDOW_3, materials
 
 from desktop.cases.clock import Clock
 from desktop.cases.decisions import MaterialEntry, MaterialStatus, plan_outcomes
 from desktop.cases.states import Decision
 from desktop.store.db import open_engine
-from desktop.store.migrate import current_revision, head_revision, migrate
+from desktop.store.migrate import alembic_config, current_revision, head_revision, migrate
 from desktop.store.outbox import compact_payload
 from desktop.store.repo import Store
 
@@ -229,3 +230,34 @@ def test_a_case_id_and_code_are_still_unique(upgraded: Store) -> None:
              "deadline": None, "items": []}  # fmt: skip
     with pytest.raises(sa.exc.IntegrityError), upgraded.engine.begin() as conn:
         conn.execute(MATERIAL.insert(), again)
+
+
+def test_the_form_is_packed_on_sqlite_and_reads_back_whole(upgraded: Store) -> None:
+    if upgraded.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps its json type")
+    with upgraded.engine.connect() as conn:
+        kinds = conn.exec_driver_sql('SELECT typeof("values"), typeof(answers) FROM "case"').all()
+    assert kinds == [("blob", "text"), ("blob", "text")]  # the values packed; answers this short stay text
+    assert upgraded.get(DRAFT).case.values == VALUES and upgraded.get(DRAFT).case.answers == ANSWERS
+    upgraded.save_draft(DRAFT, ANSWERS | {"q": "问"}, VALUES | {"x": "中"})
+    assert upgraded.get(DRAFT).case.answers == ANSWERS | {"q": "问"}
+    assert upgraded.get(DRAFT).case.values == VALUES | {"x": "中"}
+
+
+def test_downgrading_to_0005_gives_the_rows_back_in_their_old_shape(upgraded: Store) -> None:
+    engine = upgraded.engine
+    config = alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    assert current_revision(engine) == "0005"
+    with engine.connect() as conn:
+        materials_ = conn.execute(
+            sa.select(MATERIAL.c.case_id, MATERIAL.c.material_code, MATERIAL.c["items"]).order_by(MATERIAL.c.id)
+        ).all()
+        forms = conn.execute(sa.select(CASE.c.id, CASE.c["values"]).order_by(CASE.c.id)).all()
+    assert [(c, code) for c, code, _items in materials_ if c == DECIDED] == [
+        (DECIDED, "photo"), (DECIDED, "birth_cert"), (DECIDED, "hukou"),
+    ]  # fmt: skip
+    assert {items == ["GA001"] for _c, _code, items in materials_} == {True}
+    assert forms == [(DECIDED, VALUES), (DRAFT, VALUES)]
