@@ -49,6 +49,7 @@ from desktop.services import demo
 from desktop.services.hall import Hall
 from desktop.settings import Settings
 from desktop.store.db import CACHE_KIB
+from desktop.store.json_columns import dump_json, load_json, pack_json
 from desktop.store.models import AuditEvent, Case, CaseItem, MaterialRecord, OutboxEntry, OutboxStatus
 from desktop.store.outbox import compact_payload
 from desktop.store.queries import page_key
@@ -155,6 +156,11 @@ def _insert(table: str, cols: str, pg: bool) -> str:
     return f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
 
 
+def stored_form(text: str, pg: bool) -> str | bytes:
+    """The form's JSON text as the store keeps it (SQLite: packed when smaller, desktop.store.json_columns)."""
+    return text if pg else pack_json(text)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
@@ -216,7 +222,8 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
             c = s.case
             batch["case"].append((
                 u, number, c["query_code"], c["bundle_code"], c["catalog_version"], state.value,
-                _plain(c["decision"]), c["revision"], p["answers"], values, name, applicant_id, phone,
+                _plain(c["decision"]), c["revision"], stored_form(p["answers"], pg), stored_form(values, pg), name,
+                applicant_id, phone,
                 c["center_name"], c["division_code"], f"{window:02d}", f"窗口{window:02d}", c["reason"],
                 ts(when - timedelta(minutes=12)), w, w,
             ))  # fmt: skip
@@ -289,7 +296,7 @@ def _migration_0005() -> Any:
 def _prepare(s: Seed) -> dict[str, Any]:
     """A seed's rows as plain values with its JSON serialized once (the applicant replaced by string)."""
     c = s.case
-    js = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
+    js = dump_json  # as the store writes JSON on SQLite
     return {
         "answers": js(c["answers"]),
         "values": js(c["values"]),
@@ -301,7 +308,7 @@ def _prepare(s: Seed) -> dict[str, Any]:
             for m in s.materials
         ],
         "audit": [(a["actor"], a["action"], js(a["detail"])) for a in s.audit],
-        "payload": js(s.payload),
+        "payload": json.dumps(s.payload, ensure_ascii=False),
         "case_id": str(c["id"]),
         "number": c["number"],
         "compact": compact_payload(s.payload),
@@ -392,7 +399,7 @@ class Hand:
         instant = lambda v: datetime.fromisoformat(v).replace(tzinfo=UTC)  # noqa: E731
         return {"id": lambda v: uuid.UUID(v) if isinstance(v, str) else v, "case_id": uuid.UUID,
                 "state": CaseState, "decision": Decision, "outcome": Decision, "status": MaterialStatus,
-                "answers": json.loads, "values": json.loads, "items": json.loads, "applies": bool,
+                "answers": load_json, "values": load_json, "items": load_json, "applies": bool,
                 "estimated": bool, "promised_date": date.fromisoformat, "deadline": date.fromisoformat,
                 **dict.fromkeys(INSTANTS, instant)}  # fmt: skip
 
@@ -615,7 +622,8 @@ def hand_decide(hand: Hand, store: Store, case_id: uuid.UUID, items: list[ItemEn
             'UPDATE "case" SET state = ?, number = ?, query_code = ?, answers = ?, "values" = ?, applicant_name = ?,'
             " applicant_id = ?, applicant_phone = ?, decision = ?, decided_at = ?, updated_at = ?, revision = 1"
             " WHERE id = ?",
-            ("queued", number, "123456", json.dumps({"a": "b"}), json.dumps(VALUES, ensure_ascii=False), "赵敏",
+            ("queued", number, "123456", stored_form(dump_json({"a": "b"}), hand.pg),
+             stored_form(dump_json(VALUES), hand.pg), "赵敏",
              VALUES["applicant.id_number"], VALUES["applicant.phone"], "accept", w, w, u),
         ))  # fmt: skip
         add(("DELETE FROM case_item WHERE case_id = ?", (u,)))
@@ -632,7 +640,7 @@ def hand_decide(hand: Hand, store: Store, case_id: uuid.UUID, items: list[ItemEn
         c.executemany(
             "INSERT INTO material_record (case_id, material_code, name, status, copies, deadline, items)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)".replace("?", hand.p),
-            [(u, m.material_code, m.name, m.status.value, m.copies, None, json.dumps(list(m.items)))
+            [(u, m.material_code, m.name, m.status.value, m.copies, None, dump_json(list(m.items)))
              for m in MATERIALS],
         )  # fmt: skip
         # the audit chain numbers its rows itself (max(id) + 1, desktop.store.audit_log), so the hand does too
