@@ -17,6 +17,7 @@ from sqlalchemy import Integer, and_, bindparam, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from desktop.cases.states import CaseState, check_transition
+from desktop.store.audit_log import AuditEntry, append_audit_rows
 from desktop.store.base import StoreBase
 from desktop.store.columns import UTCDateTime
 from desktop.store.db import durable, write_session
@@ -165,11 +166,15 @@ class Outbox(StoreBase):
                 if case.state is CaseState.QUEUED and case.id not in still_waiting:
                     case.state = check_transition(case.state, CaseState.SYNCED)
                     session.add(case)
-            session.flush()  # every row's UPDATE in one flush, not one per audit row's autoflush
-            for entry_id, platform_number in sent:
-                entry = entries[entry_id]
-                detail = {"revision": entry.revision, "platform_number": platform_number}
-                audit(session, entry.case_id, "sync", "sent", detail, at=self.clock.now())
+            session.flush()  # every row's UPDATE in one flush, before the audit rows' one INSERT
+            marks = [
+                AuditEntry(
+                    entries[entry_id].case_id, self.clock.now(), "sync", "sent",
+                    {"revision": entries[entry_id].revision, "platform_number": platform_number},
+                )
+                for entry_id, platform_number in sent
+            ]  # fmt: skip
+            append_audit_rows(session, marks)  # one read of the chain's head, every row hashed in order
 
     def mark_relayed(self, entry_id: int) -> None:
         """An offline store's revision is now in the center store, whose windows send it (desktop.store.fallback):
