@@ -21,6 +21,7 @@ from desktop.store.audit_log import AuditEntry, append_audit_rows
 from desktop.store.base import StoreBase
 from desktop.store.columns import UTCDateTime
 from desktop.store.db import durable, write_session
+from desktop.store.json_columns import pack_forms
 from desktop.store.models import Case, OutboxEntry, OutboxStatus
 from desktop.store.rows import audit, detached, load_case, load_entry
 
@@ -227,7 +228,9 @@ class Outbox(StoreBase):
 
     def compact_acknowledged(self, batch: int = 2000) -> int:
         """Compact every acknowledged revision still holding its whole payload (a store written before
-        compaction); returns how many. Walks the outbox once, in batches: a maintenance run, not start-up."""
+        compaction); returns how many. Walks the outbox once, in batches: a maintenance run, not start-up. Then packs
+        the forms of cases written before migration 0006 (SQLite, desktop.store.json_columns.pack_forms), one batch
+        a transaction, so windows writing meanwhile wait for a batch at most."""
         done, last = 0, 0
         while True:
             query = (
@@ -239,13 +242,18 @@ class Outbox(StoreBase):
             with write_session(self.engine) as session:
                 entries = list(session.exec(query))
                 if not entries:
-                    return done
+                    break
                 for entry in entries:
                     if not entry.payload.get("compacted"):
                         entry.payload = compact_payload(entry.payload)
                         session.add(entry)
                         done += 1
                 last = int(entries[-1].id or 0)
+        after: int | None = 0
+        while after is not None:
+            with write_session(self.engine) as session:
+                after, _packed = pack_forms(session.connection(), after, batch)
+        return done
 
     def vacuum(self) -> None:
         """Give the pages compaction freed back to the file system (SQLite: VACUUM, which may renumber rows, so

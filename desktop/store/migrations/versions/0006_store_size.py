@@ -13,8 +13,10 @@
   (ix_case_report) and an undecided one by ``created_at`` with ``decided_at IS NULL``.
 - acknowledged payloads no longer carry an empty attachment list (desktop.store.outbox.compact_payload).
 - SQLite keeps JSON compact (desktop.store.json_columns): UTF-8 as typed and no blanks; the form's answers and
-  values, read only whole, zlib-packed when that is smaller. Existing forms are packed here, materials' item lists
-  compacted as their table is rebuilt; audit rows are left as they were written (never updated).
+  values, read only whole, zlib-packed when that is smaller. Materials' item lists are compacted here as their table
+  is rebuilt; existing forms are packed by the maintenance run (``Store.compact_acknowledged``: a million forms take
+  minutes, too long for a start-up), read meanwhile as the JSON text they are; audit rows stay as they were written
+  (never updated). Going back down, packed forms become JSON text again.
 
 The rebuilt tables leave free pages behind in a SQLite file until ``Store.vacuum()`` gives them back.
 
@@ -25,7 +27,6 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
-import json
 import zlib
 from typing import Any
 
@@ -38,7 +39,7 @@ branch_labels = None
 depends_on = None
 
 UNDECIDED = sa.text("decided_at IS NULL")
-PACK_BATCH = 2000
+UNPACK_BATCH = 2000
 # (table, code column): the child tables keyed by case and code
 KEYED = (("case_item", "item_code"), ("material_record", "material_code"))
 POSITION_TRIGGER = (
@@ -140,44 +141,37 @@ def upgrade() -> None:
             " AND payload->>'compacted' = 'true' AND json_array_length(payload->'attachments') = 0"
         )
     if sqlite:
-        _repack_forms(bind, _pack)
         op.execute("PRAGMA analysis_limit=1000")
     op.execute("ANALYZE")
 
 
-def _pack(stored: str | bytes) -> str | bytes:
-    """A form as desktop.store.json_columns.PackedJSON stores it (a frozen copy: migrations do not import the code
-    they migrate): compact JSON text, zlib-compressed when that is smaller."""
-    if isinstance(stored, bytes):
-        return stored
-    text = json.dumps(json.loads(stored), ensure_ascii=False, separators=(",", ":"))
-    packed = zlib.compress(text.encode())
-    return packed if len(packed) < len(text.encode()) else text
-
-
-def _unpack(stored: str | bytes) -> str | bytes:
-    return zlib.decompress(stored).decode() if isinstance(stored, bytes) else stored
-
-
-def _repack_forms(bind: sa.Connection, convert: Any) -> None:
-    """Every case's answers and values through ``convert``, in batches of rows."""
+def _unpack_forms(bind: sa.Connection) -> None:
+    """Packed answers and values back to JSON text (desktop.store.json_columns packs them with zlib)."""
     last = 0
     while True:
         rows = bind.exec_driver_sql(
-            'SELECT rowid, answers, "values" FROM "case" WHERE rowid > ? ORDER BY rowid LIMIT ?', (last, PACK_BATCH)
+            'SELECT rowid, answers, "values" FROM "case" WHERE rowid > ? ORDER BY rowid LIMIT ?', (last, UNPACK_BATCH)
         ).all()
         if not rows:
             return
-        changed = [(convert(answers), convert(values), rowid) for rowid, answers, values in rows]
-        bind.exec_driver_sql('UPDATE "case" SET answers = ?, "values" = ? WHERE rowid = ?', changed)
+        packed = [(a, v, r) for r, a, v in rows if isinstance(a, bytes) or isinstance(v, bytes)]
+        if packed:
+            bind.exec_driver_sql(
+                'UPDATE "case" SET answers = ?, "values" = ? WHERE rowid = ?',
+                [(_text(a), _text(v), r) for a, v, r in packed],
+            )
         last = rows[-1][0]
+
+
+def _text(stored: str | bytes) -> str:
+    return zlib.decompress(stored).decode() if isinstance(stored, bytes) else stored
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     if sqlite:
-        _repack_forms(bind, _unpack)
+        _unpack_forms(bind)
     op.drop_index("ix_case_created_undecided", table_name="case")
     op.create_index("ix_case_created_at", "case", ["created_at"])
     op.drop_index("ix_audit_event_case_id", table_name="audit_event")
