@@ -5,8 +5,10 @@
   key, where it used to be a row-id table plus a unique index repeating the case id and code of every row. Their
   ``id`` is kept as the row's place in the case's list (the order items and the checklist are read in): on SQLite
   1, 2, … per case, numbered by a trigger when a writer leaves it out (nothing else numbers a WITHOUT ROWID
-  table); on PostgreSQL still the column's sequence. PostgreSQL swaps the id primary key for (case_id, code), so
-  the unique index becomes the primary key and the index on id goes.
+  table); on PostgreSQL still the column's sequence. Rows from before keep their ids, which already increase in
+  their case's order (renumbering them would sort every row: the copy walks the old unique index instead).
+  PostgreSQL swaps the id primary key for (case_id, code), so the unique index becomes the primary key and the
+  index on id goes.
 - the audit trail's index is ``case_id`` alone: a case's trail is read in id order, which the index holds already
   (SQLite: the row id; PostgreSQL: a few rows sorted), so ``at`` in it was 26 bytes a row that no query used.
 - ``created_at`` is indexed only for undecided cases: the day list finds a decided case by ``decided_at``
@@ -82,7 +84,8 @@ def _columns(table: str, *, keyed: bool) -> list[sa.Column[Any]]:
 
 
 def _rebuild_sqlite(table: str, *, keyed: bool) -> None:
-    """Copy ``table`` into its other shape (ids renumbered: per case going keyed, whole-table going back)."""
+    """Copy ``table`` into its other shape: going keyed, in key order with its ids; going back, ids numbered
+    anew (places repeat from case to case)."""
     columns = _columns(table, keyed=keyed)
     names = [c.name for c in columns]
     new = f"{table}_0006"
@@ -90,9 +93,13 @@ def _rebuild_sqlite(table: str, *, keyed: bool) -> None:
         op.create_table(new, *columns, sqlite_with_rowid=False)
     else:
         op.create_table(new, *columns, sa.UniqueConstraint("case_id", dict(KEYED)[table]))
-    order = "PARTITION BY case_id ORDER BY id" if keyed else "ORDER BY case_id, id"
     rest = ", ".join("json(items)" if keyed and n == "items" else n for n in names[1:])
-    op.execute(f"INSERT INTO {new} ({', '.join(names)}) SELECT row_number() OVER ({order}), {rest} FROM {table}")
+    if keyed:
+        key = f"case_id, {dict(KEYED)[table]}"
+        op.execute(f"INSERT INTO {new} ({', '.join(names)}) SELECT id, {rest} FROM {table} ORDER BY {key}")
+    else:
+        number = "row_number() OVER (ORDER BY case_id, id)"
+        op.execute(f"INSERT INTO {new} ({', '.join(names)}) SELECT {number}, {rest} FROM {table}")
     op.execute(f"DROP TRIGGER IF EXISTS {table}_position")
     op.drop_table(table)
     op.rename_table(new, table)
