@@ -330,10 +330,10 @@ def _applicant(rng: random.Random, seed_case: dict[str, Any]) -> tuple[str, str,
 # -- timing -----------------------------------------------------------------------------------------------------------
 
 
-SAMPLE_MS = 20.0  # a sample repeats a fast read until it has run this long (a 40 us lookup: 500 calls)
+SAMPLE_MS = 10.0  # a sample repeats a fast read until it has run this long (a 40 us lookup: 250 calls)
 
 
-def side_by_side(ours: Callable[[], Any], theirs: Callable[[], Any], runs: int = 5) -> tuple[float, float, Any, Any]:
+def side_by_side(ours: Callable[[], Any], theirs: Callable[[], Any], runs: int = 11) -> tuple[float, float, Any, Any]:
     """Warm medians (ms per call) of ``ours`` and ``theirs``, their samples taken in turn so that a load that
     comes and goes on a shared machine weighs on both; each sample is the mean of as many calls as fill
     SAMPLE_MS (a single 40 us call is mostly timer and scheduler noise)."""
