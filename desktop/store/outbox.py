@@ -145,29 +145,35 @@ class Outbox(StoreBase):
         if not sent:
             return
         ids = [entry_id for entry_id, _number in sent]
-        with durable(self.engine) as session:
-            entries = {e.id: e for e in session.exec(select(OutboxEntry).where(col(OutboxEntry.id).in_(ids)))}
+        outbox, cases = OutboxEntry.__table__, Case.__table__  # type: ignore[attr-defined]
+        with durable(self.engine) as session:  # Core on the session's connection: no entities, one UPDATE each
+            conn = session.connection()
+            columns = (outbox.c.id, outbox.c.case_id, outbox.c.revision, outbox.c.payload)
+            entries = {row.id: row for row in conn.execute(select(*columns).where(outbox.c.id.in_(ids)))}
+            missing = [entry_id for entry_id in ids if entry_id not in entries]
+            if missing:
+                raise KeyError(f"no outbox entry {missing[0]}")
             case_ids = {e.case_id for e in entries.values()}
-            cases = {c.id: c for c in session.exec(select(Case).where(col(Case.id).in_(case_ids)))}
-            newer = select(OutboxEntry.case_id).where(
-                col(OutboxEntry.case_id).in_(case_ids),
-                OutboxEntry.status == OutboxStatus.PENDING,
-                col(OutboxEntry.id).not_in(ids),
+            newer = select(outbox.c.case_id).where(
+                outbox.c.case_id.in_(case_ids), outbox.c.status == OutboxStatus.PENDING, outbox.c.id.not_in(ids)
             )
-            still_waiting = set(session.exec(newer))
-            for entry_id, platform_number in sent:
-                entry = entries.get(entry_id)
-                if entry is None:
-                    raise KeyError(f"no outbox entry {entry_id}")
-                entry.status, entry.platform_number, entry.last_error = OutboxStatus.SENT, platform_number, None
-                entry.payload = compact_payload(entry.payload)
-                entry.attempts += 1
-                session.add(entry)
-                case = cases[entry.case_id]
-                if case.state is CaseState.QUEUED and case.id not in still_waiting:
-                    case.state = check_transition(case.state, CaseState.SYNCED)
-                    session.add(case)
-            session.flush()  # every row's UPDATE in one flush, before the audit rows' one INSERT
+            synced = case_ids - set(conn.execute(newer).scalars())
+            marked = update(outbox).where(outbox.c.id == bindparam("entry_id"))
+            marked = marked.values(
+                status=OutboxStatus.SENT, platform_number=bindparam("number"), last_error=None,
+                payload=bindparam("compacted"), attempts=outbox.c.attempts + 1,
+            )  # fmt: skip
+            compacted = {entry_id: compact_payload(e.payload) for entry_id, e in entries.items()}
+            conn.execute(
+                marked, [{"entry_id": i, "number": n, "compacted": compacted[i]} for i, n in sent]
+            )  # fmt: skip
+            if synced:  # a queued case is synced once no newer revision of it waits
+                to_synced = check_transition(CaseState.QUEUED, CaseState.SYNCED)
+                conn.execute(
+                    update(cases)
+                    .where(cases.c.id.in_(synced), cases.c.state == CaseState.QUEUED)
+                    .values(state=to_synced)
+                )
             marks = [
                 AuditEntry(
                     entries[entry_id].case_id, self.clock.now(), "sync", "sent",
