@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from desktop.ui import startup_gc  # noqa: F401 - first: no automatic garbage collection while the app loads
+
+# isort: split
 import argparse
 import os
 import sys

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from desktop.catalog.index import CatalogIndex
     from desktop.catalog.search import SearchKeys
     from desktop.forms.reduction import Reduction
+    from desktop.ui.bundle_filter import BundleFilter
 
 # Plain ints (Qt.ItemDataRole.UserRole is 256): reading Qt's enum namespace costs the first paint ~20 ms.
 CODE_ROLE = 256 + 1
@@ -55,30 +56,6 @@ def build_model(idx: CatalogIndex, reductions: dict[str, Reduction], keys: dict[
     return model
 
 
-class BundleFilter(QSortFilterProxyModel):
-    """Keeps bundles whose name, pinyin initials or code contain the query; keeps their group rows."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.query = ""
-        self.setRecursiveFilteringEnabled(True)
-
-    def set_query(self, text: str) -> None:
-        self.beginFilterChange()
-        self.query = text
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        index = self.sourceModel().index(row, 0, parent)
-        code = index.data(CODE_ROLE)
-        if code is None:
-            return False  # a group row shows only through its matching children
-        keys: SearchKeys | None = index.data(KEYS_ROLE)  # build_model's SearchKeys (None: a bundle without them)
-        if keys is not None:
-            return keys.matches(self.query)
-        return self.query.strip().lower() in (str(index.data()) + code).lower()
-
-
 class BundlePicker(QWidget):
     """Search box over a tree of bundles.
 
@@ -90,16 +67,15 @@ class BundlePicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # its clear button comes after the first paint (MainWindow._complete_controls)
         self.search = QLineEdit(placeholderText="搜索一件事：名称、拼音首字母或编码")
-        self.search.setClearButtonEnabled(True)
         self.tree = QTreeView()
         self.tree.setHeaderHidden(False)
         self.tree.setUniformRowHeights(True)
         self.status = QLabel("正在加载事项目录…")
         self.status.setWordWrap(True)
         self.count = 0
-        self.filter = BundleFilter()
-        self.tree.setModel(self.filter)
+        self.filter: BundleFilter | None = None  # made with the catalog (set_catalog); the tree has no model before
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -110,6 +86,11 @@ class BundlePicker(QWidget):
         self.tree.activated.connect(self._activated)
 
     def set_catalog(self, model: QStandardItemModel, count: int) -> None:
+        if self.filter is None:
+            from desktop.ui.bundle_filter import BundleFilter  # noqa: PLC0415 - its Qt type loads after the first paint
+
+            self.filter = BundleFilter(CODE_ROLE, KEYS_ROLE)
+            self.tree.setModel(self.filter)
         self.filter.setSourceModel(model)
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
@@ -117,10 +98,10 @@ class BundlePicker(QWidget):
         self._filter(self.search.text())
 
     def _filter(self, text: str) -> None:
+        if self.filter is None:
+            return  # no catalog yet: set_catalog filters by what was typed
         self.filter.set_query(text)
         self.tree.expandAll()
-        if self.filter.sourceModel() is None:
-            return
         shown = sum(self.filter.rowCount(self.filter.index(g, 0)) for g in range(self.filter.rowCount()))
         if not text.strip():
             self.status.setText(f"共{self.count}个一件事")
@@ -130,6 +111,8 @@ class BundlePicker(QWidget):
             self.status.setText(f"无结果：没有与“{text.strip()}”相符的一件事，可换用名称、拼音首字母、编码或关键词")
 
     def _first_bundle(self) -> QModelIndex | None:
+        if self.filter is None:
+            return None
         for g in range(self.filter.rowCount()):
             group = self.filter.index(g, 0)
             if self.filter.rowCount(group):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QAction, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,10 +29,12 @@ from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState, Decis
 from desktop.ui.bundle_picker import BundlePicker, build_model
 from desktop.ui.case_filters import CaseFilterBar, filtered_rows
 from desktop.ui.case_model import ID_ROLE, CaseTableModel
-from desktop.ui.workers import Op, serial_pool
+from desktop.ui.workers import Op, serial_pool, shared_pool
 
 if TYPE_CHECKING:
     import uuid
+
+    from PySide6.QtCore import QThreadPool
 
     from desktop.cases.profile import Profile
     from desktop.services.cases import Case, CaseDetail, CaseSummary
@@ -102,14 +104,13 @@ class MainWindow(QMainWindow):
         self.offer_drafts_on_start = True
         # the account whose own cases the list shows (a clerk); None: every case (a supervisor, or nobody signed in)
         self.case_scope: str | None = None
-        self._shortcuts: list[tuple[QAction, str]] = []  # bound after the first paint (_bind_shortcuts)
-        self.store_pool = serial_pool()
+        self._shortcuts: list[tuple[QAction, str]] = []  # bound after the first paint (_complete_controls)
+        self._store_pool: QThreadPool | None = None  # made with the first store work (store_pool)
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
         self.picker = BundlePicker()
         self.case_model = CaseTableModel(self.clock)
         self.case_view = _case_table()
         self.case_search = QLineEdit(placeholderText="查找办件：编号、申请人、证件号或信用代码、电话、一件事名称")
-        self.case_search.setClearButtonEnabled(True)
         self.case_filters = CaseFilterBar(self.clock)  # status, local days, bundle, clerk (desktop/ui/case_filters.py)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._case_page())
@@ -138,6 +139,14 @@ class MainWindow(QMainWindow):
 
     def qwidget(self) -> QMainWindow:
         return self
+
+    @property
+    def store_pool(self) -> QThreadPool:
+        """The one-thread pool every store read and write of the window runs on, in order; made when first asked
+        for (loading, after the first paint: its type costs that paint)."""
+        if self._store_pool is None:
+            self._store_pool = serial_pool()
+        return self._store_pool
 
     def _attach_features(self) -> None:
         """Scanning, printing and sync attach when loading starts: their imports stay off the first paint."""
@@ -186,14 +195,17 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             bar.addAction(action)
 
-    def _bind_shortcuts(self) -> None:
-        """The toolbar's keys, bound once the window has painted (no key reaches it before): QKeySequence and its
-        enums cost the first paint, and setShortcut(str) would load Qt's whole enum namespace."""
+    def _complete_controls(self) -> None:
+        """What the first paint does not show, added once the window has painted (no key reaches it before): the
+        toolbar's keys (QKeySequence and its enums cost that paint, and setShortcut(str) would load Qt's whole enum
+        namespace) and the search fields' clear buttons (shown only over typed text; their icon costs the paint)."""
         from PySide6.QtGui import QKeySequence  # noqa: PLC0415 - off the first paint
 
         for action, keys in self._shortcuts:
             action.setShortcuts([QKeySequence.fromString(keys)])
         self._shortcuts = []
+        for search in (self.picker.search, self.case_search):
+            search.setClearButtonEnabled(True)
 
     def show_profile(self) -> None:
         s = self.settings
@@ -224,14 +236,14 @@ class MainWindow(QMainWindow):
         self._loading_started = True
         from desktop.ui import loading  # noqa: PLC0415 - its dataclasses and lock stay off the first paint
 
-        self._bind_shortcuts()
+        self._complete_controls()
         # The model after the first paint: its Python overrides are the first to need Qt's enum namespace.
         self.case_view.setModel(self.case_model)
         db = self.db_path
         Op(self.store_pool, lambda: loading.store_needs_login(db)).success(self._open_hall).failure(
             self._load_failed
         ).run()
-        Op(QThreadPool.globalInstance(), loading.warm_imports).run()  # overlaps the store's opening
+        Op(shared_pool(), loading.warm_imports).run()  # overlaps the store's opening
 
     def _open_hall(self, needs_login: bool = False) -> None:
         """Open the hall on the store pool; an encrypted store with no key at hand first asks for 账户 and 密码
@@ -258,7 +270,7 @@ class MainWindow(QMainWindow):
         self.hall = hall
         if hall.offline:
             self.statusBar().addPermanentWidget(QLabel("离线：中心服务器不可达，办件暂存本机，恢复后自动上报"))
-        Op(QThreadPool.globalInstance(), lambda: loading.load_catalog(hall)).success(self.install_catalog).failure(
+        Op(shared_pool(), lambda: loading.load_catalog(hall)).success(self.install_catalog).failure(
             self._load_failed
         ).run()
         # Features attach once the store thread has imported the ORM: importing it here, on the UI thread, while

@@ -44,12 +44,16 @@ class WindowApi(Protocol):
     intake: IntakeHost | None
     case_scope: str | None
     store_login: tuple[str, str] | None  # who unlocked an encrypted store (signed in once the hall is open)
-    store_pool: QThreadPool
     case_view: QTableView
     case_model: CaseTableModel
     case_search: QLineEdit
     case_filters: CaseFilterBar
     sync_label: QLabel
+
+    @property
+    def store_pool(self) -> QThreadPool:
+        """The one-thread pool of the window's store work (made with the first of it)."""
+        ...
 
     @property
     def result_flow(self) -> ShowsDocuments | None: ...

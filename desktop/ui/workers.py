@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QThreadPool
 
 
 class _Relay(QObject):
@@ -97,7 +100,16 @@ def _reraise(exc: Exception) -> None:
 
 def serial_pool() -> QThreadPool:
     """A one-thread pool: store writes run in order (autosave before decide) on one connection."""
+    from PySide6.QtCore import QThreadPool  # noqa: PLC0415 - its type costs the main window's first paint
+
     pool = QThreadPool()
     pool.setMaxThreadCount(1)
     pool.setExpiryTimeout(-1)
     return pool
+
+
+def shared_pool() -> QThreadPool:
+    """Qt's global pool, for work that may run beside other work (loading the catalog, listing printers)."""
+    from PySide6.QtCore import QThreadPool  # noqa: PLC0415 - its type costs the main window's first paint
+
+    return QThreadPool.globalInstance()

@@ -5,6 +5,7 @@ the full font stands behind it for a character the subset lacks."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import textwrap
@@ -46,6 +47,35 @@ def test_first_window_path_imports_no_orm_pdf_or_schema_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == ""
+
+
+def test_what_the_first_paint_does_not_show_stays_unloaded_until_it(tmp_path: Path) -> None:
+    """Qt's enum namespace (~20 ms), the key-sequence, message-box, proxy-model and thread-pool types, and the
+    random-number modules load after the first paint; the window still gets its keys and clear buttons then."""
+    code = textwrap.dedent(
+        """
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        import argparse
+        from desktop.ui.application import build
+        app, window = build(argparse.Namespace(db=None))
+        import PySide6.QtCore as core, PySide6.QtGui as gui, PySide6.QtWidgets as widgets
+        loaded = [name for module, name in ((core, "Qt"), (gui, "QKeySequence"), (widgets, "QMessageBox"),
+                  (core, "QSortFilterProxyModel"), (core, "QThreadPool")) if name in vars(module)]
+        loaded += [m for m in ("secrets", "desktop.ui.loading", "desktop.cases.profile") if m in sys.modules]
+        print("before", ",".join(loaded))
+        window.start_loading()
+        keys = [a.shortcut().toString() for a in window.findChildren(gui.QAction) if not a.shortcut().isEmpty()]
+        print("after", ",".join(sorted(keys)), window.case_search.isClearButtonEnabled(),
+              window.picker.search.isClearButtonEnabled())
+        os._exit(0)
+        """
+    )
+    env = {**os.environ, "YISHI_DB": str(tmp_path / "cases.sqlite3"), "YISHI_CONFIG": str(tmp_path / "settings.json")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60, env=env)
+    lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if line.startswith(("before", "after")))
+    assert lines["before"] == ""
+    assert lines["after"] == "Ctrl+L,Ctrl+N,Ctrl+T,F5 True True"
 
 
 def test_the_app_font_is_the_shipped_subset_and_the_full_font_follows_the_first_paint() -> None:
