@@ -81,7 +81,8 @@ class CaseWrites(StoreBase):
                 raise NotEditable(f"case {case_id} is {case.state.value}; only drafts and reopened cases are edited")
             _set_form(case, answers, values)
             case.updated_at = self.clock.now()
-            _replace_materials(session, case_id, materials)
+            rows = [_material_row(case_id, m)._asdict() for m in materials]
+            _replace_rows(session.connection(), MaterialRecord, case_id, rows)
             session.add(case)
             return case.updated_at
 
@@ -241,41 +242,6 @@ def _sequence_statement(conn: Connection, floor: int) -> Any:
     if statement is None:
         statement = _sequence_statements[key] = next_sequence(conn, "", date.min, floor)
     return statement
-
-
-def _replace_items(session: Session, case_id: uuid.UUID, items: Sequence[ItemEntry]) -> None:
-    session.exec(delete(CaseItem).where(col(CaseItem.case_id) == case_id))
-    for item in items:
-        session.add(
-            CaseItem(
-                case_id=case_id,
-                item_code=item.item_code,
-                applies=item.applies,
-                reason=item.reason,
-                department=item.department,
-                promised_days=item.promised_days,
-                promised_date=item.promised_date,
-                estimated=item.estimated,
-                outcome=item.outcome,
-                outcome_reason=item.outcome_reason or None,
-            )
-        )
-
-
-def _replace_materials(session: Session, case_id: uuid.UUID, materials: Sequence[MaterialEntry]) -> None:
-    session.exec(delete(MaterialRecord).where(col(MaterialRecord.case_id) == case_id))
-    for m in materials:
-        session.add(
-            MaterialRecord(
-                case_id=case_id,
-                material_code=m.material_code,
-                name=m.name,
-                status=m.status,
-                copies=m.copies,
-                deadline=m.deadline,
-                items=list(m.items),
-            )
-        )
 
 
 def _receive_deferred(session: Session, case_id: uuid.UUID, codes: set[str]) -> int:
