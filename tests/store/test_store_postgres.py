@@ -33,8 +33,8 @@ from desktop.store.models import OutboxStatus
 from desktop.store.repo import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-# a window run as a script finds the repo and this folder (conftest) as pytest does
-SCRIPT_ENV = os.environ | {"PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)])}
+# a window run as a script finds the repo, this folder (conftest) and tests/ (pg_server) as pytest does
+SCRIPT_ENV = os.environ | {"PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent), str(ROOT / "tests")])}
 PROCESSES = 8
 DECISIONS = 200
 WINDOWS = 4
