@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.store.encryption import EncryptionError
+from desktop.store.models import OutboxEntry
 from desktop.store.repo import CaseNotFound, Store
 from sync.client import DeviceIdentity
 from sync.crypto import X25519PublicKey, sha256_hex
@@ -16,7 +17,12 @@ from sync.transfer import Envelope, TransferAttachment, TransferCase, TransferEr
 
 
 class LocalProblemError(Exception):
-    """Something on this PC keeps the entry from going (an attachment file missing or damaged)."""
+    """Something on this PC keeps the entry from going (an attachment file missing or damaged); ``missing``: the
+    file is not on this PC at all (on a center store: it is on the window that scanned it)."""
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 def attachment_refs(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -34,9 +40,11 @@ def read_attachment(store: Store, case_id: uuid.UUID, sha: str) -> bytes:
         rows = [a for a in store.get(case_id).attachments if a.sha256 == sha]
     except CaseNotFound:
         rows = []
-    path = store.attachment_path(rows[0]) if rows else store.attachments_dir / sha[:2] / sha
+    path = store.attachment_path(rows[0]) if rows else store.blob_path(sha)
     try:
         data = store.blob_bytes(path)  # opened with the store key on an encrypted store
+    except FileNotFoundError as exc:
+        raise LocalProblemError(f"attachment {sha[:12]}… is not on this PC: {exc.strerror}", missing=True) from None
     except OSError as exc:
         raise LocalProblemError(f"attachment {sha[:12]}… cannot be read: {exc.strerror}") from None
     except EncryptionError as exc:
@@ -44,6 +52,20 @@ def read_attachment(store: Store, case_id: uuid.UUID, sha: str) -> bytes:
     if sha256_hex(data) != sha:
         raise LocalProblemError(f"attachment {sha[:12]}… is damaged on disk (hash differs)")
     return data
+
+
+def held_here(store: Store, entries: list[OutboxEntry]) -> list[tuple[OutboxEntry, dict[str, Any]]]:
+    """The attachments of ``entries`` whose files are on this PC (each sha once): on a center store, the scans
+    this window took, which only it can upload."""
+    seen: set[str] = set()
+    held = []
+    for entry in entries:
+        for ref in attachment_refs(entry.payload):
+            sha = ref["sha256"]
+            if sha not in seen and store.blob_path(sha).is_file():
+                seen.add(sha)
+                held.append((entry, ref))
+    return held
 
 
 def export_outbox(

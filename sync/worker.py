@@ -30,7 +30,7 @@ from sync.client import (
     TransientError,
     UnauthorizedError,
 )
-from sync.outbox_files import LocalProblemError, attachment_refs, read_attachment
+from sync.outbox_files import LocalProblemError, attachment_refs, held_here, read_attachment
 from sync.protocol import PlatformStatus
 from sync.state import SyncState, Withheld, state_path
 from sync.transfer import settle_spooled, spooled
@@ -38,6 +38,8 @@ from sync.transfer import settle_spooled, spooled
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 3600.0
 BATCH = 200
+HELD_DELAY = timedelta(minutes=2)  # a revision whose scans are on another window waits this long for them
+HELD_SCAN_LIMIT = 1000  # waiting revisions whose scans a window uploads in one run
 MARK_EVERY = 25  # revisions the platform took, marked sent in one durable transaction (not one fsync per case)
 
 PLATFORM_TO_STATE: dict[str, CaseState] = {
@@ -77,6 +79,16 @@ class Quarantined:
 
 
 @dataclass(frozen=True)
+class Held:
+    """A revision on a center store whose scans are on the window that took them: left for that window (its
+    sync run uploads them) and due again after :data:`HELD_DELAY`, not refused."""
+
+    case_id: uuid.UUID
+    revision: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Conflict:
     """409: the platform holds another revision of this case."""
 
@@ -102,6 +114,7 @@ class SyncReport:
     sent: list[Sent] = field(default_factory=list)
     retries: list[Retry] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     status_changes: list[StatusChange] = field(default_factory=list)
     withheld: list[uuid.UUID] = field(default_factory=list)
@@ -139,6 +152,8 @@ def sync_once(
     then pull platform statuses. Safe to interrupt at any point and to run again."""
     report = SyncReport()
     try:
+        if store.url is not None:  # a center store: other windows may send the cases this window scanned
+            _upload_held_scans(store, client, now)
         _send_outbox(store, client, now, rng=rng or random.Random(), batch=batch, report=report)
         _upload_spooled(client, spool_dir or default_spool_dir(store), report)
         if pull_status:
@@ -201,6 +216,10 @@ def _send_claimed(
         except (RejectedError, LocalProblemError) as exc:
             blocked.add(entry.case_id)
             marks.flush()
+            if isinstance(exc, LocalProblemError) and exc.missing and store.url is not None:
+                store.release_claims([entry], now + HELD_DELAY)  # the scanning window uploads them meanwhile
+                report.held.append(Held(entry.case_id, entry.revision, str(exc)))
+                continue
             store.quarantine(entry.id, str(exc))
             report.quarantined.append(Quarantined(entry.case_id, entry.revision, str(exc)))
 
@@ -298,19 +317,39 @@ def _conflict(store: Store, client: PlatformClient, entry: OutboxEntry, exc: Con
     report.quarantined.append(Quarantined(entry.case_id, entry.revision, reason))
 
 
-def _upload_attachments(store: Store, client: PlatformClient, entry: OutboxEntry) -> list[str]:
-    shas = []
-    for ref in attachment_refs(entry.payload):
-        sha = ref["sha256"]
-        shas.append(sha)
-        size = client.has_attachment(sha)
-        if size is not None and size == ref.get("size", size):
+def _upload_held_scans(store: Store, client: PlatformClient, now: datetime) -> None:
+    """Upload the scans this window holds of every revision still waiting on the center store, whichever window
+    will send it (a scan's file is only on the PC that took it). A damaged file is left to the sending path,
+    which refuses its revision."""
+    waiting = store.pending_outbox(now + timedelta(days=36500), limit=HELD_SCAN_LIMIT)
+    for entry, ref in held_here(store, waiting):
+        try:
+            _upload(store, client, entry, ref)
+        except LocalProblemError:
             continue
-        data = read_attachment(store, entry.case_id, sha)
-        client.put_attachment(sha, data, str(ref.get("media_type") or "application/octet-stream"))
-        if client.has_attachment(sha) != len(data):
-            raise TransientError(f"attachment {sha[:12]}… not found on the platform after upload")
-    return shas
+        except TransientError as exc:
+            raise _StopRunError(f"platform unreachable: {exc}") from None
+        except UnauthorizedError as exc:
+            raise _StopRunError(f"platform refused this device: {exc}") from None
+
+
+def _upload_attachments(store: Store, client: PlatformClient, entry: OutboxEntry) -> list[str]:
+    refs = attachment_refs(entry.payload)
+    for ref in refs:
+        _upload(store, client, entry, ref)
+    return [ref["sha256"] for ref in refs]
+
+
+def _upload(store: Store, client: PlatformClient, entry: OutboxEntry, ref: dict[str, Any]) -> None:
+    """One attachment onto the platform, unless it holds it already (content-addressed: any window may)."""
+    sha = ref["sha256"]
+    size = client.has_attachment(sha)
+    if size is not None and size == ref.get("size", size):
+        return
+    data = read_attachment(store, entry.case_id, sha)
+    client.put_attachment(sha, data, str(ref.get("media_type") or "application/octet-stream"))
+    if client.has_attachment(sha) != len(data):
+        raise TransientError(f"attachment {sha[:12]}… not found on the platform after upload")
 
 
 # -- spooled transfer files ---------------------------------------------------------------------------------------

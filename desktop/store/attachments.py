@@ -27,7 +27,7 @@ class Attachments(StoreBase):
         """Copy a file into ``attachments/ab/<sha256>`` (once per content) and link it to the case."""
         source = Path(source_path)
         digest = sha256_of(source)
-        relative = f"{digest[:2]}/{digest}"
+        relative = blob_relative(digest)
         _store_blob(source, self.attachments_dir / relative, digest, store_key(self.path))
         media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         with write_session(self.engine) as session:
@@ -56,9 +56,18 @@ class Attachments(StoreBase):
     def attachment_path(self, attachment: Attachment) -> Path:
         return self.attachments_dir / attachment.path
 
+    def blob_path(self, sha: str) -> Path:
+        """Where this PC keeps the content with this sha256 (whether it has it or not)."""
+        return self.attachments_dir / blob_relative(sha)
+
     def blob_bytes(self, path: Path) -> bytes:
         """A stored blob's content (opened with the store key when the store is encrypted); OSError as read."""
         return open_sealed(store_key(self.path), path.read_bytes(), path.name)
+
+
+def blob_relative(sha: str) -> str:
+    """A content's path under ``attachments/`` (two-character fan-out)."""
+    return f"{sha[:2]}/{sha}"
 
 
 def sha256_of(path: Path) -> str:
