@@ -85,13 +85,13 @@ def compile_statement(statement: Executable, dialect: Dialect) -> DriverStatemen
     return DriverStatement(compiled.string, dialect.positional, tuple(binds), results, escaped)
 
 
-_compiled: dict[tuple[int, str], tuple[Executable, DriverStatement]] = {}
+_compiled: dict[tuple[int, str, str], tuple[Executable, DriverStatement]] = {}
 
 
 def driver_statement(statement: Executable, dialect: Dialect) -> DriverStatement:
     # statements come from functools.cache builders, so their identity is a stable key; each is kept with its
     # compilation so that identity is never reused
-    key = (id(statement), dialect.name)
+    key = (id(statement), dialect.name, dialect.driver)
     found = _compiled.get(key)
     if found is None:
         found = _compiled[key] = (statement, compile_statement(statement, dialect))
