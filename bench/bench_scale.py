@@ -39,6 +39,7 @@ from typing import Any
 import psycopg
 from report import Figure, emit, wants_json  # bench/report.py (this script's folder is on sys.path)
 from sqlalchemy import Engine, text
+from sqlmodel import Session
 
 from desktop.cases.clock import Clock, stepping_clock
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus, plan_outcomes
@@ -48,6 +49,7 @@ from desktop.cases.states import CaseState, Decision
 from desktop.services import demo
 from desktop.services.hall import Hall
 from desktop.settings import Settings
+from desktop.store.audit_log import CHAIN_COLUMNS, AuditEntry, chain_head, chain_rows, chain_values
 from desktop.store.db import CACHE_KIB
 from desktop.store.json_columns import dump_json, load_json, pack_json
 from desktop.store.models import AuditEvent, Case, CaseItem, MaterialRecord, OutboxEntry, OutboxStatus
@@ -147,7 +149,7 @@ ITEM_COLS = (
     "case_id, item_code, applies, reason, department, promised_days, promised_date, estimated, outcome, outcome_reason"
 )
 MATERIAL_COLS = "case_id, material_code, name, status, copies, deadline, items"
-AUDIT_COLS = "case_id, at, actor, action, detail"
+AUDIT_COLS = ", ".join(("id", "case_id", "at", "actor", "action", "detail", *CHAIN_COLUMNS))  # chained as the store
 OUTBOX_COLS = "case_id, revision, payload, created_at, attempts, next_attempt_at, status, last_error, platform_number"
 
 
@@ -198,6 +200,8 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
         "audit_event": _insert("audit_event", AUDIT_COLS, pg),
         "outbox": _insert("outbox", OUTBOX_COLS, pg),
     }
+    with Session(engine) as session:
+        audit_head = chain_head(session)
     began = time.perf_counter()
     if not pg:  # a bulk load fills the FTS index once at the end ('rebuild': ~10 us a row, not ~60 by trigger)
         with engine.begin() as conn:
@@ -229,7 +233,13 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
             ))  # fmt: skip
             batch["case_item"] += [(u, *row) for row in p["items"]]
             batch["material_record"] += [(u, *row) for row in p["materials"]]
-            batch["audit_event"] += [(u, w, *row) for row in p["audit"]]
+            # the audit rows chained as the store chains them (desktop.store.audit_log): ids and hashes in order
+            entries = [AuditEntry(case_id, when, actor, action, detail) for actor, action, _, detail in p["audit"]]
+            chained = chain_rows(audit_head, entries)
+            audit_head = chained[-1].head() if chained else audit_head
+            batch["audit_event"] += [
+                (r.id, u, w, *row[:3], *chain_values(r)) for row, r in zip(p["audit"], chained, strict=True)
+            ]
             sent = not pending
             if sent and compact:
                 payload = json.dumps(p["compact"] | {"id": str(case_id), "number": number}, ensure_ascii=False)
@@ -307,7 +317,7 @@ def _prepare(s: Seed) -> dict[str, Any]:
             tuple(js(m[k]) if k == "items" else _plain(m[k]) for k in MATERIAL_COLS.replace(" ", "").split(",")[1:])
             for m in s.materials
         ],
-        "audit": [(a["actor"], a["action"], js(a["detail"])) for a in s.audit],
+        "audit": [(a["actor"], a["action"], js(a["detail"]), a["detail"]) for a in s.audit],  # the detail hashed too
         "payload": json.dumps(s.payload, ensure_ascii=False),
         "case_id": str(c["id"]),
         "number": c["number"],

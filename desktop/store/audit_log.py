@@ -137,6 +137,31 @@ class ChainedRow:
         return ChainHead(self.id, self.id, self.hash)
 
 
+CHAIN_COLUMNS = ("prev_hash", "hash")
+"""The columns of ``audit_event`` that hold a row's place in the chain, in the order ``chain_values`` gives them."""
+
+
+def chain_values(row: ChainedRow) -> tuple[Any, ...]:
+    """What the chain columns of ``row`` store (``CHAIN_COLUMNS``, in order)."""
+    return (row.prev_hash, row.hash)
+
+
+def chain_rows(head: ChainHead, entries: Iterable[AuditEntry]) -> list[ChainedRow]:
+    """Give ``entries`` their ids and hashes in order after ``head`` (ids the head's + 1, + 2, …; each row hashed
+    on the one before it). Pure: the caller writes the rows, under the lock that keeps ``head`` the head."""
+    row_id, prev = head.last_id or 0, head.hash
+    chained = []
+    for entry in entries:
+        row_id += 1
+        digest = row_hash(
+            prev,
+            canonical_row(row_id, entry.case_id, entry.at, actor=entry.actor, action=entry.action, detail=entry.detail),
+        )
+        chained.append(ChainedRow(row_id, prev, digest))
+        prev = digest
+    return chained
+
+
 def check_operator(session: Session, actor: str) -> None:
     """Refuse ``actor`` unless it is a system actor or an enabled account (stores without accounts accept any)."""
     _check_operators(session.connection(), [actor])
@@ -173,30 +198,13 @@ def append_audit_rows(session: Session, entries: Sequence[AuditEntry]) -> list[C
     _check_operators(conn, (e.actor for e in entries))
     if conn.dialect.name == "postgresql":  # several windows on one server: one writer at the head
         run(conn, _lock_statement(), {"key": CHAIN_LOCK})
-    last = next(iter(run(conn, _head_statement()).rows), None)
     # ids are chosen here (the head's + 1, under the write lock) so each row is hashed before the INSERT
-    row_id, prev = (0, GENESIS) if last is None else (int(last[0] or 0), str(last[1]))
-    chained, rows = [], []
-    for entry in entries:
-        row_id += 1
-        digest = row_hash(
-            prev,
-            canonical_row(row_id, entry.case_id, entry.at, actor=entry.actor, action=entry.action, detail=entry.detail),
-        )
-        rows.append(
-            {
-                "id": row_id,
-                "case_id": entry.case_id,
-                "at": entry.at,
-                "actor": entry.actor,
-                "action": entry.action,
-                "detail": entry.detail,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        chained.append(ChainedRow(row_id, prev, digest))
-        prev = digest
+    chained = chain_rows(_head(conn), entries)
+    rows = [
+        {"case_id": e.case_id, "at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail}
+        | dict(zip(("id", *CHAIN_COLUMNS), (c.id, *chain_values(c)), strict=True))
+        for e, c in zip(entries, chained, strict=True)
+    ]
     run_many(conn, _insert_statement(), rows)
     return chained
 
@@ -220,14 +228,18 @@ def _lock_statement() -> Any:
 
 @functools.cache
 def _insert_statement() -> Any:
-    columns = ("id", "case_id", "at", "actor", "action", "detail", "prev_hash", "hash")
+    columns = ("id", "case_id", "at", "actor", "action", "detail", *CHAIN_COLUMNS)
     return insert_of(AuditEvent.__table__, columns)  # type: ignore[attr-defined]
 
 
 def chain_head(session: Session) -> ChainHead:
     """The newest row of the chain. Ids run 1, 2, 3… without gaps (``append_audit`` gives each the head's + 1), so
     the head's id is the number of rows: no count over the whole table on every decision."""
-    last = next(iter(run(session.connection(), _head_statement()).rows), None)
+    return _head(session.connection())
+
+
+def _head(conn: Connection) -> ChainHead:
+    last = next(iter(run(conn, _head_statement()).rows), None)
     if last is None or last[0] is None:
         return ChainHead(0, None, GENESIS)
     return ChainHead(int(last[0]), int(last[0]), last[1])
