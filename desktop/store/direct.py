@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from typing import Any
 
 from sqlalchemy import Engine, Select
 from sqlalchemy.engine.interfaces import Dialect
-from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.elements import BindParameter
 
 Processor = Callable[[Any], Any]
@@ -103,6 +103,15 @@ def compile_for(statement: Select[Any], dialect: Dialect) -> Compiled | None:
     return Compiled(compiled.string, dialect.positional, tuple(binds), tuple(columns))
 
 
+class _Kept:
+    """The driver connection one thread keeps (held only by that thread's local data)."""
+
+    __slots__ = ("__weakref__", "driver")
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+
+
 Run = Callable[[Select[Any], Mapping[str, Any]], list[tuple[Any, ...]]]
 
 
@@ -114,7 +123,7 @@ class DirectReads:
         self.engine = engine
         self._compiled: dict[int, tuple[Select[Any], Compiled | None]] = {}
         self._local = threading.local()
-        self._kept: list[PoolProxiedConnection] = []
+        self._returns: list[weakref.finalize[Any, Any]] = []  # each kept connection's way back to the pool
         self._lock = threading.Lock()
         self._keep = engine.dialect.name == "sqlite"
 
@@ -145,10 +154,10 @@ class DirectReads:
 
     def close(self) -> None:
         with self._lock:
-            kept, self._kept = self._kept, []
+            returns, self._returns = self._returns, []
             self._local = threading.local()
-        for raw in kept:
-            raw.close()
+        for give_back in returns:
+            give_back()  # once only: a finalizer that has run does nothing
 
     def _run(self, driver: Any, statement: Select[Any], params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         compiled = self._compiled_of(statement)
@@ -158,13 +167,16 @@ class DirectReads:
         return compiled.convert(driver.execute(compiled.sql, compiled.parameters(params)).fetchall())
 
     def _driver(self) -> Any:
-        driver = getattr(self._local, "driver", None)
-        if driver is None:
+        kept = getattr(self._local, "kept", None)
+        if kept is None:
             raw = self.engine.raw_connection()
+            kept = self._local.kept = _Kept(raw.driver_connection)
+            # the connection goes back to the pool when its thread ends (its thread-local data is freed: a worker
+            # pool's threads come and go) or when the store closes, whichever is first
+            give_back = weakref.finalize(kept, raw.close)
             with self._lock:
-                self._kept.append(raw)
-            driver = self._local.driver = raw.driver_connection
-        return driver
+                self._returns = [r for r in self._returns if r.alive] + [give_back]
+        return kept.driver
 
     def _compiled_of(self, statement: Select[Any]) -> Compiled | None:
         # statements are built once (functools.cache), so their identity is a stable key; the statement is kept

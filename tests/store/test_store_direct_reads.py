@@ -67,7 +67,7 @@ def test_a_compiled_read_gives_what_sqlalchemy_gives(store: Store) -> None:
         expected = [tuple(row) for row in conn.execute(statement, {"window": "03"})]
     got = store.reads.all(statement, {"window": "03"})
     assert got == expected and [row[0] for row in got] == [ids[0]]
-    assert got[0][0].__class__ is uuid.UUID and got[0][list(Case.__table__.columns.keys()).index("created_at")].tzinfo
+    assert got[0][0].__class__ is uuid.UUID and got[0][list(Case.__table__.columns.keys()).index("created_at")].tzinfo  # type: ignore[attr-defined]
 
 
 def test_opening_a_case_gives_what_a_session_loads(store: Store) -> None:
@@ -115,6 +115,21 @@ def test_reads_from_several_threads_agree(store: Store) -> None:
         t.join()
     number = store.get(case_id).case.number
     assert number and seen == [(number, 1)] * 3
+
+
+def test_a_thread_that_ends_gives_its_connection_back(tmp_path: Path) -> None:
+    """A worker pool's threads come and go: each kept connection goes back to the pool with its thread, so reads
+    from a hundred short-lived threads never exhaust it."""
+    store = Store(tmp_path / "cases.sqlite3", clock=Clock())
+    try:
+        decided(store)
+        for _ in range(100):
+            worker = threading.Thread(target=store.outbox_figures)
+            worker.start()
+            worker.join()
+        assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        store.close()
 
 
 def test_closing_the_store_lets_every_kept_connection_go(tmp_path: Path) -> None:
