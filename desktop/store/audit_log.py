@@ -1,10 +1,13 @@
 """The tamper-evident audit log: every row carries the hash of the row before it.
 
-``hash = sha256(prev_hash + canonical JSON of the row)``, where the canonical JSON is the row's id, case id, UTC
-instant (ISO 8601 with microseconds), actor, action and detail, keys sorted, no spaces, UTF-8. Editing any stored
-field of a row breaks that row's hash; deleting or reordering rows breaks the next row's ``prev_hash``; the chain's
-head (the newest row's hash) travels with every case revision synced to the platform, so cutting rows off the end
-shows against what the platform last saw.
+``hash = sha256(prev_hash + canonical JSON of the row)``, where ``prev_hash`` is the hash of the row before it in
+id order (64 hex characters; the first row's is :data:`GENESIS`) and the canonical JSON is the row's id, case id, UTC
+instant (ISO 8601 with microseconds), actor, action and detail, keys sorted, no spaces, UTF-8. A row stores only its
+hash, as 32 bytes (migration 0007; everything that shows one shows hex): verifying walks the rows in id order and
+recomputes each from the one before. Editing any stored field of a row breaks that row's hash; deleting, inserting
+or reordering rows breaks the hash of the next row (it was hashed on another predecessor, and its id is hashed
+too); the chain's head (the newest row's hash) travels with every case revision synced to the platform, so cutting
+rows off the end shows against what the platform last saw.
 
 Every row's actor is an enabled account (``desktop.store.models.Account``) or one of the system actors
 (:data:`desktop.cases.roles.SYSTEM_ACTORS`): once a store has accounts, an unknown or disabled operator is refused
@@ -32,7 +35,7 @@ from desktop.store.driver import insert_of, run, run_many
 from desktop.store.models import Account, AuditEvent
 
 GENESIS = "0" * 64
-"""The ``prev_hash`` of the first row."""
+"""What the first row is hashed on, as if the hash of a row before it."""
 
 
 CHAIN_LOCK = 0x59495348  # "YISH": the advisory lock a PostgreSQL store's chain appends serialize on
@@ -99,8 +102,6 @@ class AuditRow(Protocol):
     @property
     def detail(self) -> dict[str, Any]: ...
     @property
-    def prev_hash(self) -> str: ...
-    @property
     def hash(self) -> str: ...
 
 
@@ -126,10 +127,9 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class ChainedRow:
-    """An appended row's place in the chain."""
+    """An appended row's place in the chain: its id and hash (64 hex characters)."""
 
     id: int
-    prev_hash: str
     hash: str
 
     def head(self) -> ChainHead:
@@ -137,13 +137,15 @@ class ChainedRow:
         return ChainHead(self.id, self.id, self.hash)
 
 
-CHAIN_COLUMNS = ("prev_hash", "hash")
-"""The columns of ``audit_event`` that hold a row's place in the chain, in the order ``chain_values`` gives them."""
+CHAIN_COLUMNS = ("hash",)
+"""The columns of ``audit_event`` that hold a row's place in the chain besides its id, in the order ``chain_values``
+gives them."""
 
 
 def chain_values(row: ChainedRow) -> tuple[Any, ...]:
-    """What the chain columns of ``row`` store (``CHAIN_COLUMNS``, in order)."""
-    return (row.prev_hash, row.hash)
+    """What the chain columns of ``row`` hold as the database driver takes them (``CHAIN_COLUMNS``, in order): for
+    a writer of plain SQL, which the columns' type does not convert."""
+    return (bytes.fromhex(row.hash),)
 
 
 def chain_rows(head: ChainHead, entries: Iterable[AuditEntry]) -> list[ChainedRow]:
@@ -157,7 +159,7 @@ def chain_rows(head: ChainHead, entries: Iterable[AuditEntry]) -> list[ChainedRo
             prev,
             canonical_row(row_id, entry.case_id, entry.at, actor=entry.actor, action=entry.action, detail=entry.detail),
         )
-        chained.append(ChainedRow(row_id, prev, digest))
+        chained.append(ChainedRow(row_id, digest))
         prev = digest
     return chained
 
@@ -184,7 +186,7 @@ def append_audit(session: Session, event: AuditEvent) -> AuditEvent:
     session.flush()  # the rows it may name (a new case) go first: foreign keys are checked at once
     entry = AuditEntry(event.case_id, event.at, event.actor, event.action, dict(event.detail))
     [row] = append_audit_rows(session, [entry])
-    event.id, event.prev_hash, event.hash = row.id, row.prev_hash, row.hash
+    event.id, event.hash = row.id, row.hash
     return event
 
 
@@ -200,11 +202,11 @@ def append_audit_rows(session: Session, entries: Sequence[AuditEntry]) -> list[C
         run(conn, _lock_statement(), {"key": CHAIN_LOCK})
     # ids are chosen here (the head's + 1, under the write lock) so each row is hashed before the INSERT
     chained = chain_rows(_head(conn), entries)
-    rows = [
-        {"case_id": e.case_id, "at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail}
-        | dict(zip(("id", *CHAIN_COLUMNS), (c.id, *chain_values(c)), strict=True))
+    rows = [  # the hash as hex: the column's type stores its bytes
+        {"id": c.id, "case_id": e.case_id, "at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail,
+         "hash": c.hash}
         for e, c in zip(entries, chained, strict=True)
-    ]
+    ]  # fmt: skip
     run_many(conn, _insert_statement(), rows)
     return chained
 
@@ -246,17 +248,19 @@ def _head(conn: Connection) -> ChainHead:
 
 
 def first_break(rows: Iterable[AuditRow]) -> Break | None:
-    """Walk ``rows`` (in id order) and return where the chain first fails, or ``None`` when it holds."""
-    prev = GENESIS
+    """Walk ``rows`` (in id order) and return where the chain first fails, or ``None`` when it holds: each row's
+    hash recomputed on the hash of the row before it (which itself held)."""
+    prev, prev_id = GENESIS, 0
     for row in rows:
         assert row.id is not None
-        if row.prev_hash != prev:
-            return Break(
-                row.id, "its prev_hash does not match the hash of the row before it (a row was removed or edited)"
-            )
         if row.hash != event_hash(row, prev):
-            return Break(row.id, "its content does not match its hash (the row was edited)")
-        prev = row.hash
+            if row.id != prev_id + 1:  # ids run 1, 2, 3… (append_audit_rows): say what most likely happened
+                gone = f"row {prev_id + 1}" if row.id == prev_id + 2 else f"rows {prev_id + 1} to {row.id - 1}"
+                return Break(row.id, f"it does not follow on the row before it ({gone} removed)")
+            return Break(
+                row.id, "its content does not match its hash (the row was edited, or a row before it removed or moved)"
+            )
+        prev, prev_id = row.hash, row.id
     return None
 
 
@@ -267,9 +271,7 @@ class AuditLog(StoreBase):
 
     def verify_audit(self) -> tuple[int, Break | None]:
         """How many rows were checked and the first break (``None``: the chain is intact)."""
-        columns = [
-            getattr(AuditEvent, c) for c in ("id", "case_id", "at", "actor", "action", "detail", "prev_hash", "hash")
-        ]
+        columns = [getattr(AuditEvent, c) for c in ("id", "case_id", "at", "actor", "action", "detail", "hash")]
         with Session(self.engine) as session:
             rows: list[Any] = list(session.execute(select(*columns).order_by(col(AuditEvent.id))))  # no entities
         return len(rows), first_break(rows)

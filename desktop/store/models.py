@@ -7,7 +7,20 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, FetchedValue, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Dialect,
+    FetchedValue,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from desktop.cases.decisions import MaterialStatus
@@ -168,6 +181,20 @@ class OutboxEntry(SQLModel, table=True):
     platform_number: str | None = None  # added by migration 0002
 
 
+class Digest(TypeDecorator[str]):
+    """A SHA-256 digest (the audit chain's): stored as its 32 bytes, written and read as its 64 hex characters."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> bytes | None:
+        return None if value is None else bytes.fromhex(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        # text here was put there behind the store's back (SQLite): shown as it is, checked as any hash is
+        return value.hex() if isinstance(value, bytes | memoryview) else value
+
+
 class AuditEvent(SQLModel, table=True):
     """Who did what to which case, when (kept forever; never updated)."""
 
@@ -182,9 +209,9 @@ class AuditEvent(SQLModel, table=True):
     actor: str
     action: str
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(CompactJSON, nullable=False))
-    # the hash chain (migration 0004): sha256 of the previous row's hash + this row's canonical JSON
-    prev_hash: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
-    hash: str = Field(default="", sa_column=Column(String(64), nullable=False, server_default=""))
+    # the hash chain (migration 0004; 32 bytes and no prev_hash since 0007, desktop.store.audit_log): sha256 of the
+    # previous row's hash (in id order) + this row's canonical JSON
+    hash: str = Field(default="", sa_column=Column(Digest(), nullable=False))
 
 
 class Account(SQLModel, table=True):

@@ -10,10 +10,15 @@ from sqlalchemy import text
 from desktop.cases.states import Decision
 from desktop.entry import main
 from desktop.services.hall import Hall
-from desktop.store.audit_log import GENESIS
+from desktop.store.audit_log import GENESIS, AuditEntry, ChainHead, chain_rows
 from desktop.store.db import open_engine
 from desktop.store.migrate import migrate
+from desktop.store.models import AuditEvent
 from desktop.store.repo import Store
+
+
+def entry(event: AuditEvent) -> AuditEntry:
+    return AuditEntry(event.case_id, event.at, event.actor, event.action, event.detail)
 
 
 def verify(db: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -45,9 +50,9 @@ def test_editing_one_row_in_the_sqlite_file_is_caught(hall: Hall, capsys: pytest
         db.execute("UPDATE audit_event SET detail = ? WHERE id = ?", (json.dumps(edited), row_id))
     code, out = verify(hall.store.path, capsys)
     assert code == 1
-    assert (
-        out.strip()
-        == f"error: audit chain broken at row {row_id}: its content does not match its hash (the row was edited)"
+    assert out.strip() == (
+        f"error: audit chain broken at row {row_id}: its content does not match its hash (the row was edited, or a row"
+        " before it removed or moved)"
     )
 
 
@@ -56,13 +61,13 @@ def test_an_edit_that_rehashes_its_row_is_caught_at_the_next_row(
 ) -> None:
     busy_hall(hall)
     with sqlite3.connect(hall.store.path) as db:
-        db.execute("UPDATE audit_event SET hash = ? WHERE id = 3", ("f" * 64,))
+        db.execute("UPDATE audit_event SET hash = ? WHERE id = 3", (b"\xff" * 32,))
     code, out = verify(hall.store.path, capsys)
     assert code == 1 and "row 3:" in out  # its own hash no longer matches
     with sqlite3.connect(hall.store.path) as db:
         db.execute("DELETE FROM audit_event WHERE id = 3")
     code, out = verify(hall.store.path, capsys)
-    assert code == 1 and "row 4: its prev_hash does not match" in out
+    assert code == 1 and "row 4: it does not follow on the row before it (row 3 removed)" in out
 
 
 def test_revisions_carry_the_chain_head_to_the_platform(hall: Hall) -> None:
@@ -89,7 +94,7 @@ def test_the_migration_chains_rows_written_before_it(tmp_path: Path, capsys: pyt
     engine.dispose()
     store = Store(path)
     rows = list(reversed(store.audit_events()))
-    assert rows[0].prev_hash == GENESIS and [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
+    assert [r.hash for r in rows] == [r.hash for r in chain_rows(ChainHead(0, None, GENESIS), map(entry, rows))]
     store.record("system", "settings_change", {"key": "lock_after_minutes"})
     store.close()
     assert verify(path, capsys)[0] == 0

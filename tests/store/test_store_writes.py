@@ -121,8 +121,8 @@ def test_a_batch_append_chains_as_one_row_at_a_time(tmp_path: Path) -> None:
         with write_session(batched.engine) as session:
             rows = append_audit_rows(session, entries)
         assert batched.verify_audit() == (5, None) == one_by_one.verify_audit()
-        stored = [(e.id, e.prev_hash, e.hash) for e in reversed(one_by_one.audit_events())]
-        assert [(r.id, r.prev_hash, r.hash) for r in rows] == stored
+        stored = [(e.id, e.hash) for e in reversed(one_by_one.audit_events())]
+        assert [(r.id, r.hash) for r in rows] == stored
         assert batched.audit_head() == rows[-1].head() == one_by_one.audit_head()
     finally:
         one_by_one.close()
