@@ -1,4 +1,5 @@
-"""Hot writes straight on the driver, inside the caller's transaction.
+"""Statements compiled once for the driver: hot writes inside the caller's transaction, and the compiling the
+hot reads (desktop.store.direct) share.
 
 Deciding a case runs a dozen statements in one durable transaction; through SQLAlchemy each costs its execution
 context, result metadata and cache-key work (50–100 µs) on top of the 5–20 µs SQLite takes. Here a statement is
@@ -9,7 +10,8 @@ IMMEDIATE`` / the PostgreSQL transaction the session opened), the same values st
 them, only without the per-call machinery.
 
 A bind's value comes from the call's parameters by its name, else it is the constant the statement was built
-with (as SQLAlchemy does). Statements with expanding (``IN``) binds are not for this module.
+with (as SQLAlchemy does). Statements with expanding (``IN``) binds are not for this module
+(:class:`RenderedPerCallError`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ Processor = Callable[[Any], Any]
 _GIVEN = object()  # a bind with no constant: its value must come with each call
 
 
+class RenderedPerCallError(ValueError):
+    """The statement's SQL text depends on its values (an IN list): SQLAlchemy must render each call."""
+
+
 @dataclass(frozen=True)
 class DriverStatement:
     """A statement as the driver runs it: SQL text, its binds in the driver's order, how to convert its rows."""
@@ -34,7 +40,7 @@ class DriverStatement:
     sql: str
     positional: bool
     binds: tuple[tuple[str, Processor | None, Any], ...]  # (name, processor, processed constant or _GIVEN)
-    results: tuple[Processor | None, ...]  # one per result column
+    results: tuple[tuple[int, Processor], ...]  # (index, processor) of the result columns that need converting
     escaped: Mapping[str, str]  # a bind's name as a named paramstyle's SQL spells it, where that differs
 
     def parameters(self, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
@@ -52,11 +58,17 @@ class DriverStatement:
         return {self.escaped.get(name, name): value for (name, _p, _c), value in zip(self.binds, values, strict=True)}
 
     def convert(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        if not any(self.results):
+        if not self.results:
             return [tuple(row) for row in rows]
-        return [
-            tuple(v if p is None or v is None else p(v) for p, v in zip(self.results, row, strict=True)) for row in rows
-        ]
+        out = []
+        for row in rows:  # only the columns that need it: a list row has 13 columns, 6 converted
+            values = list(row)
+            for index, process in self.results:
+                value = values[index]
+                if value is not None:
+                    values[index] = process(value)
+            out.append(tuple(values))
+        return out
 
 
 def compile_statement(statement: Executable, dialect: Dialect) -> DriverStatement:
@@ -71,16 +83,17 @@ def compile_statement(statement: Executable, dialect: Dialect) -> DriverStatemen
     for name in names:
         bind = compiled.binds[name]
         if bind.expanding:
-            raise ValueError("statements with IN lists are rendered per call: run them through SQLAlchemy")
+            raise RenderedPerCallError("statements with IN lists are rendered per call: run them through SQLAlchemy")
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if bind.required or bind.callable is not None:
             binds.append((name, process, _GIVEN))
         else:
             constant = bind.effective_value
             binds.append((name, process, constant if process is None or constant is None else process(constant)))
-    results = tuple(
+    processors = (
         column[3].dialect_impl(dialect).result_processor(dialect, None) for column in compiled._result_columns
     )
+    results = tuple((index, p) for index, p in enumerate(processors) if p is not None)
     escaped = dict(compiled.escaped_bind_names or {})
     return DriverStatement(compiled.string, dialect.positional, tuple(binds), results, escaped)
 
