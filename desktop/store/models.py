@@ -211,7 +211,7 @@ class AuditEvent(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(CompactJSON, nullable=False))
     # the hash chain (migration 0004; 32 bytes and no prev_hash since 0007, desktop.store.audit_log): sha256 of the
     # previous row's hash (in id order) + this row's canonical JSON
-    hash: str = Field(default="", sa_column=Column(Digest(), nullable=False))
+    hash: str = Field(default="", sa_column=Column(Digest(), nullable=False, server_default=""))  # "": no hash yet
 
 
 class Account(SQLModel, table=True):

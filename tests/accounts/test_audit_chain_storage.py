@@ -227,3 +227,12 @@ def test_an_inserted_row_is_caught_at_the_next_row(upgraded: Store) -> None:
 
 def replace_entry(index: int, **changes: Any) -> AuditEntry:
     return replace(ENTRIES[index], **changes)
+
+
+def test_a_row_written_without_its_hash_breaks_the_chain_at_that_row(upgraded: Store) -> None:
+    with upgraded.engine.begin() as conn:  # as plain SQL that leaves the chain out writes it
+        conn.execute(
+            AUDIT.insert(), {"id": 6, "at": AT.replace(tzinfo=None), "actor": "x", "action": "y", "detail": {}}
+        )
+    row, reason = first_break(upgraded)
+    assert row == 6 and "does not match its hash" in reason

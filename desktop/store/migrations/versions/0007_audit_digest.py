@@ -53,7 +53,7 @@ def _columns(*, digest: bool) -> list[sa.Column[Any]]:
         sa.Column("detail", sa.JSON(), nullable=False),
     ]
     if digest:
-        return [*head, sa.Column("hash", sa.LargeBinary(), nullable=False)]
+        return [*head, sa.Column("hash", sa.LargeBinary(), nullable=False, server_default="")]
     return [
         *head,
         sa.Column("prev_hash", sa.String(64), nullable=False, server_default=""),
@@ -89,6 +89,7 @@ def upgrade() -> None:
         "ALTER TABLE audit_event ALTER COLUMN hash TYPE bytea USING"
         f" CASE WHEN hash ~ {PG_HEX} THEN decode(hash, 'hex') ELSE convert_to(hash, 'UTF8') END"
     )
+    op.alter_column("audit_event", "hash", server_default="", existing_type=sa.LargeBinary())  # empty, as before
 
 
 def _previous(hex_hash: str) -> str:
@@ -102,6 +103,7 @@ def downgrade() -> None:
         hex_hash = "lower(hex(hash))"
         _rebuild_sqlite(digest=False, hashes=f"{_previous(hex_hash)}, {hex_hash}")
         return
+    op.alter_column("audit_event", "hash", server_default=None, existing_type=sa.LargeBinary())
     op.execute("ALTER TABLE audit_event ALTER COLUMN hash TYPE varchar(64) USING encode(hash, 'hex')")
     op.alter_column("audit_event", "hash", server_default="", existing_type=sa.String(64))
     op.add_column("audit_event", sa.Column("prev_hash", sa.String(64), nullable=False, server_default=""))
