@@ -179,7 +179,7 @@ class SyncPanel(QObject):
         self.offline = report.stopped if report is not None else None
         if report is not None:
             self._announce(report)
-            if self.asked and not (report.stopped or report.status_changes or report.quarantined):
+            if self.asked and not (report.stopped or report.status_changes or report.quarantined or report.held):
                 self.window.statusBar().showMessage(done_text(report), STATUS_MESSAGE_MS)
             if report.changed_cases or report.transfers:
                 self.window.refresh_cases()
@@ -214,6 +214,10 @@ class SyncPanel(QObject):
         elif report.quarantined:
             self.window.statusBar().showMessage(
                 f"{len(report.quarantined)} 件办件被平台拒收，请在列表中右键“重新提交”", STATUS_MESSAGE_MS
+            )
+        elif report.held:
+            self.window.statusBar().showMessage(
+                f"{len(report.held)} 件办件的扫描件在采集它的窗口电脑上，待该窗口同步后自动上报", STATUS_MESSAGE_MS
             )
 
     def _reload_catalog(self, version: str) -> None:

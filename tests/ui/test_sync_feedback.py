@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.sync_status import NOT_ENROLLED_MESSAGE, done_text
-from sync.worker import SyncReport
+from sync.worker import Held, SyncReport
 
 
 @pytest.fixture
@@ -31,3 +31,9 @@ def test_a_run_the_clerk_asked_for_says_what_it_did() -> None:
     assert done_text(SyncReport()) == "同步完成：没有待上报的办件，办理状态均为最新"
     report = SyncReport(transfers=[{"id": str(uuid.uuid4())}])
     assert done_text(report) == "同步完成：上报 0 件，收到转交 1 件"
+
+
+def test_a_run_that_left_cases_for_their_scanning_window_says_so(window: Any) -> None:
+    held = Held(uuid.uuid4(), 1, "attachment abc… is not on this PC")
+    window.sync_panel._announce(SyncReport(held=[held]))
+    assert window.statusBar().currentMessage().startswith("1 件办件的扫描件在采集它的窗口电脑上")
