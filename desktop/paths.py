@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
-
 if TYPE_CHECKING:
     from desktop.settings import Settings
 
@@ -49,6 +47,8 @@ def default_db_path() -> DbTarget:
     override = os.environ.get("YISHI_DB")
     if override:
         return db_target(override)
+    import platformdirs  # noqa: PLC0415 - 5 ms of the window's first paint, and YISHI_DB never needs it
+
     return Path(platformdirs.user_data_dir("yishi", appauthor=False)) / "cases.sqlite3"
 
 
