@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from conftest import ANSWERS, ITEMS, VALUES, WINDOW_3, WINDOW_4, materials
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from desktop.cases.clock import Clock
@@ -115,6 +116,23 @@ def test_reads_from_several_threads_agree(store: Store) -> None:
         t.join()
     number = store.get(case_id).case.number
     assert number and seen == [(number, 1)] * 3
+
+
+@pytest.mark.postgres
+def test_a_read_after_the_server_dropped_the_connection_reconnects(pg_url: str, tmp_path: Path) -> None:
+    """A center's LAN or server restart breaks a kept connection: the next read goes on a new one, and writes
+    still get transactions from the pool."""
+    store = Store(pg_url, clock=Clock(), local_dir=tmp_path)
+    try:
+        case_id = decided(store)
+        [(pid,)] = store.reads.all(select(func.pg_backend_pid()))
+        with psycopg.connect(pg_url) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        assert [r.id for r in store.list_cases()] == [case_id]
+        assert store.reads.all(select(func.pg_backend_pid())) != [(pid,)]
+        assert decided(store) != case_id and store.outbox_figures().pending == 2
+    finally:
+        store.close()
 
 
 def test_a_thread_that_ends_gives_its_connection_back(tmp_path: Path) -> None:
