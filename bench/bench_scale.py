@@ -373,27 +373,20 @@ class Hand:
         self.pg = store.url is not None
         if self.pg:
             assert store.url is not None
-            self.conn: Any = psycopg.connect(store.url.replace("postgresql+psycopg://", "postgresql://"))
+            # autocommit: a careful hand reads in one round trip (the writes open their own transaction)
+            plain = store.url.replace("postgresql+psycopg://", "postgresql://")
+            self.conn: Any = psycopg.connect(plain, autocommit=True)
         else:
             self.conn = sqlite3.connect(store.path, isolation_level=None)
             self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # as the store's connections have it
         self.p = "%s" if self.pg else "?"
 
     def q(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        sql = sql.replace("?", self.p)
-        if self.pg:
-            with self.conn.transaction():
-                return list(self.conn.execute(sql, args).fetchall())
-        return self.conn.execute(sql, args).fetchall()
+        return list(self.conn.execute(sql.replace("?", self.p), args).fetchall())
 
     def typed(self, sql: str, *args: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
         """The column names and rows of ``SELECT *``, each column as the Python type the store gives it."""
-        sql = sql.replace("?", self.p)
-        if self.pg:
-            with self.conn.transaction():
-                cursor = self.conn.execute(sql, args)
-        else:
-            cursor = self.conn.execute(sql, args)
+        cursor = self.conn.execute(sql.replace("?", self.p), args)
         rows = cursor.fetchall()
         names = [d[0] for d in cursor.description]
         convert = [self._typing.get(name) for name in names]
