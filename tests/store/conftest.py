@@ -76,3 +76,18 @@ def pg_url() -> Iterator[str]:
     """A fresh database on the test server (skipped without one), dropped afterwards."""
     with fresh_database() as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
+    """Where a store lives, on either engine: a SQLite file, or a fresh PostgreSQL database (skipped without a
+    server)."""
+    yield tmp_path / "cases.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def any_store(target: str | Path, tmp_path: Path) -> Iterator[Store]:
+    """The store at ``target`` on the real clock, its window's own files in ``local``."""
+    opened = Store(target, clock=HallClock(), local_dir=tmp_path / "local")
+    yield opened
+    opened.close()

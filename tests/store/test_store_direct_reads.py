@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +23,9 @@ from desktop.store.repo import Store
 from desktop.store.rows import case_detail
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
-    yield tmp_path / "cases.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-
-
 @pytest.fixture
-def store(target: str | Path, tmp_path: Path) -> Iterator[Store]:
-    opened = Store(target, clock=Clock(), local_dir=tmp_path / "local")
-    yield opened
-    opened.close()
+def store(any_store: Store) -> Store:
+    return any_store
 
 
 def decided(store: Store, profile: Profile = WINDOW_3, decision: Decision = Decision.DEFER) -> uuid.UUID:

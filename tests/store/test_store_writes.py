@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,16 +30,9 @@ M = MaterialStatus
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
-    yield tmp_path / "cases.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-
-
 @pytest.fixture
-def store(target: str | Path, tmp_path: Path) -> Iterator[Store]:
-    opened = Store(target, clock=Clock(), local_dir=tmp_path / "local")
-    yield opened
-    opened.close()
+def store(any_store: Store) -> Store:
+    return any_store
 
 
 def decide(store: Store, case_id: uuid.UUID, decision: Decision, profile: Profile = WINDOW_3, **kw: Any) -> Case:
