@@ -9,9 +9,13 @@ from __future__ import annotations
 import importlib.abc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from desktop import keyring
+from desktop.store.encryption import forget_format
 
 if os.environ.get("YISHI_BLOCK_QT") == "1":
 
@@ -27,12 +31,18 @@ else:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the real user's settings or case store."""
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test reads or writes the real user's settings or case store, or leaves a store key unlocked for the
+    next (an unlocked key seals what the next test writes: its device key, say, which a child process of it
+    then cannot open)."""
     monkeypatch.setenv("YISHI_CONFIG", str(tmp_path / "settings.json"))
     monkeypatch.setenv("YISHI_DB", str(tmp_path / "cases.sqlite3"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv(keyring.PASSPHRASE_ENV, raising=False)
+    yield
+    keyring.lock_all()
+    forget_format()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
