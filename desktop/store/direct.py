@@ -106,7 +106,7 @@ class DirectReads:
 
     def _driver(self) -> Any:
         kept = getattr(self._local, "kept", None)
-        if kept is not None and (getattr(kept.driver, "closed", False) or getattr(kept.driver, "broken", False)):
+        if kept is not None and not self._sqlite and (kept.driver.closed or kept.driver.broken):
             self._forget()  # psycopg marks a connection the LAN broke
             kept = None
         if kept is None:
