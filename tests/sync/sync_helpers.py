@@ -12,6 +12,7 @@ from desktop.cases.clock import Clock as HallClock
 from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
 from desktop.cases.profile import Profile
 from desktop.cases.states import Decision
+from desktop.store.models import Case
 from desktop.store.repo import Store
 from sync.client import DeviceIdentity, PlatformClient
 from sync.crypto import Ed25519PrivateKey
@@ -74,6 +75,21 @@ def queue_case(
         profile=profile,
     )
     return case.id
+
+
+def queue_deferred_case(store: Store) -> Case:
+    """A 容缺受理 case (one deferred material) queued in ``store``."""
+    case = store.new_draft("LNYJS003", "2026.11.1", WINDOW)
+    store.decide(
+        case.id,
+        Decision.DEFER,
+        answers={},
+        values={"applicant.name": "王五"},
+        items=[ItemEntry("GA001", True, "GA", outcome=Decision.DEFER)],
+        materials=[MaterialEntry("hukou", "户口簿", MaterialStatus.DEFERRED, deadline=date(2026, 12, 10))],
+        profile=WINDOW,
+    )
+    return case
 
 
 @dataclass

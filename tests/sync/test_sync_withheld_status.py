@@ -3,12 +3,8 @@ against the reference platform: each names the case's number, the platform's sta
 
 from __future__ import annotations
 
-from datetime import date
+from sync_helpers import Clock, Running, queue_case, queue_deferred_case
 
-from sync_helpers import WINDOW, Clock, Running, queue_case
-
-from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
-from desktop.cases.states import Decision
 from desktop.services.sync import SyncOutcome, outcome_json, read_status
 from desktop.store.repo import Store
 from sync.client import PlatformClient
@@ -46,16 +42,7 @@ def outcome_json_of(store: Store) -> str:
 def test_a_status_waiting_for_unsent_local_changes_says_so_and_leaves_the_list_once_applied(
     store: Store, client: PlatformClient, running: Running, clock: Clock
 ) -> None:
-    case = store.new_draft("LNYJS003", "2026.11.1", WINDOW)
-    store.decide(
-        case.id,
-        Decision.DEFER,
-        answers={},
-        values={"applicant.name": "王五"},
-        items=[ItemEntry("GA001", True, "GA", outcome=Decision.DEFER)],
-        materials=[MaterialEntry("hukou", "户口簿", MaterialStatus.DEFERRED, deadline=date(2026, 12, 10))],
-        profile=WINDOW,
-    )
+    case = queue_deferred_case(store)
     sync_once(store, client, clock.now)
     set_status(running.platform, str(case.id), PlatformStatus.ACCEPTED, "已分办")
     store.supply_deferred(case.id, ["hukou"])  # revision 2 waits in the outbox

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
-from sync_helpers import WINDOW, Clock, Running, enroll, queue_case
+from sync_helpers import Clock, Running, enroll, queue_case, queue_deferred_case
 
-from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus
-from desktop.cases.states import CaseState, Decision
-from desktop.store.models import Case, OutboxEntry, OutboxStatus
+from desktop.cases.states import CaseState
+from desktop.store.models import OutboxEntry, OutboxStatus
 from desktop.store.repo import Store
 from sync.client import PlatformClient, client_from_folder, enroll_device, load_platform_key
 from sync.crypto import sha256_hex
@@ -55,25 +54,10 @@ def test_resend_after_a_crash_before_mark_sent_gets_the_same_platform_number(
     assert running.platform.counts()["cases"] == 1
 
 
-def _deferred_case(store: Store) -> Case:
-    """A 容缺受理 case (one deferred material) queued in ``store``."""
-    case = store.new_draft("LNYJS003", "2026.11.1", WINDOW)
-    store.decide(
-        case.id,
-        Decision.DEFER,
-        answers={},
-        values={"applicant.name": "王五"},
-        items=[ItemEntry("GA001", True, "GA", outcome=Decision.DEFER)],
-        materials=[MaterialEntry("hukou", "户口簿", MaterialStatus.DEFERRED, deadline=date(2026, 12, 10))],
-        profile=WINDOW,
-    )
-    return case
-
-
 def test_an_edit_after_sending_goes_as_a_new_revision_with_the_same_number(
     store: Store, client: PlatformClient, clock: Clock
 ) -> None:
-    case = _deferred_case(store)
+    case = queue_deferred_case(store)
     first = sync_once(store, client, clock.now).sent[0]
     store.supply_deferred(case.id, ["hukou"])
     second = sync_once(store, client, clock.now).sent[0]
@@ -167,7 +151,7 @@ def test_platform_statuses_move_local_cases_and_the_cursor_persists(
 def test_a_case_with_unsent_local_changes_is_not_overwritten_by_the_platform(
     store: Store, client: PlatformClient, running: Running, clock: Clock
 ) -> None:
-    case = _deferred_case(store)
+    case = queue_deferred_case(store)
     sync_once(store, client, clock.now)
     set_status(running.platform, str(case.id), PlatformStatus.ACCEPTED)
     store.supply_deferred(case.id, ["hukou"])  # revision 2 waits in the outbox
