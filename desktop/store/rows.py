@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -68,12 +68,12 @@ class DaySummary:
     by_clerk: dict[str, int]
 
 
-def detached(model: type[_Row], row: Sequence[Any]) -> _Row:
-    """A detached ``model`` object holding ``row`` (its table's columns, in order), built without a session:
-    what loading it would give, at a tenth of the cost (opening a case builds a dozen). Read it; a write loads its
-    own rows."""
+def detached(model: type[_Row], row: Sequence[Any] | Mapping[str, Any]) -> _Row:
+    """A ``model`` object holding ``row`` (its table's columns in order, or by name), built as a session builds
+    the rows it loads but without one, and without the constructor's per-field work: a tenth of the cost (opening
+    a case builds a dozen). Read it; a write loads its own rows."""
     instance: _Row = _manager(model).new_instance()
-    instance.__dict__.update(zip(_keys(model), row, strict=True))
+    instance.__dict__.update(row if isinstance(row, Mapping) else zip(_keys(model), row, strict=True))
     return instance
 
 
