@@ -25,7 +25,7 @@ from sqlmodel import Field, SQLModel
 
 from desktop.cases.decisions import MaterialStatus
 from desktop.cases.states import CaseState, Decision
-from desktop.store.columns import EnumText, UTCDateTime
+from desktop.store.columns import BinaryUUID, EnumText, UTCDateTime
 from desktop.store.json_columns import CompactJSON, PackedJSON
 
 # the condition of ix_case_created_undecided (migration 0006): the day list finds undecided cases by created_at
@@ -41,7 +41,7 @@ class OutboxStatus(StrEnum):
 def _fk_case(nullable: bool = False, *, index: bool = True, primary_key: bool = False) -> Any:
     # index=False where a unique constraint or the primary key starting with case_id already indexes it (0005, 0006)
     column: Column[Any] = Column(
-        ForeignKey("case.id", ondelete="CASCADE"), nullable=nullable, index=index, primary_key=primary_key
+        BinaryUUID(), ForeignKey("case.id", ondelete="CASCADE"), nullable=nullable, index=index, primary_key=primary_key
     )
     return Field(sa_column=column, default=None if nullable else ...)
 
@@ -74,7 +74,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_report", "decided_at", "decision", "bundle_code", "clerk"),
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True, sa_type=BinaryUUID)  # 16 bytes on SQLite
     number: str | None = Field(default=None, sa_column=Column(String(22), unique=True, nullable=True))
     query_code: str | None = Field(default=None, sa_column=Column(String(6), nullable=True))
     bundle_code: str  # indexed with updated_at (ix_case_bundle_updated)
@@ -203,7 +203,7 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: uuid.UUID | None = Field(
-        default=None, sa_column=Column(ForeignKey("case.id", ondelete="SET NULL"), nullable=True)
+        default=None, sa_column=Column(BinaryUUID(), ForeignKey("case.id", ondelete="SET NULL"), nullable=True)
     )
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     actor: str
@@ -237,7 +237,9 @@ class Rating(SQLModel, table=True):
     __tablename__ = "rating"
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: uuid.UUID = Field(sa_column=Column(ForeignKey("case.id", ondelete="CASCADE"), nullable=False, unique=True))
+    case_id: uuid.UUID = Field(
+        sa_column=Column(BinaryUUID(), ForeignKey("case.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
     level: int  # 5 非常满意 … 1 非常不满意
     reason: str | None = None  # a 差评 category code (desktop.cases.ratings.BAD_REASONS)
     note: str = ""

@@ -109,5 +109,5 @@ def test_case_ids_in_the_canonical_form_are_the_uuid_text(hall: Hall) -> None:
     case = decided(hall, Decision.ACCEPT)
     with sqlite3.connect(hall.store.path) as db:
         stored = {r[0] for r in db.execute("SELECT case_id FROM audit_event WHERE case_id IS NOT NULL")}
-    assert {str(uuid.UUID(s)) for s in stored} == {str(case.id)}
+    assert {str(uuid.UUID(bytes=s)) for s in stored} == {str(case.id)}  # stored as its 16 bytes (migration uuid_bytes)
     assert hall.store.verify_audit()[1] is None

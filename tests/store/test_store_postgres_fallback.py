@@ -44,7 +44,8 @@ def center_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
 def outbox_rows(store: Store) -> list[tuple[str, int, str]]:
     with store.engine.connect() as conn:
         rows = conn.execute(text("SELECT case_id, revision, status FROM outbox ORDER BY id")).all()
-    return [(str(uuid.UUID(str(c))), r, s) for c, r, s in rows]
+    # SQLite keeps a case id as its 16 bytes (migration uuid_bytes); PostgreSQL's driver gives a uuid
+    return [(str(c if isinstance(c, uuid.UUID) else uuid.UUID(bytes=c)), r, s) for c, r, s in rows]
 
 
 def test_unreachable_server_opens_the_window_offline_store_numbering_above_the_floor(tmp_path: Path) -> None:

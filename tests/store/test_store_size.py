@@ -21,6 +21,7 @@ from desktop.cases.decisions import MaterialEntry, MaterialStatus, plan_outcomes
 from desktop.cases.states import Decision
 from desktop.store.db import open_engine
 from desktop.store.migrate import alembic_config, current_revision, head_revision, migrate
+from desktop.store.models import MaterialRecord
 from desktop.store.outbox import compact_payload
 from desktop.store.repo import Store
 
@@ -229,8 +230,8 @@ def test_items_and_materials_are_their_own_index_on_sqlite(upgraded: Store) -> N
 def test_a_case_id_and_code_are_still_unique(upgraded: Store) -> None:
     again = {"case_id": DECIDED, "material_code": "photo", "name": "again", "status": "checked", "copies": 1,
              "deadline": None, "items": []}  # fmt: skip
-    with pytest.raises(sa.exc.IntegrityError), upgraded.engine.begin() as conn:
-        conn.execute(MATERIAL.insert(), again)
+    with pytest.raises(sa.exc.IntegrityError), upgraded.engine.begin() as conn:  # the id as the store writes it now
+        conn.execute(MaterialRecord.__table__.insert(), again)  # type: ignore[attr-defined]
 
 
 def form_kinds(store: Store) -> list[tuple[str, str]]:
