@@ -186,7 +186,7 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
     rows_total = 0
 
     def uid(u: uuid.UUID) -> Any:
-        return u if pg else u.hex
+        return u if pg else u.bytes  # as the store keeps an id (desktop.store.columns.BinaryUUID)
 
     def ts(t: datetime) -> Any:
         naive = t.astimezone(UTC).replace(tzinfo=None)
@@ -289,7 +289,7 @@ def samples_of(store: Store, n: int) -> Built:
                 " LIMIT 1"
             )
         ).one()
-    case_id = middle[0] if isinstance(middle[0], uuid.UUID) else uuid.UUID(middle[0])
+    case_id = middle[0] if isinstance(middle[0], uuid.UUID) else uuid.UUID(bytes=middle[0])
     return Built(n, 0, 0.0, {"middle": (case_id, *middle[1:]), "uscc": uscc, "company": company, "person": person})
 
 
@@ -400,14 +400,15 @@ class Hand:
             return {"state": CaseState, "decision": Decision, "outcome": Decision, "status": MaterialStatus,
                     **dict.fromkeys(INSTANTS, instant)}
         instant = lambda v: datetime.fromisoformat(v).replace(tzinfo=UTC)  # noqa: E731
-        return {"id": lambda v: uuid.UUID(v) if isinstance(v, str) else v, "case_id": uuid.UUID,
+        from_bytes: Callable[[bytes], uuid.UUID] = lambda v: uuid.UUID(bytes=v)  # noqa: E731
+        return {"id": lambda v: from_bytes(v) if isinstance(v, bytes) else v, "case_id": from_bytes,
                 "state": CaseState, "decision": Decision, "outcome": Decision, "status": MaterialStatus,
                 "answers": load_json, "values": load_json, "items": load_json, "applies": bool,
                 "estimated": bool, "promised_date": date.fromisoformat, "deadline": date.fromisoformat,
                 **dict.fromkeys(INSTANTS, instant)}  # fmt: skip
 
     def uid(self, value: uuid.UUID) -> Any:
-        return value if self.pg else value.hex
+        return value if self.pg else value.bytes
 
     def when(self, value: datetime) -> Any:
         naive = value.astimezone(UTC).replace(tzinfo=None)
@@ -422,7 +423,7 @@ class Hand:
 
     def _summary(self, r: tuple[Any, ...]) -> CaseSummary:
         return CaseSummary(
-            r[0] if self.pg else uuid.UUID(r[0]),
+            r[0] if self.pg else uuid.UUID(bytes=r[0]),
             r[1],
             CaseState(r[2]),
             None if r[3] is None else Decision(r[3]),
