@@ -354,13 +354,20 @@ def test_a_store_made_by_this_build_keeps_ids_in_16_bytes(any_store: Store) -> N
     assert any_store.list_cases(limit=1)[0].id == draft.id
 
 
-def test_a_uuid_column_the_migration_does_not_know_stops_the_upgrade_and_changes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("table", "why"),
+    [
+        ('CREATE TABLE note (case_id CHAR(32) REFERENCES "case" (id), text VARCHAR)', r"note\.case_id is declared"),
+        ("CREATE TABLE receipt (outbox_id INTEGER REFERENCES outbox (id))", "receipt refers to outbox"),
+    ],
+)
+def test_a_table_the_migration_does_not_know_stops_it_and_changes_nothing(tmp_path: Path, table: str, why: str) -> None:
     engine = open_engine(tmp_path / "cases.sqlite3")
     migrate(engine, BEFORE)
     with engine.begin() as conn:
-        conn.exec_driver_sql('CREATE TABLE note (case_id CHAR(32) REFERENCES "case" (id), text VARCHAR)')
+        conn.exec_driver_sql(table)
         conn.execute(CASE.insert(), _case(A, "王五", decided=False))
-    with pytest.raises(RuntimeError, match=r"note\.case_id"):
+    with pytest.raises(RuntimeError, match=why):
         migrate(engine)
     assert current_revision(engine) == BEFORE
     with engine.connect() as conn:

@@ -25,8 +25,8 @@ SQLite cannot change a column's type in place, so the seven tables with a UUID c
    text, and ANALYZE gives the planner its figures back.
 
 An id that is not a UUID (only an edit behind the store's back makes one) is kept as it is. A CHAR(32) column this
-migration does not list stops the upgrade (nothing changes) rather than be left as text under a model that reads
-bytes.
+migration does not list, or a table it does not rebuild with a foreign key to one it does, stops it (nothing
+changes) rather than be left as text under a model that reads bytes, or naming a dropped table.
 
 Going back down does the same the other way: the bytes become 32 lowercase hex characters again.
 
@@ -88,23 +88,32 @@ def _retyped(table: str, create: str, *, before: str, after: str) -> str:
     return create
 
 
-def _unknown_uuid_columns(bind: sa.Connection) -> list[str]:
-    """Columns declared as ``sqlalchemy.Uuid`` declares them on SQLite that UUID_COLUMNS does not name."""
+def _unlisted(bind: sa.Connection, *, before: str) -> list[str]:
+    """What this migration would get wrong: a column declared as ``sqlalchemy.Uuid`` declares it on SQLite that
+    UUID_COLUMNS does not name (left as text under a model that reads bytes), or a table it does not rebuild whose
+    foreign key names one it does (left naming a dropped table)."""
     tables = [t for (t,) in _query(bind, "SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return [
-        f"{table}.{column}"
+    problems = [
+        f"{table}.{column} is declared {TEXT}"
         for table in tables
         for _cid, column, declared, *_rest in _query(bind, f'PRAGMA table_info("{table}")')
-        if declared.upper() == TEXT and column not in UUID_COLUMNS.get(table, ())
+        if before == TEXT and declared.upper() == TEXT and column not in UUID_COLUMNS.get(table, ())
+    ]
+    return problems + [
+        f"{table} refers to {parent}"
+        for table in tables
+        if table not in UUID_COLUMNS
+        for _id, _seq, parent, *_rest in _query(bind, f'PRAGMA foreign_key_list("{table}")')
+        if parent in UUID_COLUMNS
     ]
 
 
 def _rebuild_sqlite(bind: sa.Connection, *, before: str, after: str, convert: str) -> None:
     """Rebuild every table of UUID_COLUMNS with its UUID columns declared ``after`` instead of ``before``, each
     value given by the SQL ``convert`` (``{0}``: the column)."""
-    unknown = _unknown_uuid_columns(bind) if before == TEXT else []
-    if unknown:  # a UUID column this migration does not know would be left as text, unlike its model's
-        raise RuntimeError(f"columns declared {TEXT} that are not known UUID columns: {', '.join(unknown)}")
+    problems = _unlisted(bind, before=before)
+    if problems:  # nothing has changed yet: the store stays as it was
+        raise RuntimeError(f"tables this migration does not know: {'; '.join(problems)}")
     schema = {
         table: _query(bind, "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", table)
         for table in UUID_COLUMNS
