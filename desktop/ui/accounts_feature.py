@@ -70,6 +70,7 @@ class AccountsFeature(QObject):
         self.session.signed_in.connect(self._signed_in)
         self.session.unlocked.connect(self._signed_in)
         self.session.cancelled.connect(main.close)
+        self.session.locked.connect(window.hide_cases)
         window.case_decided.connect(self.ask_rating)
         credentials, window.store_login = window.store_login, None  # typed once, to unlock an encrypted store
         self.session.login(credentials)
@@ -78,10 +79,9 @@ class AccountsFeature(QObject):
         self.window.settings.clerk = account.username  # the operator of every intake call (not saved)
         self.operator_label.setText(f"{ROLE_LABELS[account.role]}：{account.display_name}（{account.username}）")
         self.rating = None
-        # clerks see their own work; supervisors and administrators the whole store
-        self.window.case_scope = None if self.session.may(Permission.SEE_ALL_CASES) else account.username
         self.window.show_profile()
-        self.window.refresh_cases()
+        # clerks see their own work; supervisors and administrators the whole store
+        self.window.show_cases_to(None if self.session.may(Permission.SEE_ALL_CASES) else account.username)
 
     def _audit_settings(self) -> None:
         from desktop.services.accounts import record_settings_change  # noqa: PLC0415 - loaded with the session

@@ -36,6 +36,7 @@ def build(args: argparse.Namespace) -> tuple[QApplication, MainWindow]:
     settings = settings_mod.load()
     window = MainWindow(settings, paths.db_path_from(args, settings))
     window.resize(1366, 768)
+    window.hide_cases()  # until someone signs in (desktop.ui.accounts_feature): nobody reads cases behind the login
     AfterFirstPaint(window, lambda: after_first_paint(app, window, family))
     window.show()
     # The first paint starts loading; this covers a platform that paints nothing before the event loop idles.

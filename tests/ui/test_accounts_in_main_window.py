@@ -1,9 +1,11 @@
 """Accounts attached to the real main window: first-run login, the operator of intake, rating after a decision."""
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -13,6 +15,7 @@ from hall_cases import PASSWORD, decided
 from desktop.cases.roles import Role
 from desktop.cases.states import Decision
 from desktop.ui.accounts_feature import AccountsFeature
+from desktop.ui.application import build
 from desktop.ui.login import LoginDialog
 
 
@@ -77,3 +80,51 @@ def test_a_clerk_sees_their_own_cases_and_a_supervisor_sees_the_whole_store(qtbo
     dialog.submit()
     qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 1)
     assert main_window.case_model.row_at(0).id == str(mine.id)
+
+
+def test_no_case_shows_behind_the_login_or_the_idle_lock(qtbot: QtBot, main_window: Any) -> None:
+    hall = main_window.hall
+    decided(hall, Decision.ACCEPT, clerk="lij")
+    main_window.hide_cases()  # as the app does before anyone signs in
+    main_window.refresh_cases()
+    qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 0)
+    main_window.case_search.setText("李")  # typing in the search box reads nothing either
+    main_window.refresh_cases()
+    main_window.store_pool.waitForDone(5_000)
+    qtbot.wait(50)
+    assert main_window.case_model.rowCount() == 0
+    main_window.case_search.clear()
+    feature = AccountsFeature(main_window)
+    first_login(qtbot, feature)
+    qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 1)  # the administrator, signed in
+    feature.session.lock()
+    assert main_window.case_model.rowCount() == 0  # at once, not after a store read
+    lock = feature.session.lock_dialog
+    assert lock is not None
+    with qtbot.waitSignal(feature.session.unlocked):
+        lock.password.setText(PASSWORD)
+        lock.submit()
+    qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 1)
+
+
+def test_the_app_lists_no_case_until_someone_signs_in(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YISHI_CONFIG", str(tmp_path / "settings.json"))  # the profile the fixture wrote there
+    _app, window = build(argparse.Namespace(db=str(tmp_path / "cases.sqlite3")))
+    qtbot.addWidget(window)
+    window.offer_drafts_on_start = False
+    qtbot.waitUntil(lambda: window.hall is not None and window.catalog is not None, timeout=30_000)
+    decided(window.hall, Decision.ACCEPT, clerk="lij")
+    qtbot.waitUntil(lambda: isinstance(window.property("accounts_feature"), AccountsFeature), timeout=30_000)
+    window.refresh_cases()
+    window.store_pool.waitForDone(5_000)
+    qtbot.wait(50)
+    feature = window.property("accounts_feature")
+    assert feature.session.login_dialog is not None and feature.session.login_dialog.isVisible()
+    assert window.case_model.rowCount() == 0
+    first_login(qtbot, feature)
+    qtbot.waitUntil(lambda: window.case_model.rowCount() == 1)
+    window.store_pool.waitForDone(10_000)
+    assert window.hall is not None
+    window.hall.close()

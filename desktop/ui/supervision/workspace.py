@@ -41,6 +41,7 @@ from desktop.services.accounts import AccountInfo
 from desktop.services.hall import Hall
 from desktop.services.ratings import RatingError
 from desktop.services.reports import Filters, OpenCase, Workspace
+from desktop.ui.dates import to_qdate
 from desktop.ui.supervision.charts import Bar, BarChart
 from desktop.ui.supervision.dialogs import FollowUpDialog, VoidDialog
 from desktop.ui.workers import Op
@@ -120,7 +121,7 @@ class SupervisorWorkspace(QWidget):
         self.center_name = center_name
         self.bundle_names = bundle_names or {}
         self.current: Workspace | None = None
-        today = QDate(hall.clock.today())
+        today = to_qdate(hall.clock.today())
         self.first = self._date(today)
         self.last = self._date(today)
         self.window_code = QLineEdit(placeholderText="全部")
