@@ -11,9 +11,12 @@ from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "accounts"))  # the shared hall_cases helpers
 from hall_cases import PASSWORD, decided
+from held_work import held
 
 from desktop.cases.roles import Role
 from desktop.cases.states import Decision
+from desktop.services import accounts
+from desktop.ui.accounts_dialog import AccountsDialog
 from desktop.ui.accounts_feature import AccountsFeature
 from desktop.ui.application import build
 from desktop.ui.login import LoginDialog
@@ -21,7 +24,9 @@ from desktop.ui.login import LoginDialog
 
 def first_login(qtbot: QtBot, feature: AccountsFeature) -> None:
     dialog = feature.session.login_dialog
-    assert isinstance(dialog, LoginDialog) and dialog.first_run and dialog.isVisible()
+    assert isinstance(dialog, LoginDialog) and dialog.isVisible()  # covers the window at once
+    qtbot.waitUntil(lambda: dialog.first_run is not None)  # the store, asked on its pool, has no account yet
+    assert dialog.first_run
     dialog.username.setText("admin")
     dialog.display_name.setText("系统管理员")
     dialog.password.setText(PASSWORD)
@@ -54,7 +59,8 @@ def test_the_logged_in_account_is_the_operator_of_the_window(qtbot: QtBot, main_
     window = feature.rating.window if feature.rating else None
     assert window is not None and window.isVisible()
     assert window.screen() is QApplication.primaryScreen()  # one screen: the clerk's, turned to the applicant
-    window.choose(5)
+    with qtbot.waitSignal(feature.rating.stored):
+        window.choose(5)
     rating = hall.store.rating_of(case.id)
     assert rating is not None and (rating.level, rating.clerk) == (5, "wangf")
     window.close()
@@ -128,3 +134,26 @@ def test_the_app_lists_no_case_until_someone_signs_in(
     window.store_pool.waitForDone(10_000)
     assert window.hall is not None
     window.hall.close()
+
+
+def test_the_features_store_work_runs_on_the_windows_store_pool(
+    qtbot: QtBot, main_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feature = AccountsFeature(main_window)
+    first_login(qtbot, feature)
+    assert feature.session.pool is main_window.store_pool
+    main_window.settings.window_code = "09"  # what 窗口档案 changed
+    with held(monkeypatch, accounts, "record_settings_change") as record:
+        feature._audit_settings()  # runs after the window's own 窗口档案 dialog
+        qtbot.waitUntil(record.entered.is_set)
+        record.release()
+    main_window.store_pool.waitForDone(10_000)
+    assert record.ran_off_the_ui_thread_once()
+    newest = main_window.hall.store.audit_events(limit=1)[0]
+    assert (newest.actor, newest.action) == ("admin", "settings_change")
+    assert newest.detail["changed"]["window_code"][1] == "09"
+    feature.manage_accounts()
+    dialog = main_window.findChild(AccountsDialog)
+    assert dialog is not None and dialog.pool is main_window.store_pool
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    dialog.close()
