@@ -182,6 +182,8 @@ class LoginDialog(QDialog):
         self.password_label.setText("密码（至少8位）" if first_run else "密码")
         self.ok.setText("创建并登录" if first_run else "登录")
         self.setWindowTitle("首次使用：创建系统管理员" if first_run else "登录 · 一件事一次办综合受理窗口")
+        if self.isVisible():  # rows came or went on screen: fit them (the wrapped intro's height included)
+            self.adjustSize()
 
     # -- submitting ----------------------------------------------------------------------------------------------
 

@@ -58,6 +58,8 @@ def settled(qtbot: QtBot, dialog: LoginDialog | LockDialog) -> None:
 def test_first_run_creates_the_administrator_and_signs_in(qtbot: QtBot, hall: Hall, pool: QThreadPool) -> None:
     dialog = login_dialog(qtbot, hall, pool)
     assert dialog.first_run and dialog.windowTitle().startswith("首次使用") and dialog.display_name.isVisible()
+    layout = dialog.layout()
+    assert dialog.height() >= layout.totalHeightForWidth(dialog.width())  # the wrapped intro's rows fit, unclipped
     dialog.username.setText("admin")
     dialog.display_name.setText("系统管理员")
     dialog.password.setText(PASSWORD)
