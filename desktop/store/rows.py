@@ -69,12 +69,19 @@ class DaySummary:
 
 
 def detached(model: type[_Row], row: Sequence[Any] | Mapping[str, Any]) -> _Row:
-    """A ``model`` object holding ``row`` (its table's columns in order, or by name), built as a session builds
-    the rows it loads but without one, and without the constructor's per-field work: a tenth of the cost (opening
-    a case builds a dozen). Read it; a write loads its own rows."""
+    """A ``model`` object holding ``row`` (the values of :func:`read_columns` in order, or by name), built as a
+    session builds the rows it loads but without one, and without the constructor's per-field work: a tenth of the
+    cost (opening a case builds a dozen). Read it; a write loads its own rows."""
     instance: _Row = _manager(model).new_instance()
     instance.__dict__.update(row if isinstance(row, Mapping) else zip(_keys(model), row, strict=True))
     return instance
+
+
+@functools.cache
+def read_columns(model: type[SQLModel]) -> tuple[Any, ...]:
+    """What a read selects to build ``model`` with :func:`detached`: its table's columns, then the texts of its
+    phrases (desktop.store.models.PHRASES), as a session loads them."""
+    return tuple(getattr(model, key) for key in _keys(model))
 
 
 @functools.cache
@@ -85,7 +92,7 @@ def _manager(model: type[SQLModel]) -> Any:
 
 @functools.cache
 def _keys(model: type[SQLModel]) -> tuple[str, ...]:
-    return tuple(column.key for column in model.__table__.columns)  # type: ignore[attr-defined]
+    return tuple(attribute.key for attribute in _manager(model).mapper.column_attrs)
 
 
 def load_case(session: Session, case_id: uuid.UUID) -> Case:
