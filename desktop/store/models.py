@@ -180,9 +180,9 @@ PHRASES: dict[type[SQLModel], tuple[str, ...]] = {
     MaterialRecord: ("name",),
 }
 """The texts each model keeps as phrases (migration 0008): column ``<name>_id`` holds the phrase's id, attribute
-``<name>`` its text. The text is read with the row, by a session as by ``rows.detached`` reads (a scalar subquery
-on the phrase's primary key), and kept through a flush; it cannot be set: a writer gives the id
-(``Store.phrases``)."""
+``<name>`` its text. The text is read with the row: a session's load selects it (a scalar subquery on the phrase's
+primary key) and keeps it through a flush; ``rows.read_statement`` joins it for the hot reads. It cannot be set: a
+writer gives the id (``Store.phrases``)."""
 
 
 def _read_phrase(model: type[SQLModel], name: str) -> None:

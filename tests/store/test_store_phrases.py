@@ -154,7 +154,7 @@ def test_each_text_is_kept_once_the_most_used_first_and_rows_hold_its_id(upgrade
     ids = {t: i for i, t in kept}
     with upgraded.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT name_id FROM material_record ORDER BY id")).scalars().all()
-        centers = dict(conn.execute(sa.text('SELECT id, center_name_id FROM "case"')).all())
+        centers: dict[Any, int] = dict(conn.execute(sa.text('SELECT id, center_name_id FROM "case"')).all())
     assert stored == [ids[name] for _i, _c, _code, name in MATERIAL_ROWS]
     assert {uuid.UUID(str(c)): i for c, i in centers.items()} == {c: ids[t] for c, t in CENTERS.items()}
 
