@@ -227,10 +227,14 @@ def test_items_and_materials_are_their_own_index_on_sqlite(upgraded: Store) -> N
 
 
 def test_a_case_id_and_code_are_still_unique(upgraded: Store) -> None:
-    again = {"case_id": DECIDED, "material_code": "photo", "name": "again", "status": "checked", "copies": 1,
-             "deadline": None, "items": []}  # fmt: skip
+    again = {"case_id": DECIDED, "material_code": "photo", "name_id": upgraded.phrases.ids(["again"])["again"],
+             "status": "checked", "copies": 1, "deadline": None, "items": []}  # fmt: skip
+    # the name is a phrase's id since 0008
+    phrased = _table(
+        "material_record", *((c.name, c.type) for c in MATERIAL.c if c.name != "name"), ("name_id", sa.Integer())
+    )
     with pytest.raises(sa.exc.IntegrityError), upgraded.engine.begin() as conn:
-        conn.execute(MATERIAL.insert(), again)
+        conn.execute(phrased.insert(), again)
 
 
 def form_kinds(store: Store) -> list[tuple[str, str]]:
