@@ -30,7 +30,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -38,7 +38,7 @@ from typing import Any
 
 import psycopg
 from report import Figure, emit, wants_json  # bench/report.py (this script's folder is on sys.path)
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import Session
 
 from desktop.cases.clock import Clock, stepping_clock
@@ -56,7 +56,7 @@ from desktop.store.models import AuditEvent, Case, CaseItem, MaterialRecord, Out
 from desktop.store.outbox import compact_payload
 from desktop.store.queries import page_key
 from desktop.store.repo import Store
-from desktop.store.rows import CaseSummary
+from desktop.store.rows import CaseSummary, read_statement
 
 READ_TARGET_MS = 100.0
 READ_RATIO = 1.5
@@ -111,13 +111,13 @@ def make_seeds(folder: Path, count: int) -> list[Seed]:
         engine = hall.store.engine
         seeds = []
         with engine.connect() as conn:
-            cases = [dict(r._mapping) for r in conn.execute(Case.__table__.select())]  # type: ignore[attr-defined]
+            cases = _rows(conn, Case)
             by_case: dict[Any, Seed] = {}
             for c in cases:
                 by_case[c["id"]] = Seed(c, [], [], [], {})
             for table, key in ((CaseItem, "items"), (MaterialRecord, "materials"), (AuditEvent, "audit")):
-                for r in conn.execute(table.__table__.select()):  # type: ignore[attr-defined]
-                    row = {k: v for k, v in r._mapping.items() if k != "id"}  # the copies get their own ids
+                for found in _rows(conn, table):
+                    row = {k: v for k, v in found.items() if k != "id"}  # the copies get their own ids
                     if row["case_id"] in by_case:
                         getattr(by_case[row["case_id"]], key).append(row)
             for r in conn.execute(OutboxEntry.__table__.select()):  # type: ignore[attr-defined]
@@ -127,6 +127,12 @@ def make_seeds(folder: Path, count: int) -> list[Seed]:
     finally:
         hall.close()
     return seeds
+
+
+def _rows(conn: Connection, model: Any) -> list[dict[str, Any]]:
+    """Every row of ``model`` by attribute, the texts of its phrases with it (migration 0008)."""
+    keys = [a.key for a in inspect(model).column_attrs]
+    return [dict(zip(keys, r, strict=True)) for r in conn.execute(read_statement(model))]
 
 
 # -- replication ----------------------------------------------------------------------------------------------------
@@ -142,13 +148,14 @@ class Built:
 
 CASE_COLS = (
     'id, number, query_code, bundle_code, catalog_version, state, decision, revision, answers, "values",'
-    " applicant_name, applicant_id, applicant_phone, center_name, division_code, window_code, clerk, reason,"
+    " applicant_name, applicant_id, applicant_phone, center_name_id, division_code, window_code, clerk, reason,"
     " created_at, updated_at, decided_at"
 )
 ITEM_COLS = (
-    "case_id, item_code, applies, reason, department, promised_days, promised_date, estimated, outcome, outcome_reason"
+    "case_id, item_code, applies, reason_id, department, promised_days, promised_date, estimated, outcome,"
+    " outcome_reason"
 )
-MATERIAL_COLS = "case_id, material_code, name, status, copies, deadline, items"
+MATERIAL_COLS = "case_id, material_code, name_id, status, copies, deadline, items"
 AUDIT_COLS = ", ".join(("id", "case_id", "at", "actor", "action", "detail", *CHAIN_COLUMNS))  # chained as the store
 OUTBOX_COLS = "case_id, revision, payload, created_at, attempts, next_attempt_at, status, last_error, platform_number"
 
@@ -167,6 +174,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value.value if hasattr(value, "value") else value
+
+
+def phrase_ids(conn: Any, texts: Iterable[str], known: dict[str, int], pg: bool) -> dict[str, int]:
+    """The phrase ids of ``texts`` (migration 0008) on a DB-API connection, as a careful hand keeps them: in memory
+    once met (``known``); a text not there yet is added (``ON CONFLICT DO NOTHING``), then the ids read back."""
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    if missing:
+        mark = "%s" if pg else "?"
+        cursor = conn.cursor()
+        add = f"INSERT INTO phrase (text) VALUES ({mark}) ON CONFLICT (text) DO NOTHING"
+        cursor.executemany(add, [(t,) for t in missing])
+        marks = ", ".join([mark] * len(missing))
+        known.update({t: i for i, t in cursor.execute(f"SELECT id, text FROM phrase WHERE text IN ({marks})", missing)})
+    return known
 
 
 def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a case
@@ -192,7 +213,9 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
         naive = t.astimezone(UTC).replace(tzinfo=None)
         return naive if pg else naive.isoformat(sep=" ", timespec="microseconds")
 
-    prepared = [_prepare(s) for s in seeds]
+    with engine.begin() as conn:  # the phrases, numbered in the order the windows meet them
+        phrases = phrase_ids(conn.connection.driver_connection, [t for s in seeds for t in _texts(s)], {}, pg)
+    prepared = [_prepare(s, phrases) for s in seeds]
     sql = {
         "case": _insert("case", CASE_COLS, pg),
         "case_item": _insert("case_item", ITEM_COLS, pg),
@@ -228,7 +251,7 @@ def replicate(  # noqa: PLR0915 - one loop that writes every table's row of a ca
                 u, number, c["query_code"], c["bundle_code"], c["catalog_version"], state.value,
                 _plain(c["decision"]), c["revision"], stored_form(p["answers"], pg), stored_form(values, pg), name,
                 applicant_id, phone,
-                c["center_name"], c["division_code"], f"{window:02d}", f"窗口{window:02d}", c["reason"],
+                phrases[c["center_name"]], c["division_code"], f"{window:02d}", f"窗口{window:02d}", c["reason"],
                 ts(when - timedelta(minutes=12)), w, w,
             ))  # fmt: skip
             batch["case_item"] += [(u, *row) for row in p["items"]]
@@ -303,20 +326,29 @@ def _migration_0005() -> Any:
     return module
 
 
-def _prepare(s: Seed) -> dict[str, Any]:
-    """A seed's rows as plain values with its JSON serialized once (the applicant replaced by string)."""
+def _texts(s: Seed) -> list[str]:
+    """A seed's phrases (migration 0008) in the order deciding it writes them."""
+    return [s.case["center_name"], *(i["reason"] for i in s.items), *(m["name"] for m in s.materials)]
+
+
+def _prepare(s: Seed, phrases: dict[str, int]) -> dict[str, Any]:
+    """A seed's rows as plain values with its JSON serialized once (the applicant replaced by string), its texts
+    as their ``phrases`` ids."""
     c = s.case
     js = dump_json  # as the store writes JSON on SQLite
+
+    def stored(row: dict[str, Any], key: str) -> Any:
+        if key.endswith("_id") and key != "case_id":
+            return phrases[row[key.removesuffix("_id")]]
+        return js(row[key]) if key == "items" else _plain(row[key])
+
     return {
         "answers": js(c["answers"]),
         "values": js(c["values"]),
         "name": c["applicant_name"],
         "id": c["applicant_id"] or "\x00",
-        "items": [tuple(_plain(it[k]) for k in ITEM_COLS.replace(" ", "").split(",")[1:]) for it in s.items],
-        "materials": [
-            tuple(js(m[k]) if k == "items" else _plain(m[k]) for k in MATERIAL_COLS.replace(" ", "").split(",")[1:])
-            for m in s.materials
-        ],
+        "items": [tuple(stored(it, k) for k in ITEM_COLS.replace(" ", "").split(",")[1:]) for it in s.items],
+        "materials": [tuple(stored(m, k) for k in MATERIAL_COLS.replace(" ", "").split(",")[1:]) for m in s.materials],
         "audit": [(a["actor"], a["action"], js(a["detail"]), a["detail"]) for a in s.audit],  # the detail hashed too
         "payload": json.dumps(s.payload, ensure_ascii=False),
         "case_id": str(c["id"]),
@@ -380,6 +412,7 @@ class Hand:
             self.conn = sqlite3.connect(store.path, isolation_level=None)
             self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # as the store's connections have it
         self.p = "%s" if self.pg else "?"
+        self.phrases: dict[str, int] = {}  # the phrase ids met so far (migration 0008)
 
     def q(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         return list(self.conn.execute(sql.replace("?", self.p), args).fetchall())
@@ -562,20 +595,28 @@ def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
     def open_hand() -> list[tuple[list[str], list[tuple[Any, ...]]]]:
         u = hand.uid(case_id)
         return [
-            hand.typed(f"SELECT * FROM {table} WHERE {key} = ?{order}", u)
-            for table, key, order in (('"case"', "id", ""), ("case_item", "case_id", " ORDER BY id"),
-                                      ("material_record", "case_id", " ORDER BY id"),
-                                      ("attachment", "case_id", " ORDER BY id"))
+            hand.typed(f"SELECT t.*{text} FROM {table} AS t{join} WHERE t.{key} = ?{order}", u)
+            for table, key, order, text, join in (
+                ('"case"', "id", "", *_phrase_join("center_name", "LEFT JOIN")),
+                ("case_item", "case_id", " ORDER BY t.id", *_phrase_join("reason")),
+                ("material_record", "case_id", " ORDER BY t.id", *_phrase_join("name")),
+                ("attachment", "case_id", " ORDER BY t.id", "", ""),
+            )
         ]  # fmt: skip
 
-    def opened(d: Any) -> Any:  # either side as lists of {column: value}
+    def opened(d: Any) -> Any:  # either side as lists of {column: value}, phrases as their texts
         if isinstance(d, list):
             return [[dict(zip(names, row, strict=True)) for row in rows] for names, rows in d]
-        return [[{c.key: getattr(row, c.key) for c in type(row).__table__.columns} for row in rows]
+        return [[{a.key: getattr(row, a.key) for a in inspect(type(row)).column_attrs} for row in rows]
                 for rows in ([d.case], d.items, d.materials, d.attachments)]  # fmt: skip
 
     pair("open a case", lambda: store.get(case_id), open_hand, opened)
     return out
+
+
+def _phrase_join(text: str, join: str = "JOIN") -> tuple[str, str]:
+    """What a hand adds to ``SELECT t.* FROM table AS t`` to read the text of its phrase (migration 0008)."""
+    return f", p.text AS {text}", f" {join} phrase AS p ON p.id = t.{text}_id"
 
 
 # -- deciding ------------------------------------------------------------------------------------------------------
@@ -608,6 +649,7 @@ def hand_decide(hand: Hand, store: Store, case_id: uuid.UUID, items: list[ItemEn
     now = store.clock.now()
     day = store.clock.local_day(now)
     u, w = hand.uid(case_id), hand.when(now)
+    phrases = phrase_ids(hand.conn, [*(i.reason for i in items), *(m.name for m in MATERIALS)], hand.phrases, hand.pg)
     c = hand.conn.cursor() if hand.pg else hand.conn
     statements: list[tuple[str, tuple[Any, ...]]] = []
     add = statements.append
@@ -635,16 +677,16 @@ def hand_decide(hand: Hand, store: Store, case_id: uuid.UUID, items: list[ItemEn
         for c_sql, args in statements:
             c.execute(c_sql.replace("?", hand.p), args)
         c.executemany(
-            "INSERT INTO case_item (case_id, item_code, applies, reason, department, promised_days, promised_date,"
+            "INSERT INTO case_item (case_id, item_code, applies, reason_id, department, promised_days, promised_date,"
             " estimated, outcome, outcome_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".replace("?", hand.p),
-            [(u, i.item_code, i.applies, i.reason, i.department, i.promised_days,
+            [(u, i.item_code, i.applies, phrases[i.reason], i.department, i.promised_days,
               None if i.promised_date is None else i.promised_date.isoformat(), i.estimated,
               None if i.outcome is None else i.outcome.value, i.outcome_reason or None) for i in items],
         )  # fmt: skip
         c.executemany(
-            "INSERT INTO material_record (case_id, material_code, name, status, copies, deadline, items)"
+            "INSERT INTO material_record (case_id, material_code, name_id, status, copies, deadline, items)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)".replace("?", hand.p),
-            [(u, m.material_code, m.name, m.status.value, m.copies, None, dump_json(list(m.items)))
+            [(u, m.material_code, phrases[m.name], m.status.value, m.copies, None, dump_json(list(m.items)))
              for m in MATERIALS],
         )  # fmt: skip
         # the audit chain numbers its rows itself (max(id) + 1, desktop.store.audit_log), so the hand does too

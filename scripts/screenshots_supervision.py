@@ -88,10 +88,18 @@ def save(widget: QWidget, name: str) -> None:
     print(OUT / name)
 
 
-def window_shots(app: QApplication, hall: Hall) -> None:
-    login = LoginDialog(hall)
-    login.username.setText("zhaom")
+def asked(app: QApplication, login: LoginDialog) -> LoginDialog:
+    """``login`` once the store has said whether this is the first run (it asks on the pool)."""
     login.show()
+    while login.first_run is None:
+        app.processEvents()
+    app.processEvents()
+    return login
+
+
+def window_shots(app: QApplication, hall: Hall) -> None:
+    login = asked(app, LoginDialog(hall, serial_pool()))
+    login.username.setText("zhaom")
     app.processEvents()
     save(login, "40-login.png")
     login.close()
@@ -156,9 +164,7 @@ def main() -> int:
     empty = Hall(
         Store(empty_dir / "cases.sqlite3"), stepping_clock(datetime(2026, 11, 30, tzinfo=UTC)), Catalogs(empty_dir)
     )
-    first_run = LoginDialog(empty)
-    first_run.show()
-    app.processEvents()
+    first_run = asked(app, LoginDialog(empty, serial_pool()))
     save(first_run, "39-first-run.png")
     first_run.close()
     empty.close()

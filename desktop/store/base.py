@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from desktop.cases.clock import Clock
 from desktop.store.direct import DirectReads
+from desktop.store.phrases import Phrases
 
 
 class StoreBase:
@@ -15,6 +16,7 @@ class StoreBase:
 
     engine: Engine
     reads: DirectReads  # hot reads on the driver connection
+    phrases: Phrases  # the ids of repeated texts, known once met (migration 0008)
     clock: Clock
     path: Path
     attachments_dir: Path

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, bindparam, update
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from desktop.cases.decisions import (
@@ -36,7 +37,7 @@ from desktop.store.audit_log import AuditEntry, append_audit_rows
 from desktop.store.base import StoreBase
 from desktop.store.db import durable, next_sequence, write_session
 from desktop.store.driver import insert_of, run, run_many
-from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, OutboxEntry, OutboxStatus
+from desktop.store.models import PHRASES, Attachment, Case, CaseItem, MaterialRecord, OutboxEntry, OutboxStatus
 from desktop.store.payload import case_attachments, case_payload, supervision_fields
 from desktop.store.rows import CaseDetail, CaseNotFound, NotEditable, audit, case_detail, detached, load_case
 from desktop.store.search import applicant_phone
@@ -54,13 +55,14 @@ class CaseWrites(StoreBase):
         case = Case(
             bundle_code=bundle_code,
             catalog_version=catalog_version,
-            center_name=profile.center_name,
+            center_name_id=self.phrases.ids([profile.center_name])[profile.center_name],
             division_code=profile.center_code,
             window_code=profile.window_code,
             clerk=profile.clerk,
             created_at=now,
             updated_at=now,
         )
+        set_committed_value(case, "center_name", profile.center_name)  # what its phrase reads (models.PHRASES)
         with write_session(self.engine) as session:
             session.add(case)
             session.flush()  # rows without relationships are not ordered by foreign key
@@ -75,14 +77,15 @@ class CaseWrites(StoreBase):
         materials: Sequence[MaterialEntry] = (),
     ) -> datetime:
         """Autosave of an open case (draft, or reopened after a supplement notice); returns updated_at."""
+        phrases = self.phrases.ids(m.name for m in materials)
         with write_session(self.engine) as session:
             case = load_case(session, case_id)
             if case.state not in EDITABLE_STATES:
                 raise NotEditable(f"case {case_id} is {case.state.value}; only drafts and reopened cases are edited")
             _set_form(case, answers, values)
             case.updated_at = self.clock.now()
-            rows = [_material_row(case_id, m)._asdict() for m in materials]
-            _replace_rows(session.connection(), MaterialRecord, case_id, rows)
+            rows = [_material_row(case_id, m) for m in materials]
+            _replace_rows(session.connection(), MaterialRecord, case_id, rows, phrases)
             session.add(case)
             return case.updated_at
 
@@ -106,10 +109,11 @@ class CaseWrites(StoreBase):
 
         The rows are written as a hand would: one UPDATE of the case, the items and materials in one INSERT each,
         both audit rows in one chain append, one outbox INSERT; the payload is built from what is written, not
-        read back."""
+        read back. Texts are written as phrase ids, known beforehand (desktop.store.phrases)."""
         problems = decision_problems(decision, DecisionInput(items, materials, form_errors or {}, reason))
         if problems:
             raise DecisionError(problems)
+        phrases = self.phrases.ids([profile.center_name, *(i.reason for i in items), *(m.name for m in materials)])
         with durable(self.engine) as session:
             conn = session.connection()
             row = _read_case(conn, case_id)  # the stored columns: written below by one UPDATE, not by a session
@@ -121,8 +125,8 @@ class CaseWrites(StoreBase):
                 row["query_code"] = new_query_code()
             row |= _form_columns(answers, values) | {
                 "decision": decision, "reason": reason, "decided_at": now, "updated_at": now,
-                "center_name": profile.center_name, "window_code": profile.window_code, "clerk": profile.clerk,
-                "division_code": profile.center_code,
+                "center_name": profile.center_name, "center_name_id": phrases[profile.center_name],
+                "window_code": profile.window_code, "clerk": profile.clerk, "division_code": profile.center_code,
             }  # fmt: skip
             queued = decision in QUEUED_DECISIONS
             if queued:
@@ -134,8 +138,8 @@ class CaseWrites(StoreBase):
             _update_decided(conn, row, was)
             item_rows = [_item_row(case_id, i) for i in items]
             material_rows = [_material_row(case_id, m) for m in materials]
-            _replace_rows(conn, CaseItem, case_id, [r._asdict() for r in item_rows])
-            _replace_rows(conn, MaterialRecord, case_id, [r._asdict() for r in material_rows])
+            _replace_rows(conn, CaseItem, case_id, item_rows, phrases)
+            _replace_rows(conn, MaterialRecord, case_id, material_rows, phrases)
             outcomes = {i.item_code: i.outcome.value for i in items if i.outcome is not None}
             detail = {"decision": decision.value, "number": case.number, "items": outcomes}
             rows = [AuditEntry(case_id, now, profile.clerk, "decide", detail)]
@@ -321,12 +325,18 @@ def _material_row(case_id: uuid.UUID, m: MaterialEntry) -> _MaterialRow:
 
 
 def _replace_rows(
-    conn: Connection, model: type[CaseItem] | type[MaterialRecord], case_id: uuid.UUID, rows: list[dict[str, Any]]
+    conn: Connection,
+    model: type[CaseItem] | type[MaterialRecord],
+    case_id: uuid.UUID,
+    rows: Sequence[_ItemRow | _MaterialRow],
+    phrases: Mapping[str, int],
 ) -> None:
-    """The case's rows of ``model`` become ``rows`` (one DELETE, one INSERT for all)."""
+    """The case's rows of ``model`` become ``rows`` (one DELETE, one INSERT for all), each text of
+    ``models.PHRASES`` written as its id in ``phrases``."""
     delete_q, insert_q = _replace_statements(model)
+    texts = PHRASES[model]
     run(conn, delete_q, {"case_id": case_id})
-    run_many(conn, insert_q, rows)
+    run_many(conn, insert_q, [r._asdict() | {f"{t}_id": phrases[getattr(r, t)] for t in texts} for r in rows])
 
 
 OUTBOX_COLUMNS = (
@@ -368,7 +378,7 @@ def _update_decided(conn: Connection, row: Mapping[str, Any], was: CaseState) ->
 
 DECIDED_COLUMNS = (
     "state", "number", "query_code", "answers", "values", "applicant_name", "applicant_id", "applicant_phone",
-    "decision", "reason", "decided_at", "updated_at", "center_name", "window_code", "clerk", "division_code",
+    "decision", "reason", "decided_at", "updated_at", "center_name_id", "window_code", "clerk", "division_code",
     "revision",
 )  # fmt: skip
 
@@ -400,7 +410,8 @@ def _case_state() -> Any:
 def _replace_statements(model: type[CaseItem] | type[MaterialRecord]) -> tuple[Any, Any]:
     table = _table(model)
     row = _ItemRow if model is CaseItem else _MaterialRow
-    return delete(table).where(table.c.case_id == bindparam("case_id")), insert_of(table, row._fields)
+    stored = [f"{name}_id" if name in PHRASES[model] else name for name in row._fields]  # a text as its phrase
+    return delete(table).where(table.c.case_id == bindparam("case_id")), insert_of(table, stored)
 
 
 @functools.cache

@@ -18,6 +18,7 @@ Attachments need no copying: the center store and the offline store of a window 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ from sqlmodel import col, delete, select
 
 from desktop.cases.clock import Clock
 from desktop.store.db import center_local_path, is_postgres, write_session
-from desktop.store.models import Attachment, Case, CaseItem, MaterialRecord, OutboxEntry
+from desktop.store.models import PHRASES, Attachment, Case, CaseItem, MaterialRecord, OutboxEntry
 from desktop.store.repo import Store
 from desktop.store.rows import audit
 
@@ -119,16 +120,18 @@ def relay_offline(local: Store, center: Store, *, now: datetime | None = None) -
 def _relay_revision(local: Store, center: Store, entry: OutboxEntry, now: datetime) -> bool:
     detail = local.get(entry.case_id)
     trail = [[e.action, e.actor, e.at.isoformat()] for e in local.audit_trail(entry.case_id)]
+    texts = [detail.case.center_name, *(i.reason for i in detail.items), *(m.name for m in detail.materials)]
+    phrases = center.phrases.ids(texts)  # the center's ids of the offline store's texts
     with write_session(center.engine) as session:
         held = session.exec(select(Case.revision).where(Case.id == entry.case_id)).first()
         if held is not None and held >= entry.revision:
             return False
-        session.merge(_copy(detail.case, Case))
+        session.merge(_copy(detail.case, Case, phrases))
         for model, rows in ((CaseItem, detail.items), (MaterialRecord, detail.materials)):
             session.exec(delete(model).where(col(model.case_id) == entry.case_id))
-            session.add_all(_copy(r, model, without_id=True) for r in rows)
+            session.add_all(_copy(r, model, phrases, without_id=True) for r in rows)
         known = set(session.exec(select(Attachment.sha256).where(Attachment.case_id == entry.case_id)))
-        session.add_all(_copy(a, Attachment, without_id=True) for a in detail.attachments if a.sha256 not in known)
+        session.add_all(_copy(a, Attachment, {}, without_id=True) for a in detail.attachments if a.sha256 not in known)
         session.flush()
         audit(session, entry.case_id, RELAY_ACTOR, "relayed", {"revision": entry.revision, "offline": trail}, at=now)
         session.add(
@@ -143,7 +146,9 @@ def _relay_revision(local: Store, center: Store, entry: OutboxEntry, now: dateti
     return True
 
 
-def _copy(row: Any, model: Any, *, without_id: bool = False) -> Any:
-    """A fresh row of ``model`` with ``row``'s column values (its own id left to the center when asked)."""
+def _copy(row: Any, model: Any, phrases: Mapping[str, int], *, without_id: bool = False) -> Any:
+    """A fresh row of ``model`` with ``row``'s column values (its own id left to the center when asked), its texts
+    as the center's phrase ids (``phrases``), not the offline store's."""
     names = [c.name for c in model.__table__.columns if not (without_id and c.name == "id")]
-    return model(**{name: getattr(row, name) for name in names})
+    values = {name: getattr(row, name) for name in names}
+    return model(**values | {f"{text}_id": phrases[getattr(row, text)] for text in PHRASES.get(model, ())})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -18,8 +18,10 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    select,
     text,
 )
+from sqlalchemy.orm import column_property
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -57,6 +59,23 @@ def _place() -> Any:
 _KEYED_BY_CASE = {"sqlite_with_rowid": False}
 
 
+class Phrase(SQLModel, table=True):
+    """A text that many rows repeat (a material's catalog name, why an item applies, the center's name), kept once
+    (migration 0008): those rows hold its id, and read its text back with them (see :data:`PHRASES`). Phrases are
+    only ever added, never changed or removed, so an id names its text for good (desktop.store.phrases keeps them
+    in memory once learned)."""
+
+    __tablename__ = "phrase"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(String, nullable=False, unique=True))
+
+
+def _phrase_id(*, nullable: bool = False) -> Any:
+    """``<text>_id``: the id of the phrase holding a row's text (migration 0008)."""
+    return Field(sa_column=Column(ForeignKey("phrase.id"), nullable=nullable), default=None if nullable else ...)
+
+
 class Case(SQLModel, table=True):
     """One application (办件). ``id`` is the sync idempotency key; ``number`` is set once decided."""
 
@@ -88,7 +107,9 @@ class Case(SQLModel, table=True):
     applicant_name: str | None = None
     applicant_id: str | None = None
     applicant_phone: str | None = None  # migration 0005: the search box finds a case by phone
-    center_name: str
+    # the center's name, a phrase (center_name, read with the row); nullable only because SQLite cannot add a NOT
+    # NULL column that references another table (migration 0008): the store always writes it
+    center_name_id: int | None = _phrase_id(nullable=True)
     division_code: str = Field(sa_column=Column(String(9), nullable=False))
     window_code: str = Field(sa_column=Column(String(2), nullable=False))
     clerk: str
@@ -101,6 +122,11 @@ class Case(SQLModel, table=True):
     voided_by: str | None = None
     void_reason: str | None = None
 
+    if TYPE_CHECKING:  # read-only: the phrase's text, read with the row (PHRASES); a writer sets center_name_id
+
+        @property
+        def center_name(self) -> str: ...
+
 
 class CaseItem(SQLModel, table=True):
     """A service item of the case's bundle: whether it applies, and its promised time limit."""
@@ -112,7 +138,7 @@ class CaseItem(SQLModel, table=True):
     case_id: uuid.UUID = _fk_case(index=False, primary_key=True)
     item_code: str = Field(primary_key=True)
     applies: bool
-    reason: str = ""
+    reason_id: int = _phrase_id()  # why it applies or not (the situation answered, 本一件事必办事项): a phrase
     department: str
     promised_days: int | None = None
     promised_date: date | None = None
@@ -120,6 +146,11 @@ class CaseItem(SQLModel, table=True):
     # 办理结果 of this item (None: it does not apply, or a case decided before outcomes were kept per item)
     outcome: Decision | None = Field(default=None, sa_column=Column(EnumText(Decision), nullable=True))
     outcome_reason: str | None = None
+
+    if TYPE_CHECKING:  # read-only: the phrase's text, read with the row (PHRASES); a writer sets reason_id
+
+        @property
+        def reason(self) -> str: ...
 
 
 class MaterialRecord(SQLModel, table=True):
@@ -131,11 +162,38 @@ class MaterialRecord(SQLModel, table=True):
     id: int | None = _place()
     case_id: uuid.UUID = _fk_case(index=False, primary_key=True)
     material_code: str = Field(primary_key=True)
-    name: str
+    name_id: int = _phrase_id()  # the material's name as the catalog gives it: a phrase
     status: MaterialStatus = Field(sa_column=Column(EnumText(MaterialStatus), nullable=False))
     copies: int = 0
     deadline: date | None = None
     items: list[str] = Field(default_factory=list, sa_column=Column(CompactJSON, nullable=False))
+
+    if TYPE_CHECKING:  # read-only: the phrase's text, read with the row (PHRASES); a writer sets name_id
+
+        @property
+        def name(self) -> str: ...
+
+
+PHRASES: dict[type[SQLModel], tuple[str, ...]] = {
+    Case: ("center_name",),
+    CaseItem: ("reason",),
+    MaterialRecord: ("name",),
+}
+"""The texts each model keeps as phrases (migration 0008): column ``<name>_id`` holds the phrase's id, attribute
+``<name>`` its text. The text is read with the row: a session's load selects it (a scalar subquery on the phrase's
+primary key) and keeps it through a flush; ``rows.read_statement`` joins it for the hot reads. It cannot be set: a
+writer gives the id (``Store.phrases``)."""
+
+
+def _read_phrase(model: type[SQLModel], name: str) -> None:
+    table, phrase = model.__table__, Phrase.__table__  # type: ignore[attr-defined]
+    found = select(phrase.c.text).where(phrase.c.id == table.c[f"{name}_id"]).scalar_subquery()
+    model.__mapper__.add_property(name, column_property(found, expire_on_flush=False))  # type: ignore[attr-defined]
+
+
+for _model, _names in PHRASES.items():
+    for _name in _names:
+        _read_phrase(_model, _name)
 
 
 class Attachment(SQLModel, table=True):
@@ -272,5 +330,6 @@ STORE_TABLES = frozenset(
         "window_sequence",
         "account",
         "rating",
+        "phrase",
     }
 )

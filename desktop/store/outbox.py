@@ -71,21 +71,16 @@ class Outbox(StoreBase):
         ``mark_failed`` / ``quarantine`` settle a claim, :meth:`release_claims` hands back what was not tried; a
         claim its window never settles (it crashed) comes due again when the lease ends."""
         until = now + lease
-        query = (
-            select(OutboxEntry)
-            .where(UNSENT, OutboxEntry.status == OutboxStatus.PENDING, col(OutboxEntry.next_attempt_at) <= now)
-            .order_by(col(OutboxEntry.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
         with write_session(self.engine) as session:
-            entries = list(session.exec(query))
+            conn = session.connection()  # Core rows, no identity map: the worker claims hundreds of payloads a run
+            entries = [
+                detached(OutboxEntry, row) for row in conn.execute(_claim_statement(), {"now": now, "limit": limit})
+            ]
             if entries:
                 ids = [e.id for e in entries]
-                session.exec(update(OutboxEntry).where(col(OutboxEntry.id).in_(ids)).values(next_attempt_at=until))
+                conn.execute(update(OutboxEntry).where(col(OutboxEntry.id).in_(ids)).values(next_attempt_at=until))
                 for entry in entries:
                     entry.next_attempt_at = until
-            session.expunge_all()
         return entries
 
     def release_claims(self, entries: Iterable[OutboxEntry], now: datetime) -> None:
@@ -308,6 +303,13 @@ def _pending_statement() -> Any:
         .order_by(col(OutboxEntry.id))
         .limit(bindparam("limit", type_=Integer()))
     )
+
+
+@functools.cache
+def _claim_statement() -> Any:
+    """The pending entries, locked for this claim (PostgreSQL: rows another window claims are skipped, not waited
+    for)."""
+    return _pending_statement().with_for_update(skip_locked=True)
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from desktop.cases.states import CaseState
 from desktop.store.base import StoreBase
 from desktop.store.columns import UTCDateTime
 from desktop.store.models import Attachment, AuditEvent, Case, CaseItem, MaterialRecord
-from desktop.store.rows import CaseDetail, CaseNotFound, CaseSummary, DaySummary, detached
+from desktop.store.rows import CaseDetail, CaseNotFound, CaseSummary, DaySummary, detached, read_statement
 from desktop.store.search import SearchKind, SearchTerm, classify, fts_phrase, like_escape
 
 PageKey = tuple[datetime, uuid.UUID]
@@ -204,15 +204,14 @@ def _list_statement(shape: _Shape) -> Any:
 
 @functools.cache
 def _detail_statements() -> tuple[Any, Any, Any, Any]:
-    """What opening a case reads (every column, in the table's order: see desktop.store.rows.detached), built
-    once."""
+    """What opening a case reads (every column and phrase: desktop.store.rows.read_statement), built once."""
     key = bindparam("case_id", type_=_ID_TYPE)
-    case = select(*Case.__table__.columns).where(col(Case.id) == key)  # type: ignore[attr-defined]
+    case = read_statement(Case).where(col(Case.id) == key)
     parts = (
-        select(*model.__table__.columns).where(col(model.case_id) == key).order_by(col(model.id))  # type: ignore[union-attr]
+        read_statement(model).where(col(model.case_id) == key).order_by(col(model.id))
         for model in (CaseItem, MaterialRecord, Attachment)
     )
-    return (case, *parts)  # type: ignore[return-value]
+    return (case, *parts)
 
 
 @functools.cache

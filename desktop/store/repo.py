@@ -13,6 +13,7 @@ from desktop.store.db import center_local_path, is_postgres, open_engine
 from desktop.store.direct import DirectReads
 from desktop.store.migrate import migrate
 from desktop.store.outbox import Outbox, OutboxFigures
+from desktop.store.phrases import Phrases
 from desktop.store.queries import CaseQueries
 from desktop.store.ratings import Ratings
 from desktop.store.rows import CaseDetail, CaseNotFound, CaseSummary, DaySummary, NotEditable
@@ -43,6 +44,7 @@ class Store(CaseWrites, CaseQueries, Attachments, Outbox, Accounts, AuditLog, Ra
         self.attachments_dir = self.path.parent / "attachments"
         self.engine = open_engine(self.url or self.path)
         self.reads = DirectReads(self.engine)
+        self.phrases = Phrases(self.engine)
         self.clock = clock or Clock()
         migrate(self.engine)
 

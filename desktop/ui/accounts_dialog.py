@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,24 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.cases.roles import ROLE_LABELS, NotPermitted, Role
+from desktop.cases.roles import ROLE_LABELS, Role
 from desktop.services import accounts
-from desktop.services.accounts import AccountError, AccountInfo
+from desktop.services.accounts import AccountInfo
 from desktop.services.hall import Hall
-from desktop.ui.login import first_run_problem
-
-MESSAGES = {
-    "last enabled administrator": "不能停用最后一个启用的系统管理员",
-    "exists already": "该用户名已存在",
-    "is not an enabled administrator": "只有启用的系统管理员可以管理账户",
-    "no account named": "没有这个账户",
-}
-
-
-def in_chinese(exc: Exception) -> str:
-    """The window's words for the store's (English) account errors."""
-    text = str(exc)
-    return next((zh for en, zh in MESSAGES.items() if en in text), f"操作未完成（{text}）")
+from desktop.ui.login import first_run_problem, in_chinese
+from desktop.ui.workers import Op
 
 
 class NewAccountDialog(QDialog):
@@ -78,11 +67,25 @@ class NewAccountDialog(QDialog):
 
 
 class AccountsDialog(QDialog):
-    """Every account with its role and state, and the administrator's three changes."""
+    """Every account with its role and state, and the administrator's three changes.
 
-    def __init__(self, hall: Hall, admin: AccountInfo, parent: QWidget | None = None) -> None:
+    The list is read and every change written on ``pool`` (the window's store pool); while one runs, the three
+    buttons wait, so a double click changes nothing twice.
+
+    Signals:
+        loaded(int): the table shows the store's accounts (their number).
+        changed(object): an account was added, disabled or given a new password (its AccountInfo).
+        failed(str): a change was refused or did not reach the store (what the administrator was told).
+    """
+
+    loaded = Signal(int)
+    changed = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, hall: Hall, admin: AccountInfo, pool: QThreadPool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.hall, self.admin = hall, admin
+        self.hall, self.admin, self.pool = hall, admin, pool
+        self.busy = False
         self.setWindowTitle("账户管理")
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["用户名", "姓名", "角色", "状态"])
@@ -90,24 +93,33 @@ class AccountsDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.status = QLabel()
+        self.status.setStyleSheet("color: #555555")
         add = QPushButton("新增账户…")
         add.clicked.connect(lambda _checked=False: self.add())  # not the bool as a dialog
         disable = QPushButton("停用")
         disable.clicked.connect(self.disable_selected)
         reset = QPushButton("重置密码…")
         reset.clicked.connect(lambda _checked=False: self.reset_selected())
+        self.change_buttons = (add, disable, reset)
         row = QHBoxLayout()
-        for button in (add, disable, reset):
+        for button in self.change_buttons:
             row.addWidget(button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
+        layout.addWidget(self.status)
         layout.addLayout(row)
         self.resize(640, 420)
         self.refresh()
 
     def refresh(self) -> None:
-        rows = self.hall.store.accounts()
+        """Read the accounts on the store pool; the table fills when they are in."""
+        self._busy(True, "正在读取账户…")
+        hall = self.hall
+        Op(self.pool, hall.store.accounts).success(self._show).failure(self._read_failed).run()
+
+    def _show(self, rows: list[AccountInfo]) -> None:
         self.table.setRowCount(len(rows))
         for r, a in enumerate(rows):
             for c, text in enumerate(
@@ -115,36 +127,44 @@ class AccountsDialog(QDialog):
             ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
+        self._busy(False)
+        self.loaded.emit(len(rows))
+
+    def _read_failed(self, exc: Exception) -> None:
+        self._busy(False, f"无法读取账户：{in_chinese(exc)}")
+
+    def _busy(self, busy: bool, note: str = "") -> None:
+        self.busy = busy
+        for button in self.change_buttons:
+            button.setEnabled(not busy)
+        self.status.setText(note)
 
     def selected(self) -> str | None:
         item = self.table.item(self.table.currentRow(), 0)
         return None if item is None else item.text()
 
     def add(self, dialog: NewAccountDialog | None = None) -> bool:
+        """新增账户…; True when the change was sent to the store (``changed`` or ``failed`` tells how it went)."""
+        if self.busy:
+            return False
         box = dialog or NewAccountDialog(self)
         if not box.exec():
             return False
         role = Role(box.role.currentData())
-        return self._change(
-            lambda: accounts.add_account(
-                self.hall,
-                self.admin,
-                box.username.text().strip(),
-                box.display_name.text(),
-                role=role,
-                password=box.password.text(),
-            )
-        )
+        hall, admin = self.hall, self.admin
+        username, name, password = box.username.text().strip(), box.display_name.text(), box.password.text()
+        return self._change(lambda: accounts.add_account(hall, admin, username, name, role=role, password=password))
 
     def disable_selected(self) -> bool:
         username = self.selected()
-        if username is None:
+        if username is None or self.busy:
             return False
-        return self._change(lambda: accounts.disable_account(self.hall, self.admin, username))
+        hall, admin = self.hall, self.admin
+        return self._change(lambda: accounts.disable_account(hall, admin, username))
 
     def reset_selected(self, password: str | None = None) -> bool:
         username = self.selected()
-        if username is None:
+        if username is None or self.busy:
             return False
         if password is None:
             box = NewAccountDialog(self)
@@ -157,14 +177,22 @@ class AccountsDialog(QDialog):
             if not box.exec():
                 return False
             password = box.password.text()
-        chosen = password
-        return self._change(lambda: accounts.reset_password(self.hall, self.admin, username, chosen))
+        hall, admin, chosen = self.hall, self.admin, password
+        return self._change(lambda: accounts.reset_password(hall, admin, username, chosen))
 
-    def _change(self, action: Callable[[], object]) -> bool:
-        try:
-            action()
-        except (AccountError, NotPermitted) as exc:
-            QMessageBox.warning(self, "账户管理", in_chinese(exc))
+    def _change(self, action: Callable[[], AccountInfo]) -> bool:
+        if self.busy:  # one change at a time (a second click while one runs does nothing)
             return False
-        self.refresh()
+        self._busy(True, "正在保存…")
+        Op(self.pool, action).success(self._changed).failure(self._refused).run()
         return True
+
+    def _changed(self, account: AccountInfo) -> None:
+        self.changed.emit(account)
+        self.refresh()
+
+    def _refused(self, exc: Exception) -> None:
+        self._busy(False)
+        message = in_chinese(exc)
+        self.failed.emit(message)
+        QMessageBox.warning(self, "账户管理", message)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
 from desktop.cases.roles import ROLE_LABELS, Permission
+from desktop.ui.workers import Op
 
 if TYPE_CHECKING:
     from desktop.services.accounts import AccountInfo
@@ -42,7 +43,9 @@ class AccountsFeature(QObject):
         self.hall = window.hall
         self.rating: RatingFlow | None = None
         self.workspace: SupervisorWorkspace | None = None
-        self.session: AccountSession = AccountSession(self.hall, main, window.settings.lock_after_minutes)
+        self.session: AccountSession = AccountSession(
+            self.hall, main, window.settings.lock_after_minutes, window.store_pool
+        )
         self.operator_label = QLabel("未登录")
         window.statusBar().addPermanentWidget(self.operator_label)
         self.supervise_action = QAction("督查工作台", main)
@@ -70,6 +73,7 @@ class AccountsFeature(QObject):
         self.session.signed_in.connect(self._signed_in)
         self.session.unlocked.connect(self._signed_in)
         self.session.cancelled.connect(main.close)
+        self.session.locked.connect(window.hide_cases)
         window.case_decided.connect(self.ask_rating)
         credentials, window.store_login = window.store_login, None  # typed once, to unlock an encrypted store
         self.session.login(credentials)
@@ -78,18 +82,22 @@ class AccountsFeature(QObject):
         self.window.settings.clerk = account.username  # the operator of every intake call (not saved)
         self.operator_label.setText(f"{ROLE_LABELS[account.role]}：{account.display_name}（{account.username}）")
         self.rating = None
-        # clerks see their own work; supervisors and administrators the whole store
-        self.window.case_scope = None if self.session.may(Permission.SEE_ALL_CASES) else account.username
         self.window.show_profile()
-        self.window.refresh_cases()
+        # clerks see their own work; supervisors and administrators the whole store
+        self.window.show_cases_to(None if self.session.may(Permission.SEE_ALL_CASES) else account.username)
 
     def _audit_settings(self) -> None:
         from desktop.services.accounts import record_settings_change  # noqa: PLC0415 - loaded with the session
 
-        now = asdict(self.window.settings)
-        if self.session.account is not None:
-            record_settings_change(self.hall, self.session.account, self._settings_seen, now)
+        hall, account, before, now = self.hall, self.session.account, self._settings_seen, asdict(self.window.settings)
+        if account is not None:
+            Op(self.window.store_pool, lambda: record_settings_change(hall, account, before, now)).failure(
+                self._not_recorded
+            ).run()
         self._settings_seen = now
+
+    def _not_recorded(self, exc: Exception) -> None:
+        self.window.statusBar().showMessage(f"设置已保存，但未能记入日志：{exc}", 10_000)
 
     def ask_rating(self, case: Case) -> None:
         """After each decision: the applicant rates the service on their screen (a second one when attached)."""
@@ -99,7 +107,8 @@ class AccountsFeature(QObject):
         if account is None or case.number is None:
             return
         if self.rating is None or self.rating.operator != account:
-            self.rating = RatingFlow(self.hall, account)
+            self.rating = RatingFlow(self.hall, account, self.window.store_pool)
+            self.rating.failed.connect(lambda text: self.window.statusBar().showMessage(text, 15_000))
         main = self.window.qwidget()
         self.rating.ask(case.id, case.number, QApplication.screens(), main.screen())
 
@@ -107,7 +116,7 @@ class AccountsFeature(QObject):
         from desktop.ui.accounts_dialog import AccountsDialog  # noqa: PLC0415 - opened rarely
 
         if self.session.account is not None:
-            dialog = AccountsDialog(self.hall, self.session.account, self.window.qwidget())
+            dialog = AccountsDialog(self.hall, self.session.account, self.window.store_pool, self.window.qwidget())
             actions: Any = getattr(self.window, "case_actions", None)
             if actions is not None:  # the list's clerk filter offers the accounts as they are now
                 dialog.finished.connect(lambda _result: actions.reload_clerks())

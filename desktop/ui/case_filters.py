@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from desktop.cases.clock import Clock
 from desktop.cases.states import STATE_LABELS, CaseState
+from desktop.ui.dates import to_qdate
 
 if TYPE_CHECKING:
     from desktop.services.catalogs import CatalogInUse
@@ -38,10 +39,6 @@ class FilterChoice:
     last: dt.date | None = None
     bundle: str | None = None
     clerk: str | None = None
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def _day(edit: QDateEdit) -> dt.date:
@@ -68,7 +65,7 @@ class CaseFilterBar(QWidget):
                 self.state.addItem(label, state.value)
         self.by_date = QCheckBox("日期(&D)")
         self.by_date.setToolTip("按受理日期（未决定的按新建日期）筛选，北京时间")
-        today = _qdate(clock.today())
+        today = to_qdate(clock.today())
         self.first, self.last = QDateEdit(today), QDateEdit(today)
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.cases.states import DECISION_LABELS, Decision
 from desktop.services.cases import DaySummary
 from desktop.services.review import day_review
+from desktop.ui.dates import to_qdate
 from desktop.ui.window_api import WindowApi
 from desktop.ui.workers import Op
 
@@ -50,7 +51,7 @@ class DayReviewDialog(QDialog):
         super().__init__(parent or window.qwidget())
         self.window_ = window
         self.setWindowTitle("当日受理统计")
-        self.day = QDateEdit(QDate(window.clock.today()))  # today in the hall's time zone, not the PC's
+        self.day = QDateEdit(to_qdate(window.clock.today()))  # today in the hall's time zone, not the PC's
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy年MM月dd日")
         self.day.dateChanged.connect(self.refresh)

@@ -102,8 +102,9 @@ class MainWindow(QMainWindow):
         self._drafts_offered = False
         self._loading_started = False
         self.offer_drafts_on_start = True
-        # the account whose own cases the list shows (a clerk); None: every case (a supervisor, or nobody signed in)
+        # the account whose own cases the list shows (a clerk); None: every case (a supervisor)
         self.case_scope: str | None = None
+        self.cases_shown = True  # False while nobody is signed in (hide_cases): the list then shows no case
         self._shortcuts: list[tuple[QAction, str]] = []  # bound after the first paint (_complete_controls)
         self._store_pool: QThreadPool | None = None  # made with the first store work (store_pool)
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
@@ -300,7 +301,7 @@ class MainWindow(QMainWindow):
         self.picker.set_catalog(build_model(idx, loaded.reductions, loaded.keys), len(idx.bundles))
         self.catalog_ready.emit()
         self.refresh_cases()
-        if self.offer_drafts_on_start:
+        if self.offer_drafts_on_start and self.cases_shown:
             self.offer_drafts()
 
     def _load_failed(self, exc: Exception) -> None:
@@ -311,8 +312,24 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Critical, "启动失败", f"无法加载数据：{exc}", parent=self)
         box.open()
 
+    def hide_cases(self) -> None:
+        """Nobody is signed in (the app's login at start, an idle lock): the list shows no case, and drafts wait."""
+        self.cases_shown = False
+        self.case_model.set_rows([])
+
+    def show_cases_to(self, scope: str | None) -> None:
+        """Someone signed in: the list shows ``scope``'s own cases (a clerk) or every case (None, a supervisor), and
+        a draft left by a crash is offered."""
+        self.case_scope, self.cases_shown = scope, True
+        self.refresh_cases()
+        if self.offer_drafts_on_start:
+            self.offer_drafts()
+
     def refresh_cases(self) -> None:
         if self.hall is None or self.catalog is None:
+            return
+        if not self.cases_shown:
+            self._cases_ready([])  # still "loaded": the accounts feature attaches on the first list
             return
         text = self.case_search.text().strip() or None
         hall, names, current = self.hall, self.case_model.bundle_names, self.catalog

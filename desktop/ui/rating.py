@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -25,6 +25,8 @@ from desktop.cases.ratings import BAD_REASONS, LEVELS, is_bad
 from desktop.services import ratings
 from desktop.services.accounts import AccountInfo
 from desktop.services.hall import Hall
+from desktop.services.ratings import RatingError
+from desktop.ui.workers import Op
 
 LEVEL_COLOURS = {5: "#1b7f3b", 4: "#3c9a4f", 3: "#8a8a2a", 2: "#c0661a", 1: "#b00020"}
 THANKS_MS = 2500
@@ -160,11 +162,22 @@ class RatingWindow(QWidget):
         return second
 
 
-class RatingFlow:
-    """After each decision: open the rating window for that case and store what the applicant chose."""
+class RatingFlow(QObject):
+    """After each decision: open the rating window for that case and store what the applicant chose (on the
+    window's store pool: the applicant sees 感谢您的评价 at once, whatever the store's network is doing).
 
-    def __init__(self, hall: Hall, operator: AccountInfo) -> None:
-        self.hall, self.operator = hall, operator
+    Signals:
+        stored(object): the Rating the store now holds.
+        failed(str): the rating was not stored (rated already, voided meanwhile, the store out of reach): for the
+            clerk, never the applicant.
+    """
+
+    stored = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, hall: Hall, operator: AccountInfo, pool: QThreadPool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.hall, self.operator, self.pool = hall, operator, pool
         self.window: RatingWindow | None = None
         self.error: str | None = None
 
@@ -179,7 +192,26 @@ class RatingFlow:
         return window
 
     def _store(self, case_id: uuid.UUID, level: int, reason: str | None) -> None:
-        try:
-            ratings.rate(self.hall, case_id, level, self.operator, reason=reason)
-        except ValueError as exc:  # rated already, voided meanwhile: the clerk sees it, the applicant does not
-            self.error = str(exc)
+        hall, operator = self.hall, self.operator
+        Op(self.pool, lambda: ratings.rate(hall, case_id, level, operator, reason=reason)).success(
+            self._stored
+        ).failure(self._not_stored).run()
+
+    def _stored(self, rating: object) -> None:
+        self.stored.emit(rating)
+
+    def _not_stored(self, exc: Exception) -> None:
+        self.error = str(exc)
+        self.failed.emit(f"评价未保存：{not_stored_reason(exc)}")
+
+
+def not_stored_reason(exc: Exception) -> str:
+    """Why a rating was not stored, in the clerk's words."""
+    text = str(exc)
+    if isinstance(exc, RatingError):
+        if "rated already" in text:
+            return "该办件已评价（每次办理评价一次）"
+        if "voided case" in text:
+            return "办件尚未办结或已作废"
+        return text
+    return "办件库暂时无法访问"

@@ -42,7 +42,6 @@ class WindowApi(Protocol):
     hall: Hall | None
     catalog: CatalogInUse | None
     intake: IntakeHost | None
-    case_scope: str | None
     store_login: tuple[str, str] | None  # who unlocked an encrypted store (signed in once the hall is open)
     case_view: QTableView
     case_model: CaseTableModel
@@ -74,6 +73,10 @@ class WindowApi(Protocol):
     def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
 
     def refresh_cases(self) -> None: ...
+
+    def hide_cases(self) -> None: ...
+
+    def show_cases_to(self, scope: str | None) -> None: ...
 
     def show_profile(self) -> None: ...
 

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 from conftest import ANSWERS, ITEMS, VALUES, WINDOW_3, WINDOW_4, materials
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlmodel import Session, col
 
 from desktop.cases.clock import Clock
@@ -45,7 +45,8 @@ def decided(store: Store, profile: Profile = WINDOW_3, decision: Decision = Deci
 
 
 def columns(row: Any) -> dict[str, Any]:
-    return {c.key: getattr(row, c.key) for c in type(row).__table__.columns}
+    """Every mapped column of the row: its table's, and the texts of its phrases (migration 0008)."""
+    return {a.key: getattr(row, a.key) for a in inspect(type(row)).column_attrs}
 
 
 def test_a_compiled_read_gives_what_sqlalchemy_gives(store: Store) -> None:

@@ -228,9 +228,9 @@ def test_items_and_materials_are_their_own_index_on_sqlite(upgraded: Store) -> N
 
 
 def test_a_case_id_and_code_are_still_unique(upgraded: Store) -> None:
-    again = {"case_id": DECIDED, "material_code": "photo", "name": "again", "status": "checked", "copies": 1,
-             "deadline": None, "items": []}  # fmt: skip
-    with pytest.raises(sa.exc.IntegrityError), upgraded.engine.begin() as conn:  # the id as the store writes it now
+    again = {"case_id": DECIDED, "material_code": "photo", "name_id": upgraded.phrases.ids(["again"])["again"],
+             "status": "checked", "copies": 1, "deadline": None, "items": []}  # fmt: skip
+    with pytest.raises(sa.exc.IntegrityError), upgraded.engine.begin() as conn:  # the row as the store writes it now
         conn.execute(MaterialRecord.__table__.insert(), again)  # type: ignore[attr-defined]
 
 

@@ -62,17 +62,17 @@ CASE = _table(
     "case", ("id", OLD_ID), ("number", sa.String()), ("query_code", sa.String()), ("bundle_code", sa.String()),
     ("catalog_version", sa.String()), ("state", sa.String()), ("decision", sa.String()), ("revision", sa.Integer()),
     ("answers", sa.JSON()), ("values", sa.JSON()), ("applicant_name", sa.String()), ("applicant_id", sa.String()),
-    ("applicant_phone", sa.String()), ("center_name", sa.String()), ("division_code", sa.String()),
+    ("applicant_phone", sa.String()), ("center_name_id", sa.Integer()), ("division_code", sa.String()),
     ("window_code", sa.String()), ("clerk", sa.String()), ("created_at", sa.DateTime()),
     ("updated_at", sa.DateTime()), ("decided_at", sa.DateTime()),
 )  # fmt: skip
 ITEM = _table(
     "case_item", ("id", sa.Integer()), ("case_id", OLD_ID), ("item_code", sa.String()), ("applies", sa.Boolean()),
-    ("reason", sa.String()), ("department", sa.String()), ("estimated", sa.Boolean()), ("outcome", sa.String()),
+    ("reason_id", sa.Integer()), ("department", sa.String()), ("estimated", sa.Boolean()), ("outcome", sa.String()),
 )  # fmt: skip
 MATERIAL = _table(
     "material_record", ("id", sa.Integer()), ("case_id", OLD_ID), ("material_code", sa.String()),
-    ("name", sa.String()), ("status", sa.String()), ("copies", sa.Integer()), ("items", sa.JSON()),
+    ("name_id", sa.Integer()), ("status", sa.String()), ("copies", sa.Integer()), ("items", sa.JSON()),
 )  # fmt: skip
 ATTACHMENT = _table(
     "attachment", ("case_id", OLD_ID), ("material_code", sa.String()), ("sha256", sa.String()), ("path", sa.String()),
@@ -87,6 +87,13 @@ AUDIT_EVENT = _table(
     "audit_event", ("id", sa.Integer()), ("case_id", OLD_ID), ("at", sa.DateTime()), ("actor", sa.String()),
     ("action", sa.String()), ("detail", sa.JSON()), ("hash", sa.LargeBinary()),
 )  # fmt: skip
+PHRASE = _table("phrase", ("id", sa.Integer()), ("text", sa.String()))  # the repeated texts (migration 0008)
+PHRASES = [
+    WINDOW_3.center_name,
+    *{f"理由{code}": 0 for _p, _c, code in ITEM_ROWS},
+    *(f"材料{code}" for _p, _c, code in MATERIAL_ROWS),
+]
+PHRASE_ID = {text: n for n, text in enumerate(PHRASES, start=1)}
 RATING = _table(
     "rating", ("case_id", OLD_ID), ("level", sa.Integer()), ("note", sa.String()), ("clerk", sa.String()),
     ("rated_at", sa.DateTime()),
@@ -99,10 +106,15 @@ def _case(case_id: uuid.UUID, name: str, *, decided: bool) -> dict[str, Any]:
         "query_code": "123456" if decided else None, "bundle_code": "LNYJS001", "catalog_version": "2026.1",
         "state": "queued" if decided else "draft", "decision": "accept" if decided else None, "revision": 2,
         "answers": {"q": "a"}, "values": {"applicant.name": name}, "applicant_name": name,
-        "applicant_id": "11010519491231002X", "applicant_phone": "13812345678", "center_name": WINDOW_3.center_name,
-        "division_code": "210102", "window_code": "03", "clerk": WINDOW_3.clerk, "created_at": AT,
+        "applicant_id": "11010519491231002X", "applicant_phone": "13812345678",
+        "center_name_id": PHRASE_ID[WINDOW_3.center_name], "division_code": "210102", "window_code": "03",
+        "clerk": WINDOW_3.clerk, "created_at": AT,
         "updated_at": AT, "decided_at": AT if decided else None,
     }  # fmt: skip
+
+
+def add_phrases(conn: sa.Connection) -> None:
+    conn.execute(PHRASE.insert(), [{"id": n, "text": text} for text, n in PHRASE_ID.items()])
 
 
 def seed(target: str | Path) -> None:
@@ -110,6 +122,7 @@ def seed(target: str | Path) -> None:
     engine = open_engine(target)
     migrate(engine, BEFORE)
     with engine.begin() as conn:
+        add_phrases(conn)
         conn.execute(
             CASE.insert(),
             [_case(GONE, "王五", decided=False), _case(A, "欧阳娜娜", decided=True), _case(B, "张三", decided=False),
@@ -119,16 +132,17 @@ def seed(target: str | Path) -> None:
         conn.execute(
             ITEM.insert(),
             [
-                {"id": place, "case_id": case, "item_code": code, "applies": True, "reason": f"理由{code}",
-                 "department": code[:2], "estimated": False, "outcome": "accept" if case == A else None}
+                {"id": place, "case_id": case, "item_code": code, "applies": True,
+                 "reason_id": PHRASE_ID[f"理由{code}"], "department": code[:2], "estimated": False,
+                 "outcome": "accept" if case == A else None}
                 for place, case, code in ITEM_ROWS
             ],
         )  # fmt: skip
         conn.execute(
             MATERIAL.insert(),
             [
-                {"id": place, "case_id": case, "material_code": code, "name": f"材料{code}", "status": "checked",
-                 "copies": 1, "items": ["GA001"]}
+                {"id": place, "case_id": case, "material_code": code, "name_id": PHRASE_ID[f"材料{code}"],
+                 "status": "checked", "copies": 1, "items": ["GA001"]}
                 for place, case, code in MATERIAL_ROWS
             ],
         )  # fmt: skip
@@ -330,6 +344,7 @@ def test_an_id_that_is_not_a_uuid_is_kept_as_it_is(tmp_path: Path) -> None:
     engine = open_engine(tmp_path / "cases.sqlite3")
     migrate(engine, BEFORE)
     with engine.begin() as conn:
+        add_phrases(conn)
         conn.execute(CASE.insert(), _case(A, "王五", decided=False))
         conn.exec_driver_sql("UPDATE \"case\" SET id = 'typed-by-hand'")
         conn.exec_driver_sql(
@@ -366,6 +381,7 @@ def test_a_table_the_migration_does_not_know_stops_it_and_changes_nothing(tmp_pa
     migrate(engine, BEFORE)
     with engine.begin() as conn:
         conn.exec_driver_sql(table)
+        add_phrases(conn)
         conn.execute(CASE.insert(), _case(A, "王五", decided=False))
     with pytest.raises(RuntimeError, match=why):
         migrate(engine)

@@ -1,24 +1,32 @@
 """Accounts attached to the real main window: first-run login, the operator of intake, rating after a decision."""
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "accounts"))  # the shared hall_cases helpers
 from hall_cases import PASSWORD, decided
+from held_work import held
 
 from desktop.cases.roles import Role
 from desktop.cases.states import Decision
+from desktop.services import accounts
+from desktop.ui.accounts_dialog import AccountsDialog
 from desktop.ui.accounts_feature import AccountsFeature
+from desktop.ui.application import build
 from desktop.ui.login import LoginDialog
 
 
 def first_login(qtbot: QtBot, feature: AccountsFeature) -> None:
     dialog = feature.session.login_dialog
-    assert isinstance(dialog, LoginDialog) and dialog.first_run and dialog.isVisible()
+    assert isinstance(dialog, LoginDialog) and dialog.isVisible()  # covers the window at once
+    qtbot.waitUntil(lambda: dialog.first_run is not None)  # the store, asked on its pool, has no account yet
+    assert dialog.first_run
     dialog.username.setText("admin")
     dialog.display_name.setText("系统管理员")
     dialog.password.setText(PASSWORD)
@@ -51,7 +59,8 @@ def test_the_logged_in_account_is_the_operator_of_the_window(qtbot: QtBot, main_
     window = feature.rating.window if feature.rating else None
     assert window is not None and window.isVisible()
     assert window.screen() is QApplication.primaryScreen()  # one screen: the clerk's, turned to the applicant
-    window.choose(5)
+    with qtbot.waitSignal(feature.rating.stored):
+        window.choose(5)
     rating = hall.store.rating_of(case.id)
     assert rating is not None and (rating.level, rating.clerk) == (5, "wangf")
     window.close()
@@ -77,3 +86,74 @@ def test_a_clerk_sees_their_own_cases_and_a_supervisor_sees_the_whole_store(qtbo
     dialog.submit()
     qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 1)
     assert main_window.case_model.row_at(0).id == str(mine.id)
+
+
+def test_no_case_shows_behind_the_login_or_the_idle_lock(qtbot: QtBot, main_window: Any) -> None:
+    hall = main_window.hall
+    decided(hall, Decision.ACCEPT, clerk="lij")
+    main_window.hide_cases()  # as the app does before anyone signs in
+    main_window.refresh_cases()
+    qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 0)
+    main_window.case_search.setText("李")  # typing in the search box reads nothing either
+    main_window.refresh_cases()
+    main_window.store_pool.waitForDone(5_000)
+    qtbot.wait(50)
+    assert main_window.case_model.rowCount() == 0
+    main_window.case_search.clear()
+    feature = AccountsFeature(main_window)
+    first_login(qtbot, feature)
+    qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 1)  # the administrator, signed in
+    feature.session.lock()
+    assert main_window.case_model.rowCount() == 0  # at once, not after a store read
+    lock = feature.session.lock_dialog
+    assert lock is not None
+    with qtbot.waitSignal(feature.session.unlocked):
+        lock.password.setText(PASSWORD)
+        lock.submit()
+    qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 1)
+
+
+def test_the_app_lists_no_case_until_someone_signs_in(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YISHI_CONFIG", str(tmp_path / "settings.json"))  # the profile the fixture wrote there
+    _app, window = build(argparse.Namespace(db=str(tmp_path / "cases.sqlite3")))
+    qtbot.addWidget(window)
+    window.offer_drafts_on_start = False
+    qtbot.waitUntil(lambda: window.hall is not None and window.catalog is not None, timeout=30_000)
+    decided(window.hall, Decision.ACCEPT, clerk="lij")
+    qtbot.waitUntil(lambda: isinstance(window.property("accounts_feature"), AccountsFeature), timeout=30_000)
+    window.refresh_cases()
+    window.store_pool.waitForDone(5_000)
+    qtbot.wait(50)
+    feature = window.property("accounts_feature")
+    assert feature.session.login_dialog is not None and feature.session.login_dialog.isVisible()
+    assert window.case_model.rowCount() == 0
+    first_login(qtbot, feature)
+    qtbot.waitUntil(lambda: window.case_model.rowCount() == 1)
+    window.store_pool.waitForDone(10_000)
+    assert window.hall is not None
+    window.hall.close()
+
+
+def test_the_features_store_work_runs_on_the_windows_store_pool(
+    qtbot: QtBot, main_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feature = AccountsFeature(main_window)
+    first_login(qtbot, feature)
+    assert feature.session.pool is main_window.store_pool
+    main_window.settings.window_code = "09"  # what 窗口档案 changed
+    with held(monkeypatch, accounts, "record_settings_change") as record:
+        feature._audit_settings()  # runs after the window's own 窗口档案 dialog
+        qtbot.waitUntil(record.entered.is_set)
+        record.release()
+    main_window.store_pool.waitForDone(10_000)
+    assert record.ran_off_the_ui_thread_once()
+    newest = main_window.hall.store.audit_events(limit=1)[0]
+    assert (newest.actor, newest.action) == ("admin", "settings_change")
+    assert newest.detail["changed"]["window_code"][1] == "09"
+    feature.manage_accounts()
+    dialog = main_window.findChild(AccountsDialog)
+    assert dialog is not None and dialog.pool is main_window.store_pool
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    dialog.close()

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from held_work import held
+from PySide6.QtCore import QRect, Qt, QThreadPool
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -15,8 +16,10 @@ from hall_cases import decided, open_hall, staff
 
 from desktop.cases.ratings import BAD_REASONS
 from desktop.cases.states import Decision
+from desktop.services import ratings
 from desktop.services.hall import Hall
 from desktop.ui.rating import RatingFlow, RatingWindow, choose_screen
+from desktop.ui.workers import serial_pool
 
 
 class SecondScreen:
@@ -72,30 +75,73 @@ def test_buttons_are_big_and_take_no_keyboard_focus(qtbot: QtBot) -> None:
         assert button.minimumHeight() >= 90 and button.focusPolicy() is Qt.FocusPolicy.NoFocus
 
 
-def test_a_good_rating_is_stored_with_the_case(qtbot: QtBot, hall: Hall) -> None:
+@pytest.fixture
+def pool() -> Iterator[QThreadPool]:
+    made = serial_pool()
+    yield made
+    made.waitForDone(20_000)
+
+
+def test_a_good_rating_is_stored_with_the_case(qtbot: QtBot, hall: Hall, pool: QThreadPool) -> None:
     people = staff(hall)
     case = decided(hall, Decision.ACCEPT)
-    flow = RatingFlow(hall, people["wangf"])
+    flow = RatingFlow(hall, people["wangf"], pool)
     window = flow.ask(case.id, case.number or "", [primary()], primary())
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.rated) as rated:
+    with qtbot.waitSignal(flow.stored), qtbot.waitSignal(window.rated) as rated:
         qtbot.mouseClick(window.level_buttons[4], Qt.MouseButton.LeftButton)
     assert rated.args == [4, None]
     stored = hall.store.rating_of(case.id)
     assert stored is not None and (stored.level, stored.clerk) == (4, "wangf")
 
 
-def test_a_bad_rating_asks_for_the_reason_first(qtbot: QtBot, hall: Hall) -> None:
+def test_a_bad_rating_asks_for_the_reason_first(qtbot: QtBot, hall: Hall, pool: QThreadPool) -> None:
     people = staff(hall)
     case = decided(hall, Decision.NOTIFY, clerk="lq")
-    flow = RatingFlow(hall, people["lq"])
+    flow = RatingFlow(hall, people["lq"], pool)
     window = flow.ask(case.id, case.number or "", [primary()], primary())
     qtbot.addWidget(window)
     qtbot.mouseClick(window.level_buttons[1], Qt.MouseButton.LeftButton)
     assert window.pages.currentIndex() == 1 and hall.store.rating_of(case.id) is None
     assert set(window.reason_buttons) == set(BAD_REASONS)
-    with qtbot.waitSignal(window.rated):
+    with qtbot.waitSignal(flow.stored):
         qtbot.mouseClick(window.reason_buttons["efficiency"], Qt.MouseButton.LeftButton)
     stored = hall.store.rating_of(case.id)
     assert stored is not None and (stored.level, stored.reason) == (1, "efficiency")
     assert [r.case_id for r in hall.store.bad_ratings(open_only=True)] == [case.id]
+
+
+def test_the_applicant_is_thanked_while_the_store_writes_off_the_ui_thread(
+    qtbot: QtBot, hall: Hall, pool: QThreadPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = staff(hall)
+    case = decided(hall, Decision.ACCEPT)
+    flow = RatingFlow(hall, people["wangf"], pool)
+    window = flow.ask(case.id, case.number or "", [primary()], primary())
+    qtbot.addWidget(window)
+    with held(monkeypatch, ratings, "rate") as rate:
+        qtbot.mouseClick(window.level_buttons[5], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(rate.entered.is_set)
+        assert window.pages.currentWidget() is window.thanks and hall.store.rating_of(case.id) is None
+        with qtbot.waitSignal(flow.stored):
+            rate.release()
+    assert rate.ran_off_the_ui_thread_once()
+    stored = hall.store.rating_of(case.id)
+    assert stored is not None and stored.level == 5
+
+
+def test_a_second_rating_of_one_visit_is_told_to_the_clerk(qtbot: QtBot, hall: Hall, pool: QThreadPool) -> None:
+    people = staff(hall)
+    case = decided(hall, Decision.ACCEPT)
+    flow = RatingFlow(hall, people["wangf"], pool)
+    first = flow.ask(case.id, case.number or "", [primary()], primary())
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(flow.stored):
+        first.choose(5)
+    again = flow.ask(case.id, case.number or "", [primary()], primary())  # the same visit, rated again
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(flow.failed) as told:
+        again.choose(4)
+    assert flow.error is not None and told.args == ["评价未保存：该办件已评价（每次办理评价一次）"]
+    stored = hall.store.rating_of(case.id)
+    assert stored is not None and stored.level == 5

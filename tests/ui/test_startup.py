@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QFont, QFontInfo, QRawFont, QTextLayout
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QGroupBox, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.ui import feature_scan
 from desktop.ui.fonts import FULL_FAMILY, UI_FAMILY, install_fallback_font, install_font, ui_font_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,3 +177,15 @@ def test_a_character_outside_the_subset_is_drawn_with_the_full_font(qapp: QAppli
     assert set(_families_used(f"申请人：张{RARE}", QFont(family, 10))) == {UI_FAMILY, FULL_FAMILY}
     assert _families_used(RARE, QFont(family, 10)) == [FULL_FAMILY]
     assert _families_used("申请人", QFont(family, 10)) == [UI_FAMILY]
+
+
+def test_the_quick_feature_scan_is_installed_and_answers_as_pysides_own_for_every_loaded_module() -> None:
+    assert feature_scan.installed, "PySide6 moved its __feature__ hook: desktop/ui/feature_scan.py replaces nothing"
+    own = feature_scan.pyside_scan
+    assert own is not None
+    modules = [m for m in list(sys.modules.values()) if isinstance(m, ModuleType)]
+    assert len(modules) > 300  # the standard library's, third parties', ours with and without Qt
+    differ = [m.__name__ for m in modules if feature_scan.mentions_pyside(m) != own(m)]
+    assert differ == []
+    assert feature_scan.mentions_pyside(sys.modules["desktop.ui.main_window"])
+    assert not feature_scan.mentions_pyside(sys.modules["desktop.cases.clock"])

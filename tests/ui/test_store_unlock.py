@@ -85,7 +85,8 @@ def test_the_clerk_unlocks_an_encrypted_store_with_their_own_password_typed_once
     assert not dialog.isVisible() and keyring.unlocked(encrypted_store) is not None
     qtbot.waitUntil(lambda: isinstance(window.property("accounts_feature"), AccountsFeature), timeout=30_000)
     feature = window.property("accounts_feature")
-    assert feature.session.account is not None and feature.session.account.username == "wangf"
+    qtbot.waitUntil(lambda: feature.session.account is not None)  # the sign-in runs on the store pool
+    assert feature.session.account.username == "wangf"
     assert feature.session.login_dialog is None  # signed in without a second prompt
     assert window.settings.clerk == "wangf" and window.store_login is None
     assert window.hall is not None

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "accounts"))  # the shared hall_cases helpers
 from hall_cases import decided, open_hall, set_time, staff
+from held_work import held
 
 from desktop.cases.states import Decision
 from desktop.services import ratings, reports
@@ -128,7 +129,7 @@ def test_a_bad_rating_gets_its_follow_up(qtbot: QtBot, workspace: SupervisorWork
     dialog = FollowUpDialog("x", date(2026, 11, 28), workspace)
     dialog.note.setPlainText("电话回访，已说明办事指南")
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(workspace.loaded, timeout=10_000):
+    with qtbot.waitSignals([workspace.changed, workspace.loaded], timeout=10_000):
         accept_when_shown(dialog)
         assert workspace.follow_up_selected(dialog)
     assert cells(workspace.bad, 5) == ["回访 2026-11-28：电话回访，已说明办事指南"]
@@ -140,18 +141,90 @@ def test_a_void_leaves_the_counts(qtbot: QtBot, workspace: SupervisorWorkspace) 
     dialog = VoidDialog("x", workspace)
     dialog.reason.setPlainText("重复录入")
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(workspace.loaded, timeout=10_000):
+    with qtbot.waitSignals([workspace.changed, workspace.loaded], timeout=10_000):
         accept_when_shown(dialog)
         assert workspace.void_selected(workspace.drill, dialog)
     assert workspace.current is not None and workspace.current.report.total == 4
 
 
-def test_exports_match_the_counts_and_are_audited(workspace: SupervisorWorkspace, tmp_path: Path, hall: Hall) -> None:
-    target = workspace.export_xlsx(tmp_path / "day.xlsx")
-    assert target is not None and workspace.current is not None
-    book = load_workbook(target)
+def test_a_void_runs_off_the_ui_thread_once_however_often_it_is_asked(
+    qtbot: QtBot, workspace: SupervisorWorkspace, hall: Hall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.drill_down("decision", "accept")
+    workspace.drill.selectRow(0)
+    dialog = VoidDialog("x", workspace)
+    dialog.reason.setPlainText("重复录入")
+    qtbot.addWidget(dialog)
+    with held(monkeypatch, ratings, "void") as void:
+        accept_when_shown(dialog)
+        assert workspace.void_selected(workspace.drill, dialog)
+        qtbot.waitUntil(void.entered.is_set)
+        # the window answers while the store writes: the supervisor's write buttons wait, a second 作废 does nothing
+        assert workspace.writing and not any(b.isEnabled() for b in workspace.write_buttons)
+        assert not workspace.void_selected(workspace.drill, VoidDialog("x", workspace))
+        with qtbot.waitSignals([workspace.changed, workspace.loaded], timeout=10_000):
+            void.release()
+    assert void.ran_off_the_ui_thread_once() and all(b.isEnabled() for b in workspace.write_buttons)
+    assert [e.action for e in hall.store.audit_events()].count("void") == 1
+
+
+def test_a_refused_void_is_told_in_chinese(
+    qtbot: QtBot, workspace: SupervisorWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "desktop.ui.supervision.workspace.QMessageBox.warning", lambda _p, title, text: warnings.append((title, text))
+    )
+    workspace.drill_down("decision", "accept")
+    workspace.drill.selectRow(0)
+    for expected in (None, "该办件已作废"):  # the same row voided twice (the list not yet reloaded)
+        dialog = VoidDialog("x", workspace)
+        dialog.reason.setPlainText("重复录入")
+        qtbot.addWidget(dialog)
+        accept_when_shown(dialog)
+        signal = workspace.changed if expected is None else workspace.refused
+        with qtbot.waitSignal(signal, timeout=10_000):
+            assert workspace.void_selected(workspace.drill, dialog)
+        qtbot.waitUntil(lambda: not workspace.writing)
+    assert warnings == [("作废办件", "该办件已作废")]
+
+
+def test_exports_match_the_counts_and_are_audited(
+    qtbot: QtBot, workspace: SupervisorWorkspace, tmp_path: Path, hall: Hall
+) -> None:
+    with qtbot.waitSignal(workspace.exported, timeout=20_000) as exported:
+        assert workspace.export_xlsx(tmp_path / "day.xlsx")
+    assert exported.args == [tmp_path / "day.xlsx"] and workspace.current is not None
+    book = load_workbook(tmp_path / "day.xlsx")
     by_decision = {k: v for k, v, _ in book["按办理结果"].iter_rows(min_row=2, values_only=True)}
     assert by_decision == reports.report_json(workspace.current.report)["by_decision"]
-    assert workspace.export_pdf(tmp_path / "day.pdf") is not None
+    with qtbot.waitSignal(workspace.exported, timeout=20_000):
+        assert workspace.export_pdf(tmp_path / "day.pdf")
     exports = [e for e in hall.store.audit_events() if e.action == "export_report"]
     assert [(e.actor, e.detail["kind"]) for e in exports] == [("zhaom", "pdf"), ("zhaom", "xlsx")]
+
+
+def test_the_export_button_asks_where_and_writes_there(
+    qtbot: QtBot, workspace: SupervisorWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "chosen.xlsx"
+    monkeypatch.setattr("desktop.ui.supervision.workspace.QFileDialog.getSaveFileName", lambda *_a: (str(target), ""))
+    button = next(b for b in workspace.write_buttons if b.text() == "导出Excel…")
+    with qtbot.waitSignal(workspace.exported, timeout=20_000) as exported:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert exported.args == [target] and target.stat().st_size > 0
+
+
+def test_an_export_that_cannot_be_written_says_so_and_audits_nothing(
+    qtbot: QtBot, workspace: SupervisorWorkspace, tmp_path: Path, hall: Hall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("desktop.ui.supervision.workspace.QMessageBox.warning", lambda *_a: None)
+    with qtbot.waitSignal(workspace.refused, timeout=20_000) as refused:
+        assert workspace.export_pdf(tmp_path / "no such folder" / "day.pdf")
+    assert refused.args[0].startswith("无法写入 ") and not workspace.writing
+    assert all(e.action != "export_report" for e in hall.store.audit_events())
+
+
+def test_the_clerk_filter_offers_every_account_read_on_the_store_pool(workspace: SupervisorWorkspace) -> None:
+    people = [workspace.clerk.itemText(i) for i in range(workspace.clerk.count())]
+    assert people[0] == "全部人员" and sorted(people[1:]) == sorted(["系统管理员", "王芳", "李强", "赵敏"])

@@ -228,9 +228,7 @@ class DecisionPage(QWidget):
         """The decision as it stands: items with the outcomes on screen, the case's reason."""
         outcomes, notes = self.outcomes(), self.outcome_reasons()
         items = [
-            replace(i, outcome=outcomes.get(i.item_code), outcome_reason=notes.get(i.item_code, ""))
-            if i.applies
-            else i
+            replace(i, outcome=outcomes.get(i.item_code), outcome_reason=notes.get(i.item_code, "")) if i.applies else i
             for i in self.base.items
         ]
         return replace(self.base, items=items, reason=self.reason_text() or None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.cases.ratings import FOLLOW_UP_LABELS, FollowUpKind
+from desktop.ui.dates import to_qdate
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -62,7 +62,7 @@ class FollowUpDialog(QDialog):
         self.kind = QComboBox()
         for kind, label in FOLLOW_UP_LABELS.items():
             self.kind.addItem(label, kind.value)
-        self.on = QDateEdit(QDate(today))
+        self.on = QDateEdit(to_qdate(today))
         self.on.setCalendarPopup(True)
         self.on.setDisplayFormat("yyyy年MM月dd日")
         self.note = QPlainTextEdit()

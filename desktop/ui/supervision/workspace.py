@@ -4,7 +4,8 @@ Filters (any date range of the hall's days, window, clerk, bundle); counts by de
 painted bar charts (:mod:`desktop.ui.supervision.charts`, QPainter — no QtCharts, no matplotlib); a click on a
 bar lists its cases, and a case of that list is reprinted (``reprint_requested``) or voided; the open lists (容缺
 with deadline and days left, overdue in red; 一次性告知 not back; quarantined); average handling time per bundle; the
-好差评 summary with every 差评 and its follow-up. Reading runs on the store pool; writes are the supervisor's own.
+好差评 summary with every 差评 and its follow-up. Reading, the supervisor's writes (作废, 回访/整改) and an export's
+file and audit row all run on the store pool (``pool``, the window's); while a write runs its buttons wait.
 """
 
 from __future__ import annotations
@@ -38,15 +39,24 @@ from desktop.cases.roles import NotPermitted
 from desktop.cases.states import DECISION_LABELS, Decision
 from desktop.services import ratings, reports
 from desktop.services.accounts import AccountInfo
+from desktop.services.case_list import clerk_choices
 from desktop.services.hall import Hall
 from desktop.services.ratings import RatingError
 from desktop.services.reports import Filters, OpenCase, Workspace
+from desktop.ui.dates import to_qdate
 from desktop.ui.supervision.charts import Bar, BarChart
 from desktop.ui.supervision.dialogs import FollowUpDialog, VoidDialog
 from desktop.ui.workers import Op
 from printing.report import ReportCase, ReportData
 
 OVERDUE = QColor("#b00020")
+RATING_PROBLEMS = {
+    "void already": "该办件已作废",
+    "a draft is deleted": "草稿只能删除，不能作废",
+    "a void needs a reason": "请填写作废原因",
+    "only a 差评": "只有差评需要回访/整改",
+    "a follow-up needs a note": "请填写回访情况或整改措施",
+}
 CASE_COLUMNS = ("办件编号", "一件事", "办理结果", "窗口人员", "决定时间", "评价")
 OPEN_COLUMNS = ("办件编号", "一件事", "窗口人员", "窗口", "补齐期限", "剩余天数")
 
@@ -98,12 +108,16 @@ class SupervisorWorkspace(QWidget):
         drilled(str, list): a count was opened: its label and the ReportCase lines listed.
         reprint_requested(object): the case (uuid.UUID) whose documents the supervisor wants again.
         changed(): the supervisor voided a case or recorded a follow-up (the case list may refresh).
+        refused(str): a write or an export did not happen (what the supervisor was told).
+        exported(object): the report's file (Path), written and audited.
     """
 
     loaded = Signal(object)
     drilled = Signal(str, list)
     reprint_requested = Signal(object)
     changed = Signal()
+    refused = Signal(str)
+    exported = Signal(object)
 
     def __init__(
         self,
@@ -120,7 +134,10 @@ class SupervisorWorkspace(QWidget):
         self.center_name = center_name
         self.bundle_names = bundle_names or {}
         self.current: Workspace | None = None
-        today = QDate(hall.clock.today())
+        self.writing = False  # a 作废, 回访/整改 or export is on its way to the store: its buttons wait
+        self.write_buttons: list[QPushButton] = []
+        self.write_title = ""
+        today = to_qdate(hall.clock.today())
         self.first = self._date(today)
         self.last = self._date(today)
         self.window_code = QLineEdit(placeholderText="全部")
@@ -158,8 +175,8 @@ class SupervisorWorkspace(QWidget):
 
     def _layout(self) -> None:
         self.clerk.addItem("全部人员", None)
-        for account in self.hall.store.accounts():
-            self.clerk.addItem(account.display_name, account.username)
+        hall = self.hall
+        Op(self.pool, lambda: clerk_choices(hall)).success(self._clerks_known).failure(self._read_failed).run()
         self.bundle.addItem("全部一件事", None)
         for code, name in sorted(self.bundle_names.items()):
             self.bundle.addItem(f"{code} {name}", code)
@@ -169,14 +186,15 @@ class SupervisorWorkspace(QWidget):
             filters.addWidget(widget)
         filters.addWidget(self.clerk)
         filters.addWidget(self.bundle, 1)
-        for text, slot in (
-            ("查询", self.refresh),
-            ("导出Excel…", self.export_xlsx),
-            ("打印报表(PDF)…", self.export_pdf),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
+        query = QPushButton("查询")
+        query.clicked.connect(self.refresh)
+        xlsx = QPushButton("导出Excel…")
+        xlsx.clicked.connect(lambda _checked=False: self.export_xlsx())  # not the bool as a path
+        pdf = QPushButton("打印报表(PDF)…")
+        pdf.clicked.connect(lambda _checked=False: self.export_pdf())
+        for button in (query, xlsx, pdf):
             filters.addWidget(button)
+        self.write_buttons += [xlsx, pdf]
         charts = QWidget()
         grid = QGridLayout(charts)
         for n, (key, chart) in enumerate(self.charts.items()):
@@ -189,7 +207,8 @@ class SupervisorWorkspace(QWidget):
         self.tabs.addTab(self._with_buttons(None, self.quarantined, self._case_buttons(self.quarantined)), "上报被拒")
         self.tabs.addTab(self.handling, "平均办理用时")
         follow = QPushButton("记录回访/整改…")
-        follow.clicked.connect(self.follow_up_selected)
+        follow.clicked.connect(lambda _checked=False: self.follow_up_selected())  # not the bool as a dialog
+        self.write_buttons.append(follow)
         self.tabs.addTab(self._with_buttons(self.rating_counts, self.bad, [follow]), "好差评")
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -216,7 +235,12 @@ class SupervisorWorkspace(QWidget):
         reprint.clicked.connect(lambda: self.reprint_selected(table))
         void = QPushButton("作废…")
         void.clicked.connect(lambda: self.void_selected(table))
+        self.write_buttons.append(void)
         return [reprint, void]
+
+    def _clerks_known(self, people: list[tuple[str, str]]) -> None:
+        for username, name in people:
+            self.clerk.addItem(name, username)
 
     # -- reading ------------------------------------------------------------------------------------------------
 
@@ -236,7 +260,10 @@ class SupervisorWorkspace(QWidget):
         Op(
             self.pool,
             lambda: reports.workspace(hall, first, last, filters, center_name=center, bundle_names=names),
-        ).success(self.show_workspace).failure(lambda e: self.summary.setText(f"无法读取统计：{e}")).run()
+        ).success(self.show_workspace).failure(self._read_failed).run()
+
+    def _read_failed(self, exc: Exception) -> None:
+        self.summary.setText(f"无法读取统计：{problem_text(exc)}")
 
     def show_workspace(self, ws: Workspace) -> None:
         self.current = ws
@@ -361,60 +388,91 @@ class SupervisorWorkspace(QWidget):
             self.reprint_requested.emit(chosen[0])
 
     def void_selected(self, table: QTableWidget, dialog: VoidDialog | None = None) -> bool:
+        """作废…; True when the void was sent to the store (``changed`` or ``refused`` tells how it went)."""
         chosen = self.selected_case(table)
-        if chosen is None:
+        if chosen is None or self.writing:
             return False
         box = dialog or VoidDialog(chosen[1], self)
         if not box.exec():
             return False
-        try:
-            ratings.void(self.hall, chosen[0], box.text(), self.operator)
-        except (RatingError, NotPermitted) as exc:
-            QMessageBox.warning(self, "作废办件", str(exc))
-            return False
-        self.changed.emit()
-        self.refresh()
-        return True
+        hall, case_id, reason, operator = self.hall, chosen[0], box.text(), self.operator
+        return self._write("作废办件", lambda: ratings.void(hall, case_id, reason, operator))
 
     def follow_up_selected(self, dialog: FollowUpDialog | None = None) -> bool:
+        """记录回访/整改…; True when the follow-up was sent to the store."""
         chosen = self.selected_case(self.bad)
-        if chosen is None:
+        if chosen is None or self.writing:
             return False
         box = dialog or FollowUpDialog(chosen[1], self.hall.clock.today(), self)
         if not box.exec():
             return False
         kind, on, note = box.values()
-        try:
-            ratings.follow_up(self.hall, chosen[0], self.operator, kind=kind, on=on, note=note)
-        except (RatingError, NotPermitted) as exc:
-            QMessageBox.warning(self, "差评回访", str(exc))
-            return False
-        self.changed.emit()
-        self.refresh()
+        hall, case_id, operator = self.hall, chosen[0], self.operator
+        return self._write("差评回访", lambda: ratings.follow_up(hall, case_id, operator, kind=kind, on=on, note=note))
+
+    def _write(self, title: str, work: Callable[[], object]) -> bool:
+        self._writing(True, title)
+        Op(self.pool, work).success(self._written).failure(self._refused).run()
         return True
 
-    def export_xlsx(self, path: Path | None = None) -> Path | None:
+    def _written(self, _result: object) -> None:
+        self._writing(False)
+        self.changed.emit()
+        self.refresh()
+
+    def _refused(self, exc: Exception) -> None:
+        self._writing(False)
+        message = problem_text(exc)
+        self.refused.emit(message)
+        QMessageBox.warning(self, self.write_title, message)
+
+    def _writing(self, writing: bool, title: str = "") -> None:
+        self.writing = writing
+        self.write_title = title or self.write_title  # the warning's title, should the write be refused
+        for button in self.write_buttons:
+            button.setEnabled(not writing)
+
+    def export_xlsx(self, path: Path | None = None) -> bool:
+        """导出Excel…; True when the file is being written (``exported`` or ``refused`` tells how it went)."""
         return self._export("xlsx", "Excel 工作簿 (*.xlsx)", reports.write_xlsx, path)
 
-    def export_pdf(self, path: Path | None = None) -> Path | None:
+    def export_pdf(self, path: Path | None = None) -> bool:
         return self._export("pdf", "PDF 文件 (*.pdf)", reports.write_pdf, path)
 
-    def _export(
-        self, kind: str, pattern: str, write: Callable[[ReportData, Path], None], path: Path | None
-    ) -> Path | None:
-        if self.current is None:
-            return None
+    def _export(self, kind: str, pattern: str, write: Callable[[ReportData, Path], None], path: Path | None) -> bool:
+        if self.current is None or self.writing:
+            return False
         data = self.current.report
         if path is None:
             name = f"受理{data.kind}_{data.first}_{data.last}.{kind}"
             chosen, _ = QFileDialog.getSaveFileName(self, "导出报表", name, pattern)
             if not chosen:
-                return None
+                return False
             path = Path(chosen)
-        try:
-            write(data, path)
-        except OSError as exc:
-            QMessageBox.warning(self, "导出报表", f"无法写入 {path}：{exc.strerror or exc}")
-            return None
-        reports.audit_export(self.hall, self.operator.username, kind, data, str(path))
-        return path
+        hall, actor, target = self.hall, self.operator.username, path
+
+        def work() -> Path:
+            write(data, target)
+            reports.audit_export(hall, actor, kind, data, str(target))
+            return target
+
+        self._writing(True, "导出报表")
+        Op(self.pool, work).success(self._exported).failure(self._refused).run()
+        return True
+
+    def _exported(self, path: Path) -> None:
+        self._writing(False)
+        self.exported.emit(path)
+
+
+def problem_text(exc: Exception) -> str:
+    """The supervisor's words for a write or export that did not happen."""
+    if isinstance(exc, OSError):
+        return f"无法写入 {exc.filename or '文件'}：{exc.strerror or exc}"
+    if isinstance(exc, NotPermitted):
+        return "当前账户无权进行此操作"
+    text = str(exc)
+    if isinstance(exc, RatingError):
+        return next((zh for en, zh in RATING_PROBLEMS.items() if en in text), f"操作未完成（{text}）")
+    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"无法访问办件库，请稍后重试（{first_line}）"

@@ -44,8 +44,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"  # the only two lines that name this migration's place
-down_revision = "0007"
+revision = "0009"  # the only two lines that name this migration's place
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
