@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from conftest import ANSWERS, ITEMS, NOON_UTC, VALUES, WINDOW_3
+from old_tables import CASE, ITEM, MATERIAL
 from sqlmodel import Session, select
 
 from desktop.cases.clock import Clock
@@ -48,28 +49,6 @@ MATERIAL_ROWS = [
     (12, DECIDED, "hukou", "户口簿"), (13, DRAFT, "hukou", "户口簿 "), (14, DRAFT, "deed", "𠀋房产证明"),
 ]  # fmt: skip
 CENTERS = {DECIDED: HALL, DRAFT: TOWN}
-
-
-def _table(name: str, *columns: tuple[str, Any]) -> sa.TableClause:
-    return sa.table(name, *(sa.column(c, t) for c, t in columns))
-
-
-CASE = _table(
-    "case", ("id", sa.Uuid()), ("number", sa.String()), ("bundle_code", sa.String()),
-    ("catalog_version", sa.String()), ("state", sa.String()), ("decision", sa.String()), ("revision", sa.Integer()),
-    ("answers", sa.JSON()), ("values", sa.JSON()), ("center_name", sa.String()), ("division_code", sa.String()),
-    ("window_code", sa.String()), ("clerk", sa.String()), ("created_at", sa.DateTime()),
-    ("updated_at", sa.DateTime()), ("decided_at", sa.DateTime()),
-)  # fmt: skip
-ITEM = _table(
-    "case_item", ("id", sa.Integer()), ("case_id", sa.Uuid()), ("item_code", sa.String()), ("applies", sa.Boolean()),
-    ("reason", sa.String()), ("department", sa.String()), ("promised_days", sa.Integer()),
-    ("promised_date", sa.Date()), ("estimated", sa.Boolean()), ("outcome", sa.String()),
-)  # fmt: skip
-MATERIAL = _table(
-    "material_record", ("id", sa.Integer()), ("case_id", sa.Uuid()), ("material_code", sa.String()),
-    ("name", sa.String()), ("status", sa.String()), ("copies", sa.Integer()), ("items", sa.JSON()),
-)  # fmt: skip
 
 
 def seed_revision_0007(engine: sa.Engine) -> None:

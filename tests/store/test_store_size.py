@@ -15,6 +15,8 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from conftest import ANSWERS, ITEMS, NOON_UTC, VALUES, WINDOW_3, materials
+from old_tables import CASE, ITEM, MATERIAL
+from old_tables import table as old_table
 
 from desktop.cases.clock import Clock
 from desktop.cases.decisions import MaterialEntry, MaterialStatus, plan_outcomes
@@ -38,33 +40,11 @@ OUTBOX_ROWS = [  # revision, status, payload
 ]
 
 
-def _table(name: str, *columns: tuple[str, Any]) -> sa.TableClause:
-    return sa.table(name, *(sa.column(c, t) for c, t in columns))
-
-
-CASE = _table(
-    "case", ("id", sa.Uuid()), ("number", sa.String()), ("query_code", sa.String()), ("bundle_code", sa.String()),
-    ("catalog_version", sa.String()), ("state", sa.String()), ("decision", sa.String()), ("revision", sa.Integer()),
-    ("answers", sa.JSON()), ("values", sa.JSON()), ("applicant_name", sa.String()), ("applicant_id", sa.String()),
-    ("applicant_phone", sa.String()), ("center_name", sa.String()), ("division_code", sa.String()),
-    ("window_code", sa.String()), ("clerk", sa.String()), ("created_at", sa.DateTime()),
-    ("updated_at", sa.DateTime()), ("decided_at", sa.DateTime()),
-)  # fmt: skip
-ITEM = _table(
-    "case_item", ("id", sa.Integer()), ("case_id", sa.Uuid()), ("item_code", sa.String()), ("applies", sa.Boolean()),
-    ("reason", sa.String()), ("department", sa.String()), ("promised_days", sa.Integer()),
-    ("promised_date", sa.Date()), ("estimated", sa.Boolean()), ("outcome", sa.String()),
-)  # fmt: skip
-MATERIAL = _table(
-    "material_record", ("id", sa.Integer()), ("case_id", sa.Uuid()), ("material_code", sa.String()),
-    ("name", sa.String()), ("status", sa.String()), ("copies", sa.Integer()), ("deadline", sa.Date()),
-    ("items", sa.JSON()),
-)  # fmt: skip
-AUDIT = _table(
+AUDIT = old_table(
     "audit_event", ("case_id", sa.Uuid()), ("at", sa.DateTime()), ("actor", sa.String()), ("action", sa.String()),
     ("detail", sa.JSON()),
 )  # fmt: skip
-OUTBOX = _table(
+OUTBOX = old_table(
     "outbox", ("case_id", sa.Uuid()), ("revision", sa.Integer()), ("payload", sa.JSON()), ("created_at", sa.DateTime()),
     ("attempts", sa.Integer()), ("next_attempt_at", sa.DateTime()), ("status", sa.String()),
     ("platform_number", sa.String()),
