@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop.cases.clock import Clock
 from desktop.cases.states import STATE_LABELS, CaseState
 from desktop.ui.dates import to_qdate
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDateEdit
+
     from desktop.services.catalogs import CatalogInUse
     from desktop.services.hall import Hall
     from desktop.ui.loading import CaseRow
@@ -49,15 +51,30 @@ def _day(edit: QDateEdit) -> dt.date:
 class CaseFilterBar(QWidget):
     """One row of filters; ``changed`` whenever the clerk changes one of them.
 
+    ``later``: the filters are made by :meth:`build` (the main window calls it after its first paint, which their
+    Qt types would cost ~5 ms); until then the bar filters nothing and keeps the bundles and clerks it is given.
+
     Signals:
         changed(): a filter changed (the list reloads off the UI thread).
     """
 
     changed = Signal()
 
-    def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
+    def __init__(self, clock: Clock, parent: QWidget | None = None, *, later: bool = False) -> None:
         super().__init__(parent)
         self.clock = clock  # the hall's local days, whatever the PC's zone
+        self.built = False
+        self._bundles: dict[str, str] | None = None  # given before build()
+        self._clerks: list[tuple[str, str]] | None = None
+        if not later:
+            self.build()
+
+    def build(self) -> None:
+        """Make the filters (once)."""
+        if self.built:
+            return
+        from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit  # noqa: PLC0415 - after the first paint
+
         self.state = QComboBox()
         self.state.addItem(ALL_STATES, None)
         for state, label in STATE_LABELS.items():
@@ -65,7 +82,7 @@ class CaseFilterBar(QWidget):
                 self.state.addItem(label, state.value)
         self.by_date = QCheckBox("日期(&D)")
         self.by_date.setToolTip("按受理日期（未决定的按新建日期）筛选，北京时间")
-        today = to_qdate(clock.today())
+        today = to_qdate(self.clock.today())
         self.first, self.last = QDateEdit(today), QDateEdit(today)
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
@@ -81,6 +98,15 @@ class CaseFilterBar(QWidget):
         self.clerk_label.setBuddy(self.clerk)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c0392b")
+        self._lay_out()
+        self.built = True
+        if self._bundles is not None:
+            self.set_bundles(self._bundles)
+        if self._clerks is not None:
+            self.set_clerks(self._clerks)
+
+    def _lay_out(self) -> None:
+        """The filters in one row, labelled with their Alt keys, Tab going left to right."""
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         state_label = QLabel("状态(&S)")
@@ -122,6 +148,9 @@ class CaseFilterBar(QWidget):
 
     def set_bundles(self, names: dict[str, str]) -> None:
         """The bundles of the catalog in use (code → name), keeping the one chosen."""
+        if not self.built:
+            self._bundles = names
+            return
         chosen = self.bundle.currentData()
         self.bundle.blockSignals(True)
         self.bundle.clear()
@@ -134,6 +163,9 @@ class CaseFilterBar(QWidget):
 
     def set_clerks(self, clerks: list[tuple[str, str]]) -> None:
         """(username, name) of the accounts a supervisor may filter by."""
+        if not self.built:
+            self._clerks = clerks
+            return
         chosen = self.clerk.currentData()
         self.clerk.blockSignals(True)
         self.clerk.clear()
@@ -146,6 +178,8 @@ class CaseFilterBar(QWidget):
     def choice(self, scope: str | None) -> FilterChoice:
         """The filters as chosen; ``scope`` is the clerk whose own cases are listed (a clerk), or None for those who
         see every case: only they are offered the clerk filter."""
+        if not self.built:
+            return FilterChoice(clerk=scope)
         self.clerk.setVisible(scope is None)
         self.clerk_label.setVisible(scope is None)
         dated = self.by_date.isChecked() and _day(self.first) <= _day(self.last)

@@ -112,7 +112,9 @@ class MainWindow(QMainWindow):
         self.case_model = CaseTableModel(self.clock)
         self.case_view = _case_table()
         self.case_search = QLineEdit(placeholderText="查找办件：编号、申请人、证件号或信用代码、电话、一件事名称")
-        self.case_filters = CaseFilterBar(self.clock)  # status, local days, bundle, clerk (desktop/ui/case_filters.py)
+        # status, local days, bundle, clerk (desktop/ui/case_filters.py), made after the first paint in the room kept
+        self.case_filters = CaseFilterBar(self.clock, later=True)
+        self.case_filters.setMinimumHeight(self.case_search.sizeHint().height())
         self.stack = QStackedWidget()
         self.stack.addWidget(self._case_page())
         splitter = QSplitter()
@@ -207,6 +209,7 @@ class MainWindow(QMainWindow):
         self._shortcuts = []
         for search in (self.picker.search, self.case_search):
             search.setClearButtonEnabled(True)
+        self.case_filters.build()
 
     def show_profile(self) -> None:
         s = self.settings

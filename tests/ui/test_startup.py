@@ -51,8 +51,9 @@ def test_first_window_path_imports_no_orm_pdf_or_schema_libraries() -> None:
 
 
 def test_what_the_first_paint_does_not_show_stays_unloaded_until_it(tmp_path: Path) -> None:
-    """Qt's enum namespace (~20 ms), the key-sequence, message-box, proxy-model and thread-pool types, and the
-    random-number modules load after the first paint; the window still gets its keys and clear buttons then."""
+    """Qt's enum namespace (~20 ms), the key-sequence, message-box, proxy-model, thread-pool, combo-box and
+    date-edit types, and the random-number modules load after the first paint; the window still gets its keys,
+    clear buttons and case filters then."""
     code = textwrap.dedent(
         """
         import os, sys
@@ -62,13 +63,14 @@ def test_what_the_first_paint_does_not_show_stays_unloaded_until_it(tmp_path: Pa
         app, window = build(argparse.Namespace(db=None))
         import PySide6.QtCore as core, PySide6.QtGui as gui, PySide6.QtWidgets as widgets
         loaded = [name for module, name in ((core, "Qt"), (gui, "QKeySequence"), (widgets, "QMessageBox"),
-                  (core, "QSortFilterProxyModel"), (core, "QThreadPool")) if name in vars(module)]
+                  (core, "QSortFilterProxyModel"), (core, "QThreadPool"), (widgets, "QComboBox"),
+                  (widgets, "QDateEdit")) if name in vars(module)]
         loaded += [m for m in ("secrets", "desktop.ui.loading", "desktop.cases.profile") if m in sys.modules]
         print("before", ",".join(loaded))
         window.start_loading()
         keys = [a.shortcut().toString() for a in window.findChildren(gui.QAction) if not a.shortcut().isEmpty()]
         print("after", ",".join(sorted(keys)), window.case_search.isClearButtonEnabled(),
-              window.picker.search.isClearButtonEnabled())
+              window.picker.search.isClearButtonEnabled(), window.case_filters.built)
         os._exit(0)
         """
     )
@@ -76,7 +78,7 @@ def test_what_the_first_paint_does_not_show_stays_unloaded_until_it(tmp_path: Pa
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60, env=env)
     lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if line.startswith(("before", "after")))
     assert lines["before"] == ""
-    assert lines["after"] == "Ctrl+L,Ctrl+N,Ctrl+T,F5 True True"
+    assert lines["after"] == "Ctrl+L,Ctrl+N,Ctrl+T,F5 True True True"
 
 
 def test_the_app_font_is_the_shipped_subset_and_the_full_font_follows_the_first_paint() -> None:
