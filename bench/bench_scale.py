@@ -449,9 +449,11 @@ class Hand:
 
     def summaries(self, where: str, *args: Any, limit: int = PAGE, sort: bool = False) -> list[CaseSummary]:
         """``sort``: read the matches by their own index and sort them (SQLite: ``+`` keeps the list's order
-        index out of the plan), as a careful hand would for a name search."""
+        index out of the plan), as a careful hand would for a name search. The limit is bound, as the store binds
+        it: written as a literal, PostgreSQL's generic plan for a prepared query (psycopg prepares from the fifth
+        call) walks the list's index for a trigram search instead of sorting the matches."""
         order = "+updated_at DESC, +id DESC" if sort and not self.pg else "updated_at DESC, id DESC"
-        rows = self.q(f'SELECT {SUMMARY_SQL} FROM "case" {where} ORDER BY {order} LIMIT {limit}', *args)
+        rows = self.q(f'SELECT {SUMMARY_SQL} FROM "case" {where} ORDER BY {order} LIMIT ?', *args, limit)
         return [self._summary(r) for r in rows]
 
     def _summary(self, r: tuple[Any, ...]) -> CaseSummary:
