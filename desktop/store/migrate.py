@@ -30,6 +30,15 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database behind ``engine`` back down to ``revision`` (the way back to an older build; every
+    migration is tested going down with data in it)."""
+    config = alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
 def head_revision() -> str:
     """The newest migration this build ships (what a store opened by it is upgraded to)."""
     return _script().get_current_head() or ""

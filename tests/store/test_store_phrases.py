@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from conftest import ANSWERS, ITEMS, NOON_UTC, VALUES, WINDOW_3
 from old_tables import CASE, ITEM, MATERIAL
 from sqlmodel import Session, select
@@ -27,7 +26,7 @@ from desktop.cases.states import Decision
 from desktop.store import cases as store_cases
 from desktop.store.db import open_engine
 from desktop.store.fallback import relay_offline
-from desktop.store.migrate import alembic_config, current_revision, head_revision, migrate
+from desktop.store.migrate import current_revision, downgrade, head_revision, migrate
 from desktop.store.models import Case, MaterialRecord
 from desktop.store.repo import Store
 
@@ -176,10 +175,7 @@ def test_downgrading_to_0007_writes_every_text_back(upgraded: Store) -> None:
     later = upgraded.new_draft("birth", "2026.1", Profile("铁西区政务服务中心", "210106", "05", "张敏"))
     upgraded.save_draft(later.id, ANSWERS, VALUES, [MaterialEntry("x", "新材料", MaterialStatus.CHECKED, 1, None, [])])
     engine = upgraded.engine
-    config = alembic_config(engine)
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0007")
+    downgrade(engine, "0007")
     assert current_revision(engine) == "0007"
     assert "phrase" not in sa.inspect(engine).get_table_names()
     with engine.connect() as conn:

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from conftest import ANSWERS, ITEMS, NOON_UTC, VALUES, WINDOW_3, materials
 from old_tables import CASE, ITEM, MATERIAL
 from old_tables import table as old_table
@@ -22,7 +21,7 @@ from desktop.cases.clock import Clock
 from desktop.cases.decisions import MaterialEntry, MaterialStatus, plan_outcomes
 from desktop.cases.states import Decision
 from desktop.store.db import open_engine
-from desktop.store.migrate import alembic_config, current_revision, head_revision, migrate
+from desktop.store.migrate import current_revision, downgrade, head_revision, migrate
 from desktop.store.models import MaterialRecord
 from desktop.store.outbox import compact_payload
 from desktop.store.repo import Store
@@ -235,10 +234,7 @@ def test_forms_from_before_0006_read_as_they_are_until_the_maintenance_run_packs
 def test_downgrading_to_0005_gives_the_rows_back_in_their_old_shape(upgraded: Store) -> None:
     upgraded.compact_acknowledged()  # forms packed (SQLite): going down gives them back as JSON text
     engine = upgraded.engine
-    config = alembic_config(engine)
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0005")
+    downgrade(engine, "0005")
     assert current_revision(engine) == "0005"
     with engine.connect() as conn:
         materials_ = conn.execute(

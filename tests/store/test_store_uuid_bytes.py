@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.script import ScriptDirectory
 from conftest import NOON_UTC, WINDOW_3
 
@@ -21,7 +20,7 @@ from desktop.cases.clock import Clock
 from desktop.cases.states import CaseState
 from desktop.store.audit_log import GENESIS, AuditEntry, ChainHead, chain_rows
 from desktop.store.db import open_engine
-from desktop.store.migrate import MIGRATIONS_DIR, alembic_config, current_revision, head_revision, migrate
+from desktop.store.migrate import MIGRATIONS_DIR, current_revision, downgrade, head_revision, migrate
 from desktop.store.models import Case, OutboxStatus
 from desktop.store.repo import Store
 
@@ -302,10 +301,7 @@ def test_downgrading_gives_back_the_hex_text_and_the_schema_as_it_was(
     seeded: tuple[str | Path, set[tuple[str, str, str, str]]], upgraded: Store
 ) -> None:
     engine = upgraded.engine
-    config = alembic_config(engine)
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, BEFORE)
+    downgrade(engine, BEFORE)
     assert current_revision(engine) == BEFORE
     with engine.connect() as conn:  # read as the app read them before: the same ids
         assert [r.id for r in conn.execute(sa.select(CASE.c.id).order_by(CASE.c.id))] == [B, C, A]
@@ -318,9 +314,7 @@ def test_downgrading_gives_back_the_hex_text_and_the_schema_as_it_was(
         assert stored == A.hex
         assert stored_kinds(engine) == {(table, "text", 32) for table in UUID_COLUMNS}
         assert sqlite_schema(engine) == seeded[1]
-    with engine.begin() as conn:  # and up again: the same store
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    migrate(engine)  # and up again: the same store
     assert upgraded.verify_audit() == (len(ENTRIES), None)
     assert [c.id for c in upgraded.list_cases()] == [A, C, B]
 
