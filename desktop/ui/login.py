@@ -11,9 +11,12 @@ submit and keeps what was typed; the answer comes back as the same signals as be
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QDialog,
     QDialogButtonBox,
@@ -91,6 +94,14 @@ def _password_field() -> QLineEdit:
 def _say(label: QLabel, text: str, *, error: bool) -> None:
     label.setStyleSheet(ERROR_STYLE if error else NOTE_STYLE)
     label.setText(text)
+
+
+def _hold(busy: bool, fields: Iterable[QLineEdit], buttons: Iterable[QAbstractButton]) -> None:
+    """While the store answers: the fields read-only (kept as typed, focus stays), the buttons disabled."""
+    for field in fields:
+        field.setReadOnly(busy)
+    for button in buttons:
+        button.setEnabled(not busy)
 
 
 def _first_run_then_login(hall: Hall, first_run: bool, username: str, name: str, password: str) -> AccountInfo:
@@ -233,18 +244,12 @@ class LoginDialog(QDialog):
 
     def _working(self) -> None:
         self.busy = True
-        for field in (self.username, self.display_name, self.password, self.repeat):
-            field.setReadOnly(True)  # kept as typed, focus stays; read-only while the store answers
-        for button in self.buttons.buttons():
-            button.setEnabled(False)
+        _hold(True, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
         _say(self.message, VERIFYING, error=False)
 
     def _idle(self, error: str = "") -> None:
         self.busy = False
-        for field in (self.username, self.display_name, self.password, self.repeat):
-            field.setReadOnly(False)
-        for button in self.buttons.buttons():
-            button.setEnabled(True)
+        _hold(False, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
         _say(self.message, error, error=True)
 
     def reject(self) -> None:
@@ -312,9 +317,7 @@ class LockDialog(QDialog):
 
     def _busy(self, busy: bool) -> None:
         self.busy = busy
-        self.password.setReadOnly(busy)
-        self.unlock_button.setEnabled(not busy)
-        self.switch_button.setEnabled(not busy)
+        _hold(busy, (self.password,), (self.unlock_button, self.switch_button))
 
     def lock_not_recorded(self, _exc: Exception) -> None:
         """The lock's audit row did not reach the store (out of reach): said under the password, the lock holds."""
