@@ -11,12 +11,9 @@ submit and keeps what was typed; the answer comes back as the same signals as be
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
     QDialog,
     QDialogButtonBox,
@@ -33,6 +30,7 @@ from desktop.cases.roles import ROLE_LABELS, SYSTEM_ACTORS, NotPermitted, Permis
 from desktop.services import accounts
 from desktop.services.accounts import AccountError, AccountInfo, LoginFailed
 from desktop.services.hall import Hall
+from desktop.ui.busy import VERIFYING, hold, say
 from desktop.ui.workers import Op
 
 INPUT_EVENTS = frozenset(
@@ -44,10 +42,7 @@ INPUT_EVENTS = frozenset(
         QEvent.Type.TouchBegin,
     }
 )
-VERIFYING = "正在验证…"
 READING = "正在读取账户…"
-ERROR_STYLE = "color: #b00020"
-NOTE_STYLE = "color: #555555"
 ACCOUNT_MESSAGES = {
     "last enabled administrator": "不能停用最后一个启用的系统管理员",
     "exists already": "该用户名已存在",
@@ -89,19 +84,6 @@ def _password_field() -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
     return field
-
-
-def _say(label: QLabel, text: str, *, error: bool) -> None:
-    label.setStyleSheet(ERROR_STYLE if error else NOTE_STYLE)
-    label.setText(text)
-
-
-def _hold(busy: bool, fields: Iterable[QLineEdit], buttons: Iterable[QAbstractButton]) -> None:
-    """While the store answers: the fields read-only (kept as typed, focus stays), the buttons disabled."""
-    for field in fields:
-        field.setReadOnly(busy)
-    for button in buttons:
-        button.setEnabled(not busy)
 
 
 def _first_run_then_login(hall: Hall, first_run: bool, username: str, name: str, password: str) -> AccountInfo:
@@ -167,7 +149,7 @@ class LoginDialog(QDialog):
         self.reading = True
         self.then_say = then_say  # shown once the answer is in (why the store was asked again)
         if not self.busy:
-            _say(self.message, READING, error=False)
+            say(self.message, READING, error=False)
         hall = self.hall
         Op(self.pool, lambda: accounts.first_run(hall)).success(self._mode_known).failure(self._mode_failed).run()
 
@@ -180,7 +162,7 @@ class LoginDialog(QDialog):
             self._idle()
             self.submit()
         elif not self.busy:
-            _say(self.message, self.then_say, error=True)
+            say(self.message, self.then_say, error=True)
 
     def _mode_failed(self, exc: Exception) -> None:
         self.reading = False
@@ -237,20 +219,20 @@ class LoginDialog(QDialog):
         self._refuse(in_chinese(exc))
 
     def _refuse(self, message: str) -> None:
-        _say(self.message, message, error=True)
+        say(self.message, message, error=True)
         self.password.clear()
         self.repeat.clear()
         self.password.setFocus()
 
     def _working(self) -> None:
         self.busy = True
-        _hold(True, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
-        _say(self.message, VERIFYING, error=False)
+        hold(True, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
+        say(self.message, VERIFYING, error=False)
 
     def _idle(self, error: str = "") -> None:
         self.busy = False
-        _hold(False, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
-        _say(self.message, error, error=True)
+        hold(False, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
+        say(self.message, error, error=True)
 
     def reject(self) -> None:
         """取消 closes the app (nobody works it anonymously), but not while a login is being checked."""
@@ -299,7 +281,7 @@ class LockDialog(QDialog):
             return
         hall, account, password = self.hall, self.account, self.password.text()
         self._busy(True)
-        _say(self.message, VERIFYING, error=False)
+        say(self.message, VERIFYING, error=False)
         Op(self.pool, lambda: accounts.unlock(hall, account, password)).success(self._verified).failure(
             self._failed
         ).run()
@@ -311,18 +293,18 @@ class LockDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self._busy(False)
-        _say(self.message, in_chinese(exc), error=True)
+        say(self.message, in_chinese(exc), error=True)
         self.password.clear()
         self.password.setFocus()
 
     def _busy(self, busy: bool) -> None:
         self.busy = busy
-        _hold(busy, (self.password,), (self.unlock_button, self.switch_button))
+        hold(busy, (self.password,), (self.unlock_button, self.switch_button))
 
     def lock_not_recorded(self, _exc: Exception) -> None:
         """The lock's audit row did not reach the store (out of reach): said under the password, the lock holds."""
         if not self.busy:
-            _say(self.message, "本次锁定未能记入日志（办件库暂时无法访问）", error=False)
+            say(self.message, "本次锁定未能记入日志（办件库暂时无法访问）", error=False)
 
     def reject(self) -> None:
         """Esc and the close button leave the window locked: only a password or 切换用户 uncovers it."""

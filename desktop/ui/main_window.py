@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
         if needs_login:
             from desktop.ui.store_unlock import ask_store_login  # noqa: PLC0415 - only for an encrypted store
 
-            ask_store_login(self, self.db_path, self._store_unlocked, self.close)
+            ask_store_login(self, self.db_path, self.store_pool, self._store_unlocked, self.close)
             return
         from desktop.ui import loading  # noqa: PLC0415 - off the first paint (imported by start_loading)
 
