@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.ui.later import Later
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTreeView
 
     from desktop.catalog.index import CatalogIndex
     from desktop.catalog.search import SearchKeys
@@ -69,9 +73,6 @@ class BundlePicker(QWidget):
         super().__init__(parent)
         # its clear button comes after the first paint (MainWindow._complete_controls)
         self.search = QLineEdit(placeholderText="搜索一件事：名称、拼音首字母或编码")
-        self.tree = QTreeView()
-        self.tree.setHeaderHidden(False)
-        self.tree.setUniformRowHeights(True)
         self.status = QLabel("正在加载事项目录…")
         self.status.setWordWrap(True)
         self.count = 0
@@ -79,11 +80,22 @@ class BundlePicker(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
-        layout.addWidget(self.tree, 1)
+        self._tree = Later(layout, self._make_tree, stretch=1)  # empty until the catalog: made after the first paint
         layout.addWidget(self.status)
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._pick_first)
-        self.tree.activated.connect(self._activated)
+
+    @property
+    def tree(self) -> QTreeView:
+        return self._tree.get()
+
+    def _make_tree(self) -> QTreeView:
+        from PySide6.QtWidgets import QTreeView  # noqa: PLC0415 - made after the first paint (desktop.ui.later)
+
+        tree = QTreeView()
+        tree.setUniformRowHeights(True)
+        tree.activated.connect(self._activated)
+        return tree
 
     def set_catalog(self, model: QStandardItemModel, count: int) -> None:
         if self.filter is None:

@@ -2,26 +2,25 @@
 case) clerk, each reachable from the keyboard (Alt+S 状态, Alt+D 日期 from, Alt+T to, Alt+B 一件事, Alt+R 人员);
 and the page read behind them on the store pool.
 
-This module is on the first-paint path: it imports only Qt and plain domain values; the services load on the pool
-thread that reads a page (:func:`filtered_rows`).
+The main window makes the bar after its first paint (desktop.ui.later); the services load on the pool thread that
+reads a page (:func:`filtered_rows`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from desktop.cases.clock import Clock
 from desktop.cases.states import STATE_LABELS, CaseState
 from desktop.ui.dates import to_qdate
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDateEdit
-
     from desktop.services.catalogs import CatalogInUse
     from desktop.services.hall import Hall
     from desktop.ui.loading import CaseRow
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 ALL_STATES = "全部状态"
 ALL_BUNDLES = "全部一件事"
 ALL_CLERKS = "全部人员"
-TOOLTIP_ROLE = 3  # Qt.ItemDataRole.ToolTipRole, a plain int: Qt's enum namespace costs the first paint ~20 ms
+TOOLTIP_ROLE = 3  # Qt.ItemDataRole.ToolTipRole
 
 
 @dataclass(frozen=True)
@@ -51,30 +50,15 @@ def _day(edit: QDateEdit) -> dt.date:
 class CaseFilterBar(QWidget):
     """One row of filters; ``changed`` whenever the clerk changes one of them.
 
-    ``later``: the filters are made by :meth:`build` (the main window calls it after its first paint, which their
-    Qt types would cost ~5 ms); until then the bar filters nothing and keeps the bundles and clerks it is given.
-
     Signals:
         changed(): a filter changed (the list reloads off the UI thread).
     """
 
     changed = Signal()
 
-    def __init__(self, clock: Clock, parent: QWidget | None = None, *, later: bool = False) -> None:
+    def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clock = clock  # the hall's local days, whatever the PC's zone
-        self.built = False
-        self._bundles: dict[str, str] | None = None  # given before build()
-        self._clerks: list[tuple[str, str]] | None = None
-        if not later:
-            self.build()
-
-    def build(self) -> None:
-        """Make the filters (once)."""
-        if self.built:
-            return
-        from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit  # noqa: PLC0415 - after the first paint
-
         self.state = QComboBox()
         self.state.addItem(ALL_STATES, None)
         for state, label in STATE_LABELS.items():
@@ -99,11 +83,6 @@ class CaseFilterBar(QWidget):
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c0392b")
         self._lay_out()
-        self.built = True
-        if self._bundles is not None:
-            self.set_bundles(self._bundles)
-        if self._clerks is not None:
-            self.set_clerks(self._clerks)
 
     def _lay_out(self) -> None:
         """The filters in one row, labelled with their Alt keys, Tab going left to right."""
@@ -121,16 +100,18 @@ class CaseFilterBar(QWidget):
         row.addWidget(self.clerk_label)
         row.addWidget(self.clerk)
         row.addWidget(self.problem)
-        self.setTabOrder(self.state, self.by_date)
-        self.setTabOrder(self.by_date, self.first)
-        self.setTabOrder(self.first, self.last)
-        self.setTabOrder(self.last, self.bundle)
-        self.setTabOrder(self.bundle, self.clerk)
+        chain = self.tab_chain()
+        for before, after in itertools.pairwise(chain):
+            self.setTabOrder(before, after)
         self.by_date.toggled.connect(self._dates_toggled)
         for combo in (self.state, self.bundle, self.clerk):
             combo.currentIndexChanged.connect(self._changed)
         for edit in (self.first, self.last):
             edit.dateChanged.connect(self._changed)
+
+    def tab_chain(self) -> tuple[QWidget, ...]:
+        """The filters in Tab order: left to right."""
+        return (self.state, self.by_date, self.first, self.last, self.bundle, self.clerk)
 
     def _dates_toggled(self, on: bool) -> None:
         self.first.setEnabled(on)
@@ -148,9 +129,6 @@ class CaseFilterBar(QWidget):
 
     def set_bundles(self, names: dict[str, str]) -> None:
         """The bundles of the catalog in use (code → name), keeping the one chosen."""
-        if not self.built:
-            self._bundles = names
-            return
         chosen = self.bundle.currentData()
         self.bundle.blockSignals(True)
         self.bundle.clear()
@@ -163,9 +141,6 @@ class CaseFilterBar(QWidget):
 
     def set_clerks(self, clerks: list[tuple[str, str]]) -> None:
         """(username, name) of the accounts a supervisor may filter by."""
-        if not self.built:
-            self._clerks = clerks
-            return
         chosen = self.clerk.currentData()
         self.clerk.blockSignals(True)
         self.clerk.clear()
@@ -178,8 +153,6 @@ class CaseFilterBar(QWidget):
     def choice(self, scope: str | None) -> FilterChoice:
         """The filters as chosen; ``scope`` is the clerk whose own cases are listed (a clerk), or None for those who
         see every case: only they are offered the clerk filter."""
-        if not self.built:
-            return FilterChoice(clerk=scope)
         self.clerk.setVisible(scope is None)
         self.clerk_label.setVisible(scope is None)
         dated = self.by_date.isChecked() and _day(self.first) <= _day(self.last)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtGui import QAction, QPaintEvent
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,14 +26,15 @@ from desktop.cases.clock import Clock
 from desktop.cases.numbers import format_number
 from desktop.cases.states import DECISION_LABELS, STATE_LABELS, CaseState, Decision
 from desktop.ui.bundle_picker import BundlePicker, build_model
-from desktop.ui.case_filters import CaseFilterBar, filtered_rows
-from desktop.ui.case_model import ID_ROLE, CaseTableModel
+from desktop.ui.later import Later
 from desktop.ui.workers import Op, serial_pool, shared_pool
 
 if TYPE_CHECKING:
     import uuid
 
-    from PySide6.QtCore import QThreadPool
+    from PySide6.QtCore import QModelIndex, QThreadPool
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QTableView
 
     from desktop.cases.profile import Profile
     from desktop.services.cases import Case, CaseDetail, CaseSummary
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from desktop.services.intake import OpenedIntake
     from desktop.ui import loading
     from desktop.ui.case_detail import CaseListActions
+    from desktop.ui.case_filters import CaseFilterBar
+    from desktop.ui.case_model import CaseTableModel
     from desktop.ui.intake.host import IntakeHost
     from desktop.ui.result_flow import ResultFlow
     from desktop.ui.scanning import ScanController
@@ -109,12 +111,8 @@ class MainWindow(QMainWindow):
         self._store_pool: QThreadPool | None = None  # made with the first store work (store_pool)
         self.setWindowTitle("一件事一次办 · 综合受理窗口")
         self.picker = BundlePicker()
-        self.case_model = CaseTableModel(self.clock)
-        self.case_view = _case_table()
+        self._case_model: CaseTableModel | None = None  # made with its view, after the first paint (case_model)
         self.case_search = QLineEdit(placeholderText="查找办件：编号、申请人、证件号或信用代码、电话、一件事名称")
-        # status, local days, bundle, clerk (desktop/ui/case_filters.py), made after the first paint in the room kept
-        self.case_filters = CaseFilterBar(self.clock, later=True)
-        self.case_filters.setMinimumHeight(self.case_search.sizeHint().height())
         self.stack = QStackedWidget()
         self.stack.addWidget(self._case_page())
         splitter = QSplitter()
@@ -133,8 +131,6 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self.case_search.textChanged.connect(lambda _t: self._search_timer.start())
         self._search_timer.timeout.connect(self.refresh_cases)
-        self.case_filters.changed.connect(self.refresh_cases)
-        self.case_view.activated.connect(self._open_case)  # Enter, or a double-click
         self.scanning: ScanController | None = None
         self.case_actions: CaseListActions | None = None
         self.result_flow: ResultFlow | None = None
@@ -176,9 +172,51 @@ class MainWindow(QMainWindow):
         top.addStretch(1)
         top.addWidget(self.case_search, 2)
         layout.addLayout(top)
-        layout.addWidget(self.case_filters)
-        layout.addWidget(self.case_view, 1)
+        # The filters and the table are made after the first paint (desktop.ui.later), in the room kept for them:
+        # nothing is on them before the catalog is loaded and someone has signed in.
+        room = QWidget()
+        room.setMinimumHeight(self.case_search.sizeHint().height())
+        self._filters = Later(layout, self._make_filters, slot=room)
+        self._table = Later(layout, self._make_case_view, stretch=1)
         return page
+
+    @property
+    def case_filters(self) -> CaseFilterBar:
+        """Status, local days, bundle and clerk above the list (desktop/ui/case_filters.py)."""
+        return self._filters.get()
+
+    @property
+    def case_model(self) -> CaseTableModel:
+        if self._case_model is None:
+            from desktop.ui.case_model import CaseTableModel  # noqa: PLC0415 - made after the first paint
+
+            self._case_model = CaseTableModel(self.clock)
+        return self._case_model
+
+    @property
+    def case_view(self) -> QTableView:
+        return self._table.get()
+
+    def _make_filters(self) -> CaseFilterBar:
+        from desktop.ui.case_filters import CaseFilterBar  # noqa: PLC0415 - made after the first paint
+
+        bar = CaseFilterBar(self.clock)
+        bar.changed.connect(self.refresh_cases)
+        return bar
+
+    def _make_case_view(self) -> QTableView:
+        """The case list's view: whole rows, one at a time, striped, without row numbers."""
+        from PySide6.QtWidgets import QAbstractItemView, QTableView  # noqa: PLC0415 - made after the first paint
+
+        view = QTableView()
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setStretchLastSection(True)
+        view.setModel(self.case_model)
+        view.activated.connect(self._open_case)  # Enter, or a double-click
+        return view
 
     def _actions(self) -> None:
         bar = self.addToolBar("主工具栏")
@@ -209,7 +247,10 @@ class MainWindow(QMainWindow):
         self._shortcuts = []
         for search in (self.picker.search, self.case_search):
             search.setClearButtonEnabled(True)
-        self.case_filters.build()
+        # Made now, they join the end of the window's Tab chain: Tab follows the screen again.
+        chain = (self.picker.search, self.picker.tree, self.case_search, *self.case_filters.tab_chain(), self.case_view)
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def show_profile(self) -> None:
         s = self.settings
@@ -241,8 +282,6 @@ class MainWindow(QMainWindow):
         from desktop.ui import loading  # noqa: PLC0415 - its dataclasses and lock stay off the first paint
 
         self._complete_controls()
-        # The model after the first paint: its Python overrides are the first to need Qt's enum namespace.
-        self.case_view.setModel(self.case_model)
         db = self.db_path
         Op(self.store_pool, lambda: loading.store_needs_login(db)).success(self._open_hall).failure(
             self._load_failed
@@ -318,7 +357,8 @@ class MainWindow(QMainWindow):
     def hide_cases(self) -> None:
         """Nobody is signed in (the app's login at start, an idle lock): the list shows no case, and drafts wait."""
         self.cases_shown = False
-        self.case_model.set_rows([])
+        if self._case_model is not None:  # none made yet: the list has shown nothing
+            self._case_model.set_rows([])
 
     def show_cases_to(self, scope: str | None) -> None:
         """Someone signed in: the list shows ``scope``'s own cases (a clerk) or every case (None, a supervisor), and
@@ -338,6 +378,8 @@ class MainWindow(QMainWindow):
         hall, names, current = self.hall, self.case_model.bundle_names, self.catalog
         size = self.case_model.PAGE
         choice = self.case_filters.choice(self.case_scope)
+        from desktop.ui.case_filters import filtered_rows  # noqa: PLC0415 - loaded with the filters (case_filters)
+
         rows = lambda: filtered_rows(hall, current, names, text, choice, limit=size)  # noqa: E731
         Op(self.store_pool, rows).success(self._cases_ready).run()
 
@@ -352,6 +394,8 @@ class MainWindow(QMainWindow):
         """The case list's next page, read on the store pool (the model asks when the view scrolls near its end)."""
         hall, names, size, current = self.hall, self.case_model.bundle_names, self.case_model.PAGE, self.catalog
         if hall is not None:
+            from desktop.ui.case_filters import filtered_rows  # noqa: PLC0415 - loaded with the filters
+
             page = lambda: filtered_rows(hall, current, names, text, choice, after=last.page_key, limit=size)  # noqa: E731
             Op(self.store_pool, page).success(deliver).run()
 
@@ -466,6 +510,8 @@ class MainWindow(QMainWindow):
     def _open_case(self, index: QModelIndex) -> None:
         import uuid  # noqa: PLC0415 - uuid (and the platform module it loads) stays off the first paint
 
+        from desktop.ui.case_model import ID_ROLE  # noqa: PLC0415 - loaded with the list, after the first paint
+
         case_id = index.data(ID_ROLE)
         row = self.case_model.row_at(index.row())
         if case_id and row.state in REOPENABLE:
@@ -518,14 +564,3 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.open_case(newest.id)
-
-
-def _case_table() -> QTableView:
-    """The case list's view: whole rows, one at a time, striped, without row numbers."""
-    view = QTableView()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    return view

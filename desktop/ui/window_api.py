@@ -43,11 +43,18 @@ class WindowApi(Protocol):
     catalog: CatalogInUse | None
     intake: IntakeHost | None
     store_login: tuple[str, str] | None  # who unlocked an encrypted store (signed in once the hall is open)
-    case_view: QTableView
-    case_model: CaseTableModel
     case_search: QLineEdit
-    case_filters: CaseFilterBar
     sync_label: QLabel
+
+    # the case list's view, model and filters are made after the first paint, when first asked for
+    @property
+    def case_view(self) -> QTableView: ...
+
+    @property
+    def case_model(self) -> CaseTableModel: ...
+
+    @property
+    def case_filters(self) -> CaseFilterBar: ...
 
     @property
     def store_pool(self) -> QThreadPool:

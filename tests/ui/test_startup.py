@@ -51,9 +51,9 @@ def test_first_window_path_imports_no_orm_pdf_or_schema_libraries() -> None:
 
 
 def test_what_the_first_paint_does_not_show_stays_unloaded_until_it(tmp_path: Path) -> None:
-    """Qt's enum namespace (~20 ms), the key-sequence, message-box, proxy-model, thread-pool, combo-box and
-    date-edit types, and the random-number modules load after the first paint; the window still gets its keys,
-    clear buttons and case filters then."""
+    """Qt's enum namespace (~20 ms), the key-sequence, message-box, proxy-model, thread-pool, combo-box,
+    date-edit, table-view and tree-view types, the case list's model and filters, and the random-number modules load
+    after the first paint; the window still gets its keys, clear buttons, case filters and views then."""
     code = textwrap.dedent(
         """
         import os, sys
@@ -64,13 +64,15 @@ def test_what_the_first_paint_does_not_show_stays_unloaded_until_it(tmp_path: Pa
         import PySide6.QtCore as core, PySide6.QtGui as gui, PySide6.QtWidgets as widgets
         loaded = [name for module, name in ((core, "Qt"), (gui, "QKeySequence"), (widgets, "QMessageBox"),
                   (core, "QSortFilterProxyModel"), (core, "QThreadPool"), (widgets, "QComboBox"),
-                  (widgets, "QDateEdit")) if name in vars(module)]
-        loaded += [m for m in ("secrets", "desktop.ui.loading", "desktop.cases.profile") if m in sys.modules]
+                  (widgets, "QDateEdit"), (widgets, "QTableView"), (widgets, "QTreeView")) if name in vars(module)]
+        loaded += [m for m in ("secrets", "desktop.ui.loading", "desktop.cases.profile", "desktop.ui.case_filters",
+                               "desktop.ui.case_model") if m in sys.modules]
         print("before", ",".join(loaded))
         window.start_loading()
+        views = [name for name in ("QTableView", "QTreeView", "QComboBox") if name in vars(widgets)]
         keys = [a.shortcut().toString() for a in window.findChildren(gui.QAction) if not a.shortcut().isEmpty()]
         print("after", ",".join(sorted(keys)), window.case_search.isClearButtonEnabled(),
-              window.picker.search.isClearButtonEnabled(), window.case_filters.built)
+              window.picker.search.isClearButtonEnabled(), ",".join(views))
         os._exit(0)
         """
     )
@@ -78,7 +80,7 @@ def test_what_the_first_paint_does_not_show_stays_unloaded_until_it(tmp_path: Pa
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60, env=env)
     lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if line.startswith(("before", "after")))
     assert lines["before"] == ""
-    assert lines["after"] == "Ctrl+L,Ctrl+N,Ctrl+T,F5 True True True"
+    assert lines["after"] == "Ctrl+L,Ctrl+N,Ctrl+T,F5 True True QTableView,QTreeView,QComboBox"
 
 
 def test_the_app_font_is_the_shipped_subset_and_the_full_font_follows_the_first_paint() -> None:
