@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -190,6 +191,7 @@ def _send_claimed(
     rng: random.Random, report: SyncReport,
 ) -> None:  # fmt: skip
     history = _History.load(store, {e.case_id for e in entries})
+    scans = _Scans(store, entries)
     blocked: set[uuid.UUID] = set()  # a case whose older revision did not go stays behind it this run
     for entry in entries:
         assert entry.id is not None
@@ -197,7 +199,7 @@ def _send_claimed(
             blocked.add(entry.case_id)
             continue
         try:
-            _send_entry(store, client, entry, history.base_revision(entry), marks)
+            _send_entry(store, client, entry, history.base_revision(entry), marks=marks, scans=scans)
             history.sent(entry)
         except TransientError as exc:
             blocked.add(entry.case_id)
@@ -295,10 +297,19 @@ class _Marks:
             self.report.sent.extend(Sent(e.case_id, e.revision, number) for e, number in batch)
 
 
-def _send_entry(store: Store, client: PlatformClient, entry: OutboxEntry, base: int | None, marks: _Marks) -> None:
+def _send_entry(
+    store: Store, client: PlatformClient, entry: OutboxEntry, base: int | None, *, marks: _Marks, scans: _Scans
+) -> None:
     assert entry.id is not None
-    shas = _upload_attachments(store, client, entry)
-    receipt = client.submit_case(str(entry.case_id), entry.revision, base, entry.payload, shas)
+    shas = _upload_attachments(store, client, entry, scans)
+    try:
+        receipt = client.submit_case(str(entry.case_id), entry.revision, base, entry.payload, shas)
+    except RejectedError as exc:
+        if exc.code != "missing_attachments" or not scans.forget(exc.body.get("missing")):
+            raise
+        # the platform lacks a scan it had acknowledged (restored from an older backup?): upload it again, once
+        _upload_attachments(store, client, entry, scans)
+        receipt = client.submit_case(str(entry.case_id), entry.revision, base, entry.payload, shas)
     marks.add(entry, receipt.platform_number)
 
 
@@ -322,9 +333,10 @@ def _upload_held_scans(store: Store, client: PlatformClient, now: datetime) -> N
     will send it (a scan's file is only on the PC that took it). A damaged file is left to the sending path,
     which refuses its revision."""
     waiting = store.pending_outbox(now + timedelta(days=36500), limit=HELD_SCAN_LIMIT)
+    scans = _Scans(store, waiting)
     for entry, ref in held_here(store, waiting):
         try:
-            _upload(store, client, entry, ref)
+            _upload(store, client, entry, ref, scans)
         except LocalProblemError:
             continue
         except TransientError as exc:
@@ -333,23 +345,56 @@ def _upload_held_scans(store: Store, client: PlatformClient, now: datetime) -> N
             raise _StopRunError(f"platform refused this device: {exc}") from None
 
 
-def _upload_attachments(store: Store, client: PlatformClient, entry: OutboxEntry) -> list[str]:
+def _upload_attachments(store: Store, client: PlatformClient, entry: OutboxEntry, scans: _Scans) -> list[str]:
     refs = attachment_refs(entry.payload)
     for ref in refs:
-        _upload(store, client, entry, ref)
+        _upload(store, client, entry, ref, scans)
     return [ref["sha256"] for ref in refs]
 
 
-def _upload(store: Store, client: PlatformClient, entry: OutboxEntry, ref: dict[str, Any]) -> None:
-    """One attachment onto the platform, unless it holds it already (content-addressed: any window may)."""
+def _upload(store: Store, client: PlatformClient, entry: OutboxEntry, ref: dict[str, Any], scans: _Scans) -> None:
+    """One attachment onto the platform, unless it holds it already (content-addressed: any window may): known from
+    the store when the platform acknowledged it before, else asked (HEAD)."""
     sha = ref["sha256"]
+    if scans.on_platform(ref):
+        return
     size = client.has_attachment(sha)
     if size is not None and size == ref.get("size", size):
+        scans.acknowledged(sha, size)
         return
     data = read_attachment(store, entry.case_id, sha)
     client.put_attachment(sha, data, str(ref.get("media_type") or "application/octet-stream"))
     if client.has_attachment(sha) != len(data):
         raise TransientError(f"attachment {sha[:12]}… not found on the platform after upload")
+    scans.acknowledged(sha, len(data))
+
+
+class _Scans:
+    """What the platform acknowledged holding of the scans at hand: as the store remembers it (read once for a run's
+    revisions), and what this run gets acknowledged, written to the store at once. An acknowledged scan is neither
+    asked about (HEAD) nor uploaded (PUT) again: not in this run, a later one, for a later revision of its case, nor
+    by another window of a center store."""
+
+    def __init__(self, store: Store, entries: Iterable[OutboxEntry]) -> None:
+        self.store = store
+        shas = {ref["sha256"] for entry in entries for ref in attachment_refs(entry.payload)}
+        self.held = store.scans_on_platform(shas) if shas else {}
+
+    def on_platform(self, ref: dict[str, Any]) -> bool:
+        size = self.held.get(ref["sha256"])
+        return size is not None and size == ref.get("size", size)
+
+    def acknowledged(self, sha: str, size: int) -> None:
+        self.store.mark_on_platform(sha, size)
+        self.held[sha] = size
+
+    def forget(self, missing: object) -> bool:
+        """The platform says it lacks ``missing`` (its 422's list): forget those it had acknowledged; whether any."""
+        named = [sha for sha in missing if isinstance(sha, str)] if isinstance(missing, list) else []
+        known = [sha for sha in named if self.held.pop(sha, None) is not None]
+        if known:
+            self.store.forget_on_platform(known)
+        return bool(known)
 
 
 # -- spooled transfer files ---------------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from desktop.files import private_dir, write_private
 from desktop.store.base import StoreBase
@@ -20,6 +22,7 @@ from desktop.store.models import Attachment
 from desktop.store.rows import load_case
 
 HASH_CHUNK = 1 << 20
+SHAS_PER_QUERY = 500  # contents named in one IN list (a center's sync run may ask about a thousand revisions' scans)
 
 
 class Attachments(StoreBase):
@@ -63,6 +66,37 @@ class Attachments(StoreBase):
     def blob_bytes(self, path: Path) -> bytes:
         """A stored blob's content (opened with the store key when the store is encrypted); OSError as read."""
         return open_sealed(store_key(self.path), path.read_bytes(), path.name)
+
+    def scans_on_platform(self, shas: Collection[str]) -> dict[str, int]:
+        """Of these contents, those the platform acknowledged holding (:meth:`mark_on_platform`), with their size:
+        the sync worker neither asks about (HEAD) nor uploads (PUT) them again."""
+        wanted = sorted(set(shas))
+        held: dict[str, int] = {}
+        with Session(self.engine) as session:
+            for start in range(0, len(wanted), SHAS_PER_QUERY):
+                chunk = wanted[start : start + SHAS_PER_QUERY]
+                query = select(Attachment.sha256, Attachment.size).where(
+                    col(Attachment.sha256).in_(chunk), col(Attachment.on_platform)
+                )
+                held.update(session.exec(query.distinct()).all())
+        return held
+
+    def mark_on_platform(self, sha: str, size: int) -> None:
+        """The platform acknowledged holding this content at this size (a HEAD giving it, or an upload it
+        confirmed): every scan row of it remembers, for every later sync run of every window on this store. A
+        crash before the commit only means the platform is asked once more."""
+        rows = col(Attachment.sha256) == sha, col(Attachment.size) == size, ~col(Attachment.on_platform)
+        with write_session(self.engine) as session:
+            session.exec(update(Attachment).where(*rows).values(on_platform=True))
+
+    def forget_on_platform(self, shas: Collection[str]) -> None:
+        """The platform lacks these contents after all (it said so refusing a case): ask it about them again."""
+        wanted = sorted(set(shas))
+        with write_session(self.engine) as session:
+            for start in range(0, len(wanted), SHAS_PER_QUERY):
+                chunk = wanted[start : start + SHAS_PER_QUERY]
+                rows = col(Attachment.sha256).in_(chunk), col(Attachment.on_platform)
+                session.exec(update(Attachment).where(*rows).values(on_platform=False))
 
 
 def blob_relative(sha: str) -> str:

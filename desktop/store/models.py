@@ -209,6 +209,8 @@ class Attachment(SQLModel, table=True):
     size: int
     media_type: str
     added_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # the platform acknowledged holding this content (migration 0010): sync asks about it no more (sync.worker)
+    on_platform: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
 
 
 class OutboxEntry(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -58,8 +59,8 @@ def queue_case(
     store: Store,
     name: str = "张三",
     *,
-    attachments: list[Path] = (),
-    profile: Profile = WINDOW,  # type: ignore[assignment]
+    attachments: Sequence[Path] = (),
+    profile: Profile = WINDOW,
 ) -> uuid.UUID:
     """A case decided 受理 at the window (so queued in the outbox), with optional scanned attachments."""
     case = store.new_draft("LNYJS003", "2026.11.1", profile)
@@ -77,9 +78,11 @@ def queue_case(
     return case.id
 
 
-def queue_deferred_case(store: Store) -> Case:
-    """A 容缺受理 case (one deferred material) queued in ``store``."""
+def queue_deferred_case(store: Store, *, attachments: Sequence[Path] = ()) -> Case:
+    """A 容缺受理 case (one deferred material) queued in ``store``, with optional scanned attachments."""
     case = store.new_draft("LNYJS003", "2026.11.1", WINDOW)
+    for path in attachments:
+        store.add_attachment(case.id, "id_card", path)
     store.decide(
         case.id,
         Decision.DEFER,
