@@ -11,11 +11,11 @@ from desktop.store.audit_log import AuditLog
 from desktop.store.cases import EDITABLE_STATES, CaseWrites
 from desktop.store.db import center_local_path, is_postgres, open_engine
 from desktop.store.direct import DirectReads
-from desktop.store.migrate import migrate
 from desktop.store.outbox import Outbox, OutboxFigures
 from desktop.store.phrases import Phrases
 from desktop.store.queries import CaseQueries
 from desktop.store.ratings import Ratings
+from desktop.store.revision import at_head
 from desktop.store.rows import CaseDetail, CaseNotFound, CaseSummary, DaySummary, NotEditable
 from desktop.store.supervision import Supervision
 
@@ -46,7 +46,10 @@ class Store(CaseWrites, CaseQueries, Attachments, Outbox, Accounts, AuditLog, Ra
         self.reads = DirectReads(self.engine)
         self.phrases = Phrases(self.engine)
         self.clock = clock or Clock()
-        migrate(self.engine)
+        if not at_head(self.engine):
+            from desktop.store.migrate import migrate  # noqa: PLC0415 - alembic loads only when the schema changes
+
+            migrate(self.engine)
 
     def close(self) -> None:
         self.reads.close()
