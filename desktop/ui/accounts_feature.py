@@ -148,12 +148,14 @@ class AccountsFeature(QObject):
 
 
 def attach_when_ready(window: WindowApi) -> None:
-    """Attach :class:`AccountsFeature` once the window's hall and catalog are in (the first case list)."""
+    """Attach :class:`AccountsFeature` once the window's hall is open: the login asks for the account while the
+    catalog is still loading (the list then shows the signed-in account's cases when it is in)."""
     holder: dict[str, AccountsFeature] = {}
 
-    def ready(_rows: int) -> None:
+    def ready() -> None:
         if "feature" not in holder and window.hall is not None:
             holder["feature"] = AccountsFeature(window)
             window.qwidget().setProperty("accounts_feature", holder["feature"])
 
-    window.cases_loaded.connect(ready)
+    window.hall_ready.connect(ready)
+    ready()  # the hall may be open already

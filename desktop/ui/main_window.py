@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
     """The window a clerk works in all day.
 
     Signals:
+        hall_ready(): the hall (store, clock, catalogs) is open; the catalog in use may still be loading.
         catalog_ready(): the catalog is loaded and the picker filled.
         cases_loaded(int): the case list was refreshed with this many rows.
         intake_opened(object): an IntakeHost is on screen.
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         deferred_dialog_opened(object): the 补齐容缺材料 dialog for a 容缺受理 case is on screen.
     """
 
+    hall_ready = Signal()
     catalog_ready = Signal()
     cases_loaded = Signal(int)
     intake_opened = Signal(object)
@@ -313,13 +315,14 @@ class MainWindow(QMainWindow):
         self.hall = hall
         if hall.offline:
             self.statusBar().addPermanentWidget(QLabel("离线：中心服务器不可达，办件暂存本机，恢复后自动上报"))
-        Op(shared_pool(), lambda: loading.load_catalog(hall)).success(self.install_catalog).failure(
-            self._load_failed
-        ).run()
-        # Features attach once the store thread has imported the ORM: importing it here, on the UI thread, while
-        # that thread does too once left pydantic half-initialised. After the catalog load is on its way, a
-        # feature's trouble cannot stop it.
-        self._attach_features()
+        # The login first (desktop.ui.accounts_feature): its imports have the interpreter to themselves, and the
+        # clerk types while the catalog loads. A listener's error is reported, not raised here: loading goes on.
+        self.hall_ready.emit()
+        load = Op(shared_pool(), lambda: loading.load_catalog(hall)).success(self.install_catalog)
+        QTimer.singleShot(0, load.failure(self._load_failed).run)
+        # Features attach once the store thread has imported the ORM (importing it here, on the UI thread, while
+        # that thread did too once left pydantic half-initialised), and after the login has painted.
+        QTimer.singleShot(0, self._attach_features)
         self.run_daily_backup()
         backups = QTimer(self, interval=3_600_000)  # hourly: a window left open past midnight backs up the new day
         backups.timeout.connect(self.run_daily_backup)

@@ -65,6 +65,9 @@ class WindowApi(Protocol):
     def result_flow(self) -> ShowsDocuments | None: ...
 
     @property
+    def hall_ready(self) -> SignalInstance: ...
+
+    @property
     def cases_loaded(self) -> SignalInstance: ...
 
     @property

@@ -16,6 +16,7 @@ from held_work import held
 from desktop.cases.roles import Role
 from desktop.cases.states import Decision
 from desktop.services import accounts
+from desktop.ui import loading
 from desktop.ui.accounts_dialog import AccountsDialog
 from desktop.ui.accounts_feature import AccountsFeature
 from desktop.ui.application import build
@@ -130,6 +131,31 @@ def test_the_app_lists_no_case_until_someone_signs_in(
     assert feature.session.login_dialog is not None and feature.session.login_dialog.isVisible()
     assert window.case_model.rowCount() == 0
     first_login(qtbot, feature)
+    qtbot.waitUntil(lambda: window.case_model.rowCount() == 1)
+    window.store_pool.waitForDone(10_000)
+    assert window.hall is not None
+    window.hall.close()
+
+
+def test_the_login_asks_while_the_catalog_is_still_loading(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk signs in while the catalog loads (its pinyin and YAML take most of a second): the login waits
+    for the store only, and the list fills once the catalog is in."""
+    monkeypatch.setenv("YISHI_CONFIG", str(tmp_path / "settings.json"))
+    with held(monkeypatch, loading, "load_catalog") as catalog_load:
+        _app, window = build(argparse.Namespace(db=str(tmp_path / "cases.sqlite3")))
+        qtbot.addWidget(window)
+        window.offer_drafts_on_start = False
+        qtbot.waitUntil(lambda: isinstance(window.property("accounts_feature"), AccountsFeature), timeout=30_000)
+        feature = window.property("accounts_feature")
+        qtbot.waitUntil(catalog_load.entered.is_set, timeout=10_000)
+        assert window.catalog is None and feature.session.login_dialog.isVisible()
+        decided(window.hall, Decision.ACCEPT, clerk="lij")
+        first_login(qtbot, feature)
+        assert window.case_model.rowCount() == 0  # signed in, but no catalog yet to name the bundles
+        with qtbot.waitSignal(window.catalog_ready, timeout=30_000):
+            catalog_load.release()
     qtbot.waitUntil(lambda: window.case_model.rowCount() == 1)
     window.store_pool.waitForDone(10_000)
     assert window.hall is not None
