@@ -46,6 +46,7 @@ from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus, pl
 from desktop.cases.numbers import make_number
 from desktop.cases.profile import Profile
 from desktop.cases.states import CaseState, Decision
+from desktop.forms.session import IntakeSession
 from desktop.services import demo
 from desktop.services.hall import Hall
 from desktop.settings import Settings
@@ -100,14 +101,17 @@ def make_seeds(folder: Path, count: int) -> list[Seed]:
         codes = sorted(catalog.index.bundles)
         kinds = [Decision.ACCEPT, Decision.ACCEPT, Decision.DEFER, Decision.NOTIFY, Decision.ACCEPT, Decision.REJECT]
         for n in range(count):
+            bundle = codes[(n * 11) % len(codes)]
             try:
-                session = demo.sample_session(catalog, codes[(n * 11) % len(codes)], hall.clock, 20261128 + n)
+                session = demo.sample_session(catalog, bundle, hall.clock, 20261128 + n)
                 demo.mark_all(session, kinds[n % len(kinds)].value, random.Random(n))
-                allowed = session.assessment().allowed
-                decision = next(k for k in (kinds[n % len(kinds)], Decision.ACCEPT, Decision.REJECT) if allowed(k))
+                decision = seed_decision(session, kinds[n % len(kinds)])
+                if decision is None:
+                    print(f"seed {n} ({bundle}): the decision rule allows no decision", file=sys.stderr)
+                    continue
                 demo.decide_session(hall, catalog, session, decision, profile)
             except Exception as exc:
-                print(f"seed {n}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                print(f"seed {n} ({bundle}): {type(exc).__name__}: {exc}", file=sys.stderr)
         engine = hall.store.engine
         seeds = []
         with engine.connect() as conn:
@@ -127,6 +131,16 @@ def make_seeds(folder: Path, count: int) -> list[Seed]:
     finally:
         hall.close()
     return seeds
+
+
+def seed_decision(session: IntakeSession, kind: Decision) -> Decision | None:
+    """The first of ``kind``, 受理, 一次性告知 and 不予受理 the decision rule allows for ``session`` as marked, each
+    asked with the reason demo.decide_session gives it (不予受理 must state one); None if none is."""
+    for decision in (kind, Decision.ACCEPT, Decision.NOTIFY, Decision.REJECT):
+        reason = demo.SAMPLE_REASON if decision is Decision.REJECT else None
+        if session.assessment(reason).allowed(decision):
+            return decision
+    return None
 
 
 def _rows(conn: Connection, model: Any) -> list[dict[str, Any]]:
@@ -430,8 +444,13 @@ class Hand:
     def _typing(self) -> dict[str, Callable[[Any], Any]]:
         if self.pg:  # psycopg gives uuid, date, bool and parsed JSON itself
             instant: Callable[[Any], Any] = lambda v: v.replace(tzinfo=UTC)  # noqa: E731
-            return {"state": CaseState, "decision": Decision, "outcome": Decision, "status": MaterialStatus,
-                    **dict.fromkeys(INSTANTS, instant)}
+            return {
+                "state": CaseState,
+                "decision": Decision,
+                "outcome": Decision,
+                "status": MaterialStatus,
+                **dict.fromkeys(INSTANTS, instant),
+            }
         instant = lambda v: datetime.fromisoformat(v).replace(tzinfo=UTC)  # noqa: E731
         from_bytes: Callable[[bytes], uuid.UUID] = lambda v: uuid.UUID(bytes=v)  # noqa: E731
         return {"id": lambda v: from_bytes(v) if isinstance(v, bytes) else v, "case_id": from_bytes,
@@ -511,7 +530,9 @@ def time_reads(  # noqa: PLR0915 - the list of operations, one pair each
     today = store.clock.local_day(NOW)
     out: list[tuple[str, float, float]] = []
 
-    def pair(label: str, ours: Callable[[], Any], theirs: Callable[[], Any], same: Callable[[Any], Any] = lambda x: x):
+    def pair(
+        label: str, ours: Callable[[], Any], theirs: Callable[[], Any], same: Callable[[Any], Any] = lambda x: x
+    ) -> None:
         ms, hand_ms, got, want = side_by_side(ours, theirs)
         if same(got) != same(want):
             raise AssertionError(f"{label}: the store and the hand-written query disagree")
