@@ -4,7 +4,8 @@ Both children are started the same way, in turn, and report their first paint th
 filter on the window); the parent times process start → that line. Each child loads what it measures
 first (PySide6 for the empty window, the window app's module for yishi), then the bench's probe, as the
 app starts with its own code. Prints medians and the ratio (target ≤ 1.3×), plus the time until the
-catalog and the case store are loaded ("ready"). Each child also reports the CPU time its process had
+login has painted over the window (the clerk can type) and until the catalog and the case store are
+loaded ("ready"). Each child also reports the CPU time its process had
 used at the first paint: on a shared, busy machine that ratio moves far less than the wall-clock one,
 which waits for the CPU too.
 
@@ -50,7 +51,9 @@ class FirstPaint(QObject):
         return False
 """
 
-BASELINE = PAINT_FILTER + """
+BASELINE = (
+    PAINT_FILTER
+    + """
 import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
@@ -63,24 +66,45 @@ from PySide6.QtCore import QTimer
 QTimer.singleShot(1500, app.quit)
 app.exec()
 """
+)
 
-YISHI = """
+YISHI = (
+    """
 import argparse
 from desktop.ui.application import build
-""" + PAINT_FILTER + """
+"""
+    + PAINT_FILTER
+    + """
+from PySide6.QtWidgets import QDialog
+class LoginPaint(QObject):  # the first dialog the app paints after the window: the login, over it
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QDialog):
+            app.removeEventFilter(self)
+            print("LOGIN", flush=True)
+        return False
+class WindowThenLogin(FirstPaint):  # watches the whole app only once the window has painted
+    def eventFilter(self, obj, event):
+        if not self.done and event.type() == QEvent.Type.Paint:
+            app.installEventFilter(login)
+        return super().eventFilter(obj, event)
 app, window = build(argparse.Namespace(db=None))
-f = FirstPaint()
+login = LoginPaint()
+f = WindowThenLogin()
 window.installEventFilter(f)
 window.cases_loaded.connect(lambda _n: (print("READY", flush=True), app.quit()))
 window.load_failed.connect(lambda message: (print("FAILED", message, flush=True), app.quit()))
 app.exec()
 """
+)
 
 # The yishi command with no arguments; the probe joins the window that desktop.ui.application.build returns.
-ENTRY = """
+ENTRY = (
+    """
 import desktop.entry
 from desktop.ui import application
-""" + PAINT_FILTER + """
+"""
+    + PAINT_FILTER
+    + """
 made = application.build
 def probed(args):
     app, window = made(args)
@@ -91,6 +115,7 @@ def probed(args):
 application.build = probed
 desktop.entry.main([])
 """
+)
 
 
 def run(code: str, env: dict[str, str], wanted: tuple[str, ...]) -> dict[str, float]:
@@ -143,24 +168,27 @@ def main() -> None:
         env = child_env(Path(tmp), source)
         # The first runs migrate the store, fill the bytecode cache and warm the OS file cache for both.
         run(BASELINE, env, ("PAINT",))
-        run(YISHI, env, ("PAINT", "READY"))
+        run(YISHI, env, ("PAINT", "LOGIN", "READY"))
         run(ENTRY, env, ("PAINT",))
-        base, ours, ready, base_cpu, ours_cpu, entry = [], [], [], [], [], []
+        base, ours, login, ready, base_cpu, ours_cpu, entry = [], [], [], [], [], [], []
         for _ in range(rounds):
             marks = run(BASELINE, env, ("PAINT",))
             base.append(marks["PAINT"])
             base_cpu.append(marks["CPU"])
-            marks = run(YISHI, env, ("PAINT", "READY"))
+            marks = run(YISHI, env, ("PAINT", "LOGIN", "READY"))
             ours.append(marks["PAINT"])
             ours_cpu.append(marks["CPU"])
+            login.append(marks["LOGIN"])
             ready.append(marks["READY"])
             entry.append(run(ENTRY, env, ("PAINT",))["PAINT"])
     b, o, r = statistics.median(base), statistics.median(ours), statistics.median(ready)
+    li = statistics.median(login)
     e = statistics.median(entry)
     bc, oc = statistics.median(base_cpu), statistics.median(ours_cpu)
     print(f"rounds: {rounds}, {'sources compiled in every child' if source else 'compiled bytecode, as installed'}")
     print(f"empty QMainWindow first paint   {b:7.0f} ms  (baseline)")
     print(f"yishi main window first paint   {o:7.0f} ms  ratio {o / b:.2f}  (target <= {TARGET:.2f})")
+    print(f"yishi login painted             {li:7.0f} ms  ratio {li / b:.2f}")
     print(f"yishi ready (catalog + store)   {r:7.0f} ms  ratio {r / b:.2f}")
     print(f"  through the yishi command     {e:7.0f} ms  ratio {e / b:.2f}  (target <= {TARGET:.2f})")
     print(f"CPU time at first paint         {oc:7.0f} ms  ratio {oc / bc:.2f} to the empty window's {bc:.0f} ms")
@@ -170,6 +198,7 @@ def main() -> None:
             [
                 Figure("empty QMainWindow first paint", b, "ms"),
                 Figure("main window first paint", o, "ms", ratio=o / b, target=TARGET),
+                Figure("login painted over the window", li, "ms", ratio=li / b),
                 Figure("ready: catalog and store loaded", r, "ms", ratio=r / b),
                 Figure("main window first paint through the yishi command", e, "ms", ratio=e / b, target=TARGET),
                 Figure("empty QMainWindow CPU time at first paint", bc, "ms"),
