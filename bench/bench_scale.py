@@ -46,7 +46,6 @@ from desktop.cases.decisions import ItemEntry, MaterialEntry, MaterialStatus, pl
 from desktop.cases.numbers import make_number
 from desktop.cases.profile import Profile
 from desktop.cases.states import CaseState, Decision
-from desktop.forms.session import IntakeSession
 from desktop.services import demo
 from desktop.services.hall import Hall
 from desktop.settings import Settings
@@ -105,7 +104,7 @@ def make_seeds(folder: Path, count: int) -> list[Seed]:
             try:
                 session = demo.sample_session(catalog, bundle, hall.clock, 20261128 + n)
                 demo.mark_all(session, kinds[n % len(kinds)].value, random.Random(n))
-                decision = seed_decision(session, kinds[n % len(kinds)])
+                decision = demo.sample_decision(session, kinds[n % len(kinds)])
                 if decision is None:
                     print(f"seed {n} ({bundle}): the decision rule allows no decision", file=sys.stderr)
                     continue
@@ -131,16 +130,6 @@ def make_seeds(folder: Path, count: int) -> list[Seed]:
     finally:
         hall.close()
     return seeds
-
-
-def seed_decision(session: IntakeSession, kind: Decision) -> Decision | None:
-    """The first of ``kind``, 受理, 一次性告知 and 不予受理 the decision rule allows for ``session`` as marked, each
-    asked with the reason demo.decide_session gives it (不予受理 must state one); None if none is."""
-    for decision in (kind, Decision.ACCEPT, Decision.NOTIFY, Decision.REJECT):
-        reason = demo.SAMPLE_REASON if decision is Decision.REJECT else None
-        if session.assessment(reason).allowed(decision):
-            return decision
-    return None
 
 
 def _rows(conn: Connection, model: Any) -> list[dict[str, Any]]:

@@ -220,13 +220,24 @@ def seed_store(hall: Hall, catalog: CatalogInUse, profile: Profile, count: int =
     rng = random.Random(seed)
     codes = sorted(catalog.index.bundles)
     kinds = ["accept", "accept", "defer", "notify", "accept", "reject"]
+    decided = 0
     for n in range(count):
         bundle = codes[(n * 11) % len(codes)]  # 11 is coprime to 35: every bundle in turn
         session = sample_session(catalog, bundle, hall.clock, seed + n)
         kind = kinds[n % len(kinds)]
         mark_all(session, kind, rng)
-        decision = Decision(kind)
-        if not session.assessment().allowed(decision):
-            decision = Decision.ACCEPT if session.assessment().allowed(Decision.ACCEPT) else Decision.REJECT
-        decide_session(hall, catalog, session, decision, profile)
-    return count
+        decision = sample_decision(session, Decision(kind))
+        if decision is not None:
+            decide_session(hall, catalog, session, decision, profile)
+            decided += 1
+    return decided
+
+
+def sample_decision(session: IntakeSession, kind: Decision) -> Decision | None:
+    """The first of ``kind``, 受理, 一次性告知 and 不予受理 the decision rule allows for ``session`` as marked, each
+    asked with the reason :func:`decide_session` gives it (不予受理 must state one); None if none is."""
+    for decision in (kind, Decision.ACCEPT, Decision.NOTIFY, Decision.REJECT):
+        reason = SAMPLE_REASON if decision is Decision.REJECT else None
+        if session.assessment(reason).allowed(decision):
+            return decision
+    return None
