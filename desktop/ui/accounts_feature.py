@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QToolBar
+from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop.cases.roles import ROLE_LABELS, Permission
 from desktop.ui.workers import Op
@@ -56,11 +56,11 @@ class AccountsFeature(QObject):
         self.lock_action = QAction("锁定", main)
         self.lock_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.lock_action.triggered.connect(self.session.lock)
-        toolbars = main.findChildren(QToolBar)
-        if toolbars:
-            toolbars[0].addAction(self.supervise_action)
-            toolbars[0].addAction(self.accounts_action)
-            toolbars[0].addAction(self.lock_action)
+        # A toolbar of their own, right of the main one: they stay at the end whatever attaches after them.
+        bar = main.addToolBar("账户")
+        bar.setMovable(False)
+        for action in (self.supervise_action, self.accounts_action, self.lock_action):
+            bar.addAction(action)
         self.session.guard(Permission.RUN_REPORTS, self.supervise_action)
         self.session.guard(Permission.MANAGE_ACCOUNTS, self.accounts_action)
         for action in main.findChildren(QAction):
