@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolBar
 from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "accounts"))  # the shared hall_cases helpers
@@ -132,6 +132,9 @@ def test_the_app_lists_no_case_until_someone_signs_in(
     assert window.case_model.rowCount() == 0
     first_login(qtbot, feature)
     qtbot.waitUntil(lambda: window.case_model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.sync_panel is not None)  # the features attached after the accounts
+    shown = [a.text() for bar in window.findChildren(QToolBar) for a in bar.actions() if a.text()]
+    assert shown[-3:] == ["督查工作台", "账户管理", "锁定"]  # the account's actions end the row
     window.store_pool.waitForDone(10_000)
     assert window.hall is not None
     window.hall.close()
