@@ -114,20 +114,31 @@ def test_no_case_shows_behind_the_login_or_the_idle_lock(qtbot: QtBot, main_wind
     qtbot.waitUntil(lambda: main_window.case_model.rowCount() == 1)
 
 
-def test_the_app_lists_no_case_until_someone_signs_in(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def built_app(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, AccountsFeature]:
+    """The app as ``build()`` makes it on a new store in ``tmp_path``, once its accounts feature has attached."""
     monkeypatch.setenv("YISHI_CONFIG", str(tmp_path / "settings.json"))  # the profile the fixture wrote there
     _app, window = build(argparse.Namespace(db=str(tmp_path / "cases.sqlite3")))
     qtbot.addWidget(window)
     window.offer_drafts_on_start = False
-    qtbot.waitUntil(lambda: window.hall is not None and window.catalog is not None, timeout=30_000)
-    decided(window.hall, Decision.ACCEPT, clerk="lij")
     qtbot.waitUntil(lambda: isinstance(window.property("accounts_feature"), AccountsFeature), timeout=30_000)
+    return window, window.property("accounts_feature")
+
+
+def close_app(window: Any) -> None:
+    window.store_pool.waitForDone(10_000)
+    assert window.hall is not None
+    window.hall.close()
+
+
+def test_the_app_lists_no_case_until_someone_signs_in(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, feature = built_app(qtbot, tmp_path, monkeypatch)
+    qtbot.waitUntil(lambda: window.catalog is not None, timeout=30_000)
+    decided(window.hall, Decision.ACCEPT, clerk="lij")
     window.refresh_cases()
     window.store_pool.waitForDone(5_000)
     qtbot.wait(50)
-    feature = window.property("accounts_feature")
     assert feature.session.login_dialog is not None and feature.session.login_dialog.isVisible()
     assert window.case_model.rowCount() == 0
     first_login(qtbot, feature)
@@ -135,9 +146,7 @@ def test_the_app_lists_no_case_until_someone_signs_in(
     qtbot.waitUntil(lambda: window.sync_panel is not None)  # the features attached after the accounts
     shown = [a.text() for bar in window.findChildren(QToolBar) for a in bar.actions() if a.text()]
     assert shown[-3:] == ["督查工作台", "账户管理", "锁定"]  # the account's actions end the row
-    window.store_pool.waitForDone(10_000)
-    assert window.hall is not None
-    window.hall.close()
+    close_app(window)
 
 
 def test_the_login_asks_while_the_catalog_is_still_loading(
@@ -145,13 +154,8 @@ def test_the_login_asks_while_the_catalog_is_still_loading(
 ) -> None:
     """The clerk signs in while the catalog loads (its pinyin and YAML take most of a second): the login waits
     for the store only, and the list fills once the catalog is in."""
-    monkeypatch.setenv("YISHI_CONFIG", str(tmp_path / "settings.json"))
     with held(monkeypatch, loading, "load_catalog") as catalog_load:
-        _app, window = build(argparse.Namespace(db=str(tmp_path / "cases.sqlite3")))
-        qtbot.addWidget(window)
-        window.offer_drafts_on_start = False
-        qtbot.waitUntil(lambda: isinstance(window.property("accounts_feature"), AccountsFeature), timeout=30_000)
-        feature = window.property("accounts_feature")
+        window, feature = built_app(qtbot, tmp_path, monkeypatch)
         qtbot.waitUntil(catalog_load.entered.is_set, timeout=10_000)
         assert window.catalog is None and feature.session.login_dialog.isVisible()
         decided(window.hall, Decision.ACCEPT, clerk="lij")
@@ -160,9 +164,7 @@ def test_the_login_asks_while_the_catalog_is_still_loading(
         with qtbot.waitSignal(window.catalog_ready, timeout=30_000):
             catalog_load.release()
     qtbot.waitUntil(lambda: window.case_model.rowCount() == 1)
-    window.store_pool.waitForDone(10_000)
-    assert window.hall is not None
-    window.hall.close()
+    close_app(window)
 
 
 def test_the_features_store_work_runs_on_the_windows_store_pool(
