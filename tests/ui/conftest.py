@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +15,7 @@ from desktop.services.demo import DEMO_PROFILE
 from desktop.ui.fonts import install_font
 from desktop.ui.gc_timer import UiThreadCollector
 from desktop.ui.main_window import MainWindow
+from desktop.ui.workers import serial_pool
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +55,11 @@ def main_window(qtbot: QtBot, tmp_path: Path, profile_settings: settings_mod.Set
 
 def qtbot_app() -> object:
     return QApplication.instance()
+
+
+@pytest.fixture
+def pool() -> Iterator[QThreadPool]:
+    """A one-thread store pool, as the main window's (drained after the test)."""
+    made = serial_pool()
+    yield made
+    made.waitForDone(20_000)

@@ -16,7 +16,6 @@ from desktop.services import accounts
 from desktop.services.accounts import AccountInfo
 from desktop.services.hall import Hall
 from desktop.ui.accounts_dialog import AccountsDialog, NewAccountDialog
-from desktop.ui.workers import serial_pool
 
 
 @pytest.fixture
@@ -29,13 +28,6 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
 def select(dialog: AccountsDialog, username: str) -> None:
     row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == username)
     dialog.table.selectRow(row)
-
-
-@pytest.fixture
-def pool() -> Iterator[QThreadPool]:
-    made = serial_pool()
-    yield made
-    made.waitForDone(20_000)
 
 
 def opened(qtbot: QtBot, hall: Hall, admin: AccountInfo, pool: QThreadPool) -> AccountsDialog:

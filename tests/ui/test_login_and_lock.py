@@ -19,7 +19,6 @@ from desktop.cases.roles import Permission
 from desktop.services import accounts
 from desktop.services.hall import Hall
 from desktop.ui.login import VERIFYING, AccountSession, LockDialog, LoginDialog
-from desktop.ui.workers import serial_pool
 
 
 @pytest.fixture
@@ -27,13 +26,6 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
     opened = open_hall(tmp_path)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def pool() -> Iterator[QThreadPool]:
-    made = serial_pool()
-    yield made
-    made.waitForDone(20_000)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from desktop.cases.states import Decision
 from desktop.services import ratings
 from desktop.services.hall import Hall
 from desktop.ui.rating import RatingFlow, RatingWindow, choose_screen
-from desktop.ui.workers import serial_pool
 
 
 class SecondScreen:
@@ -73,13 +72,6 @@ def test_buttons_are_big_and_take_no_keyboard_focus(qtbot: QtBot) -> None:
     assert sorted(window.level_buttons) == [1, 2, 3, 4, 5]
     for button in [*window.level_buttons.values(), *window.reason_buttons.values()]:
         assert button.minimumHeight() >= 90 and button.focusPolicy() is Qt.FocusPolicy.NoFocus
-
-
-@pytest.fixture
-def pool() -> Iterator[QThreadPool]:
-    made = serial_pool()
-    yield made
-    made.waitForDone(20_000)
 
 
 def test_a_good_rating_is_stored_with_the_case(qtbot: QtBot, hall: Hall, pool: QThreadPool) -> None:

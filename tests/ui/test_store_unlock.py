@@ -27,7 +27,6 @@ from desktop.ui.accounts_feature import AccountsFeature, attach_when_ready
 from desktop.ui.busy import VERIFYING
 from desktop.ui.main_window import MainWindow
 from desktop.ui.store_unlock import NO_WRAP, WRONG_PASSWORD, StoreUnlockDialog
-from desktop.ui.workers import serial_pool
 
 PASSPHRASE = "正确的口令 horse battery"
 ADMIN_PW, CLERK_PW = "管理员的密码 2026", "王芳的密码 2026"
@@ -53,13 +52,6 @@ def encrypted_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     yield db
     keyring.lock_all()
     forget_format()
-
-
-@pytest.fixture
-def pool() -> Iterator[QThreadPool]:
-    made = serial_pool()
-    yield made
-    made.waitForDone(20_000)
 
 
 def shown_dialog(qtbot: QtBot, db: Path, pool: QThreadPool) -> StoreUnlockDialog:
