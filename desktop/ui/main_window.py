@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
         # clerk types while the catalog loads. A listener's error is reported, not raised here: loading goes on.
         self.hall_ready.emit()
         load = Op(shared_pool(), lambda: loading.load_catalog(hall)).success(self.install_catalog)
-        QTimer.singleShot(0, load.failure(self._load_failed).run)
+        QTimer.singleShot(0, self, load.failure(self._load_failed).run)  # not for a window already gone
         # Features attach once the store thread has imported the ORM (importing it here, on the UI thread, while
         # that thread did too once left pydantic half-initialised), and after the login has painted.
         QTimer.singleShot(0, self._attach_features)
