@@ -95,8 +95,10 @@ def _run_kind(kind: str, count: int, repeat: int) -> tuple[list[float], list[flo
         ours_ok += _right(ours, expected)
         zx_ok += _right(zx, expected)
         marks = f"{'ok' if _right(ours, expected) else 'MISS':>4}  {'ok' if _right(zx, expected) else 'MISS':>5}"
-        print(f"{kind:>13} {i:>3} {t_ours * 1000:>9.1f} {t_zx * 1000:>9.1f} {t_ours / t_zx:>6.2f}  {marks}  {label}",
-              flush=True)
+        print(
+            f"{kind:>13} {i:>3} {t_ours * 1000:>9.1f} {t_zx * 1000:>9.1f} {t_ours / t_zx:>6.2f}  {marks}  {label}",
+            flush=True,
+        )
     return ours_t, zx_t, ours_ok, zx_ok
 
 
@@ -113,14 +115,18 @@ def _frames(count: int, repeat: int) -> list[Figure]:
         figures.append(Figure(f"12 MP {kind}: ours right", 100 * ours_ok / count, "%", higher_is_better=True))
     print(f"\n{'kind':>13} {'ours ms':>9} {'zxing ms':>9} {'ratio':>6}  {'ours':>5}  {'zxing':>5}   (medians)")
     for kind, t_ours, t_zx, ours_ok, zx_ok in summary:
-        print(f"{kind:>13} {t_ours * 1000:>9.1f} {t_zx * 1000:>9.1f} {t_ours / t_zx:>6.2f}  "
-              f"{ours_ok:>2}/{count:<2}  {zx_ok:>2}/{count:<2}")
+        print(
+            f"{kind:>13} {t_ours * 1000:>9.1f} {t_zx * 1000:>9.1f} {t_ours / t_zx:>6.2f}  "
+            f"{ours_ok:>2}/{count:<2}  {zx_ok:>2}/{count:<2}"
+        )
     return figures
 
 
 def _corpus(label: str, entries: list[Entry]) -> list[Figure]:
-    print(f"\n{label} corpus: {len(entries)} images x {len(ROTATIONS)} rotations; read % / misreads per rotation",
-          flush=True)
+    print(
+        f"\n{label} corpus: {len(entries)} images x {len(ROTATIONS)} rotations; read % / misreads per rotation",
+        flush=True,
+    )
     print(f"{'engine':>16} " + " ".join(f"{d:>3}deg read  mis" for d in ROTATIONS) + "   ms/image")
     figures = []
     worst: dict[str, float] = {}
@@ -138,10 +144,20 @@ def _corpus(label: str, entries: list[Entry]) -> list[Figure]:
             for line in [*t.missed, *t.wrong]:
                 print(f"{'':>18}{line}")
         target = READ_TARGET if name == "ours" else None
-        figures.append(Figure(f"{label} corpus, {name}: read at worst rotation", worst[name], "%", None, target,
-                              higher_is_better=True))
-        figures.append(Figure(f"{label} corpus, {name}: misreads over 4 rotations", misreads, "count", None,
-                              0.0 if name == "ours" else None))
+        figures.append(
+            Figure(
+                f"{label} corpus, {name}: read at worst rotation", worst[name], "%", None, target, higher_is_better=True
+            )
+        )
+        figures.append(
+            Figure(
+                f"{label} corpus, {name}: misreads over 4 rotations",
+                misreads,
+                "count",
+                None,
+                0.0 if name == "ours" else None,
+            )
+        )
     for name in CORPUS_ENGINES[1:]:
         print(f"  ours reads {worst['ours'] - worst[name]:+.1f} points vs {name} (worst rotation)")
     return figures

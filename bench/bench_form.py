@@ -37,6 +37,7 @@ from desktop.ui.intake.models import FormModel
 CLOCK = Clock()  # the hall's clock: today in Asia/Shanghai, for the form's date rules
 TARGET = 2.0
 
+
 def flat_form(n: int) -> QScrollArea:
     """The plainest form: one label and one QLineEdit per field."""
     area = QScrollArea()

@@ -22,6 +22,7 @@ step() {
 }
 
 step ruff .venv/bin/ruff check .
+step "ruff format" .venv/bin/ruff format --check .
 step mypy .venv/bin/mypy desktop sync printing
 step "import contracts" .venv/bin/lint-imports
 step catalog .venv/bin/yishi catalog check resources/catalog

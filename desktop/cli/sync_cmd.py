@@ -83,6 +83,7 @@ def platform_serve(args: argparse.Namespace) -> int:
 
 def platform_import(args: argparse.Namespace) -> int:
     from sync.platform.transfers import import_transfer  # noqa: PLC0415 - platform code loads only for its own commands
+
     try:
         result = import_transfer(platform_db(args), Path(args.file))
     except TransferError as exc:
@@ -108,6 +109,7 @@ def platform_enroll_code(args: argparse.Namespace) -> int:
 def platform_set_status(args: argparse.Namespace) -> int:
     from sync.platform.operator import open_platform, set_status  # noqa: PLC0415 - platform code loads only for its own commands
     from sync.platform.service import ApiError  # noqa: PLC0415 - platform code loads only for its own commands
+
     status = STATUS_WORDS.get(args.status, args.status)
     allowed = [s.value for s in PlatformStatus if s is not PlatformStatus.RECEIVED]
     if status not in allowed:

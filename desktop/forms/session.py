@@ -148,9 +148,7 @@ class IntakeSession:
         }
 
     @classmethod
-    def from_draft(
-        cls, idx: CatalogIndex, bundle_code: str, data: Mapping[str, Any], *, clock: Clock
-    ) -> IntakeSession:
+    def from_draft(cls, idx: CatalogIndex, bundle_code: str, data: Mapping[str, Any], *, clock: Clock) -> IntakeSession:
         marks = {}
         for code, raw in dict(data.get("marks") or {}).items():
             status = raw.get("status")

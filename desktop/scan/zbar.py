@@ -22,8 +22,13 @@ ZBAR_CFG_X_DENSITY = 0x100  # scan every n-th column (1 = all); fewer lines, pro
 ZBAR_CFG_Y_DENSITY = 0x101  # scan every n-th row
 _Y800 = 808466521  # fourcc 'Y800': 8-bit grayscale
 # Not printed on anything a service window sees; DataBar also prints decoder assertions to stderr on noise.
-_DISABLED = (zw.ZBarSymbol.DATABAR, zw.ZBarSymbol.DATABAR_EXP, zw.ZBarSymbol.COMPOSITE, zw.ZBarSymbol.PDF417,
-             zw.ZBarSymbol.SQCODE)
+_DISABLED = (
+    zw.ZBarSymbol.DATABAR,
+    zw.ZBarSymbol.DATABAR_EXP,
+    zw.ZBarSymbol.COMPOSITE,
+    zw.ZBarSymbol.PDF417,
+    zw.ZBarSymbol.SQCODE,
+)
 
 
 def _configure(scanner: Any) -> bool:

@@ -58,8 +58,11 @@ def eci_segments(protocol: bytes, data: bytes) -> tuple[Segment, ...]:
         if byte == b"\\" and protocol[i + 1 : i + 2] == b"\\":
             current += b"\\"
             i += 2
-        elif byte == b"\\" and protocol[i + 1 : i + 1 + _ECI_DIGITS].isdigit() and \
-                len(protocol[i + 1 : i + 1 + _ECI_DIGITS]) == _ECI_DIGITS:
+        elif (
+            byte == b"\\"
+            and protocol[i + 1 : i + 1 + _ECI_DIGITS].isdigit()
+            and len(protocol[i + 1 : i + 1 + _ECI_DIGITS]) == _ECI_DIGITS
+        ):
             if current:
                 segments.append(Segment(eci, bytes(current)))
             current = bytearray()
@@ -95,10 +98,12 @@ def scan_gray(image: Image.Image) -> list[RawSymbol]:
     found = []
     for result in results:
         data = bytes(result.bytes)
-        found.append(RawSymbol(
-            SYMBOLOGIES.get(result.format, str(result.format).upper()),
-            data,
-            _points(result),
-            eci_segments(_protocol_bytes(result.text), data),
-        ))
+        found.append(
+            RawSymbol(
+                SYMBOLOGIES.get(result.format, str(result.format).upper()),
+                data,
+                _points(result),
+                eci_segments(_protocol_bytes(result.text), data),
+            )
+        )
     return found

@@ -31,8 +31,12 @@ QR_PAYLOADS: list[tuple[str, str | bytes, str, tuple[str, ...]]] = [
     ("gb-hall", "沈阳市和平区政务服务中心", "gb18030", ("gb18030, no ECI",)),
     ("gb-name", "张三", "gb18030", ("gb18030, no ECI", "short")),
     ("gb-one", "阿", "gb18030", ("gb18030, no ECI", "short")),
-    ("gb-contact", "姓名：李四；电话：13800138000；地址：辽宁省大连市中山区人民路１号", "gb18030",
-     ("gb18030, no ECI",)),
+    (
+        "gb-contact",
+        "姓名：李四；电话：13800138000；地址：辽宁省大连市中山区人民路１号",
+        "gb18030",
+        ("gb18030, no ECI",),
+    ),
     ("gb-materials", "出生医学证明、户口簿、结婚证", "gb18030", ("gb18030, no ECI",)),
     ("gb-url", "办件查询 http://zwfw.example.cn/q?n=2101020010326112800074", "gb18030", ("gb18030, no ECI",)),
     ("gb-eci", "不动产登记中心", "gb18030+eci", ("eci",)),
@@ -57,8 +61,14 @@ VARIANTS: list[tuple[str, float, dict[str, float]]] = [
     ("", 0.0, {"blur": 1.0}),
     ("-turned", 0.0, {"blur": 1.3, "noise": 14.0, "light": 120}),
 ]
-TURNED = {"gb-hall": 40.0, "sjis-katakana": 65.0, "control-iso15434": 120.0, "utf8-eci": 150.0,
-          "gb-contact": 35.0, "ean13": 80.0}
+TURNED = {
+    "gb-hall": 40.0,
+    "sjis-katakana": 65.0,
+    "control-iso15434": 120.0,
+    "utf8-eci": 150.0,
+    "gb-contact": 35.0,
+    "ean13": 80.0,
+}
 
 
 def _qr(payload: str | bytes, how: str) -> tuple[Image.Image, bytes]:
@@ -92,8 +102,11 @@ def main() -> None:
     codes: list[tuple[str, Image.Image, str, bytes, str | None, tuple[str, ...]]] = []
     for name, payload, how, tags in QR_PAYLOADS:
         image, data = _qr(payload, how)
-        text = None if isinstance(payload, bytes) and not payload.isascii() else (
-            payload.decode("ascii") if isinstance(payload, bytes) else payload)
+        text = (
+            None
+            if isinstance(payload, bytes) and not payload.isascii()
+            else (payload.decode("ascii") if isinstance(payload, bytes) else payload)
+        )
         codes.append((name, image, "QRCODE", data, text, tags))
     for name, kind, value, symbology in LINEAR:
         image = barcode_image(kind, value)
@@ -112,9 +125,17 @@ def main() -> None:
                 options.update(fill=0.95, blur=min(variant["blur"], 0.9))
             (CORPUS / file).write_bytes(_photo(image, seed, turn, options))
             entry_tags = (*tags, "rotated photo") if turn else tags
-            entries.append({"file": file, "symbology": symbology, "hex": data.hex(), "text": text,
-                            "tags": list(entry_tags), "source": "made by tests/scan/make_corpus.py",
-                            "licence": "this project's"})
+            entries.append(
+                {
+                    "file": file,
+                    "symbology": symbology,
+                    "hex": data.hex(),
+                    "text": text,
+                    "tags": list(entry_tags),
+                    "source": "made by tests/scan/make_corpus.py",
+                    "licence": "this project's",
+                }
+            )
     (CORPUS / "expected.json").write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(entries)} images in {CORPUS}")
 

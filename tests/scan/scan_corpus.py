@@ -69,8 +69,9 @@ def _ours(engines: tuple[str, ...]) -> Engine:
 
 def _zxing_alone(image: Image.Image) -> list[Reading]:
     """zxing-cpp as a caller gets it by default: its own text (HRI mode, its own charset guess)."""
-    return [Reading(SYMBOLOGIES.get(r.format, str(r.format)), bytes(r.bytes), r.text)
-            for r in zxingcpp.read_barcodes(image)]
+    return [
+        Reading(SYMBOLOGIES.get(r.format, str(r.format)), bytes(r.bytes), r.text) for r in zxingcpp.read_barcodes(image)
+    ]
 
 
 def _pyzbar_alone(image: Image.Image) -> list[Reading]:
@@ -108,8 +109,7 @@ def load(folder: Path) -> list[Entry]:
 
 def rotated(image: Image.Image, degrees: int) -> Image.Image:
     """``image`` turned counter-clockwise by a multiple of 90 degrees (lossless)."""
-    turns = {0: None, 90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180,
-             270: Image.Transpose.ROTATE_270}
+    turns = {0: None, 90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_270}
     method = turns[degrees]
     return image if method is None else image.transpose(method)
 

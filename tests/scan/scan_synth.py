@@ -94,23 +94,40 @@ def _lighting(size: tuple[int, int], rng: random.Random, depth: int) -> Image.Im
     return grad.point(lambda p: 255 - depth * p // 255).convert("RGB")
 
 
-def photo_like(code: Image.Image, rng: random.Random, *, out_size: tuple[int, int] = (900, 700),
-               fill: float = 0.55, blur: float = 1.0, noise: float = 10.0, light: int = 90,
-               warp: float = 0.08, quality: int = 70) -> bytes:
+def photo_like(
+    code: Image.Image,
+    rng: random.Random,
+    *,
+    out_size: tuple[int, int] = (900, 700),
+    fill: float = 0.55,
+    blur: float = 1.0,
+    noise: float = 10.0,
+    light: int = 90,
+    warp: float = 0.08,
+    quality: int = 70,
+) -> bytes:
     """JPEG bytes of ``code`` photographed on paper: warped, rotated, blurred, unevenly lit, noisy."""
     w, h = out_size
     scale = fill * min(w / code.width, h / code.height)
-    code_rgb = code.convert("RGB").resize((round(code.width * scale), round(code.height * scale)),
-                                          Image.Resampling.BICUBIC)
+    code_rgb = code.convert("RGB").resize(
+        (round(code.width * scale), round(code.height * scale)), Image.Resampling.BICUBIC
+    )
     canvas = paper(out_size, rng)
-    canvas.paste(ImageChops.multiply(canvas.crop((0, 0, *code_rgb.size)), code_rgb),
-                 ((w - code_rgb.width) // 2, (h - code_rgb.height) // 2))
+    canvas.paste(
+        ImageChops.multiply(canvas.crop((0, 0, *code_rgb.size)), code_rgb),
+        ((w - code_rgb.width) // 2, (h - code_rgb.height) // 2),
+    )
     canvas = canvas.rotate(rng.uniform(-25, 25), resample=Image.Resampling.BICUBIC, fillcolor=(200, 200, 200))
     jitter = [(rng.uniform(-warp, warp) * w, rng.uniform(-warp, warp) * h) for _ in range(4)]
     corners = [(0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h))]
     src = [(cx + jx, cy + jy) for (cx, cy), (jx, jy) in zip(corners, jitter, strict=True)]
-    canvas = canvas.transform(out_size, Image.Transform.PERSPECTIVE, _perspective_coeffs(corners, src),
-                              Image.Resampling.BICUBIC, fillcolor=(180, 180, 180))
+    canvas = canvas.transform(
+        out_size,
+        Image.Transform.PERSPECTIVE,
+        _perspective_coeffs(corners, src),
+        Image.Resampling.BICUBIC,
+        fillcolor=(180, 180, 180),
+    )
     canvas = ImageChops.multiply(canvas, _lighting(out_size, rng, light))
     canvas = canvas.filter(ImageFilter.GaussianBlur(blur))
     grain = Image.effect_noise(out_size, noise).convert("RGB")
@@ -129,9 +146,11 @@ def frame_12mp(code: Image.Image, seed: int, code_px: int = 360, corner: str = "
     for _ in range(40):  # printed-form clutter: lines and blocks of "text"
         x, y = rng.randrange(0, 3600), rng.randrange(0, 2700)
         draw.rectangle((x, y, x + rng.randrange(50, 400), y + rng.randrange(4, 30)), fill=(90, 90, 90))
-    small = code.convert("RGB").resize((code_px, round(code.height * code_px / code.width)),
-                                       Image.Resampling.BICUBIC).rotate(rng.uniform(-10, 10), expand=True,
-                                                                        fillcolor=(255, 255, 255))
+    small = (
+        code.convert("RGB")
+        .resize((code_px, round(code.height * code_px / code.width)), Image.Resampling.BICUBIC)
+        .rotate(rng.uniform(-10, 10), expand=True, fillcolor=(255, 255, 255))
+    )
     margin = 120
     x = size[0] - small.width - margin if "r" in corner else margin
     y = size[1] - small.height - margin if "b" in corner else margin

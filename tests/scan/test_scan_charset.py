@@ -19,11 +19,25 @@ from desktop.scan.zxing import eci_segments
 
 CATALOG = Path(__file__).parents[2] / "resources" / "catalog"
 JAPANESE = [
-    "Google モバイル", "今度のバージョンでは文章の暗号化ができます。", "東京都千代田区丸の内一丁目",
+    "Google モバイル",
+    "今度のバージョンでは文章の暗号化ができます。",
+    "東京都千代田区丸の内一丁目",
     "お問い合わせはこちら",
-    "株式会社サンプル 営業部", "ありがとうございました", "電話番号 03-1234-5678", "予約確認メール",
-    "ﾃﾞｻﾞｲﾝQR", "*ﾀﾞﾌﾞﾙQR*", "ﾊﾟｽﾎﾟｰﾄ", "ﾎﾟｲﾝﾄｶｰﾄﾞ", "ﾄｳｷｮｳﾄ ﾁﾖﾀﾞｸ", "ｼｮｯﾋﾟﾝｸﾞ", "ﾃﾞｨｽｶｳﾝﾄ ｾｰﾙ",
-    "ｲﾗｽﾄ入りｶﾗｰQRｺｰﾄﾞ", "漢字", "カタカナ", "ひらがな",
+    "株式会社サンプル 営業部",
+    "ありがとうございました",
+    "電話番号 03-1234-5678",
+    "予約確認メール",
+    "ﾃﾞｻﾞｲﾝQR",
+    "*ﾀﾞﾌﾞﾙQR*",
+    "ﾊﾟｽﾎﾟｰﾄ",
+    "ﾎﾟｲﾝﾄｶｰﾄﾞ",
+    "ﾄｳｷｮｳﾄ ﾁﾖﾀﾞｸ",
+    "ｼｮｯﾋﾟﾝｸﾞ",
+    "ﾃﾞｨｽｶｳﾝﾄ ｾｰﾙ",
+    "ｲﾗｽﾄ入りｶﾗｰQRｺｰﾄﾞ",
+    "漢字",
+    "カタカナ",
+    "ひらがな",
 ]
 
 
@@ -61,7 +75,7 @@ def test_chinese_window_text_in_gb18030_without_eci_is_recognised() -> None:
     wrong = []
     for _ in range(2000):
         start = rng.randrange(len(source) - 16)
-        text = source[start:start + rng.randint(1, 16)]
+        text = source[start : start + rng.randint(1, 16)]
         raw = text.encode("gb18030")
         if guess_charset(raw) == "utf-8":
             continue  # these bytes are also valid UTF-8; UTF-8 wins by rule
@@ -105,8 +119,11 @@ def test_control_characters_stay_characters() -> None:
         # ECI wins over the guess: these bytes are valid UTF-8 (é) but the symbol says Latin-1.
         ((Segment(3, "é".encode()),), "Ã©", "latin-1"),
         ((Segment(9, "Ωα".encode("iso-8859-7")),), "Ωα", "iso-8859-7"),
-        ((Segment(None, b"No: "), Segment(26, "一".encode()), Segment(20, "カ".encode("shift_jis"))),
-         "No: 一カ", "utf-8+shift_jis"),
+        (
+            (Segment(None, b"No: "), Segment(26, "一".encode()), Segment(20, "カ".encode("shift_jis"))),
+            "No: 一カ",
+            "utf-8+shift_jis",
+        ),
         # Bytes the ECI's charset cannot decode fall back to the guess rather than failing.
         ((Segment(26, "一件".encode("gb18030")),), "一件", "gb18030"),
         ((Segment(899, b"\x00\xff"),), "\x00\xff", "binary"),
@@ -122,13 +139,17 @@ def test_eci_segments_are_decoded_in_their_charset(segments: tuple[Segment, ...]
         (b"abc", b"abc", (Segment(None, b"abc"),)),
         (b"a\\b", b"a\\b", (Segment(None, b"a\\b"),)),  # no ECI: backslashes are not doubled
         (b"\\000026a\\\\b", b"a\\b", (Segment(26, b"a\\b"),)),
-        (b"No\\000026\xe4\xb8\x80\\000020\x83J", b"No\xe4\xb8\x80\x83J",
-         (Segment(None, b"No"), Segment(26, b"\xe4\xb8\x80"), Segment(20, b"\x83J"))),
+        (
+            b"No\\000026\xe4\xb8\x80\\000020\x83J",
+            b"No\xe4\xb8\x80\x83J",
+            (Segment(None, b"No"), Segment(26, b"\xe4\xb8\x80"), Segment(20, b"\x83J")),
+        ),
         (b"\\000026xyz", b"abc", (Segment(None, b"abc"),)),  # does not add up: taken as one plain segment
     ],
 )
-def test_zxing_eci_protocol_text_is_split_into_segments(protocol: bytes, data: bytes,
-                                                        segments: tuple[Segment, ...]) -> None:
+def test_zxing_eci_protocol_text_is_split_into_segments(
+    protocol: bytes, data: bytes, segments: tuple[Segment, ...]
+) -> None:
     assert eci_segments(protocol, data) == segments
 
 
@@ -147,8 +168,9 @@ ENGINE_CHOICES = [(ZXING,), (ZBAR,)]
         ("婚姻登记", {"mode": "byte", "encoding": "utf-8", "eci": True}, "婚姻登记"),
     ],
 )
-def test_each_engine_reads_charsets_the_same_way(engines: tuple[str, ...], payload: bytes | str,
-                                                 options: dict[str, object], text: str) -> None:
+def test_each_engine_reads_charsets_the_same_way(
+    engines: tuple[str, ...], payload: bytes | str, options: dict[str, object], text: str
+) -> None:
     found = decode_image(_qr(payload, **options), engines=engines)
     assert [d.text for d in found] == [text]
 

@@ -34,7 +34,8 @@ def test_frame_without_any_code_finds_nothing() -> None:
 def test_whole_frame_passes_run_even_with_no_budget_left() -> None:
     frame = frame_12mp(qr_image("YISHI:1;N=2101020010326112800074;Q=583920"), seed=5, code_px=320)
     assert [d.text for d in decode_gray(frame.convert("L"), budget_s=0.0)] == [
-        "YISHI:1;N=2101020010326112800074;Q=583920"]
+        "YISHI:1;N=2101020010326112800074;Q=583920"
+    ]
 
 
 def test_busiest_candidate_box_holds_the_code() -> None:

@@ -68,7 +68,6 @@ def test_draft_reopens_with_everything_typed_after_kill_9(
             proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-
     restarted = MainWindow(profile_settings, child_dir / "cases.sqlite3", child_dir / "settings.json")
     restarted.offer_drafts_on_start = False
     qtbot.addWidget(restarted)

@@ -116,8 +116,13 @@ def test_four_items_accepted_and_the_fifth_told_what_it_lacks(main_window: Any, 
         press(qtbot, Qt.Key.Key_Return)
     stored = main_window.hall.store.get(blocker.args[0].id)
     outcomes = {i.item_code: i.outcome for i in stored.items if i.applies}
-    assert outcomes == {"SJ002": Decision.ACCEPT, "GA022": Decision.ACCEPT, "SW006": Decision.ACCEPT,
-                        "RS031": Decision.ACCEPT, "ZJ013": Decision.NOTIFY}
+    assert outcomes == {
+        "SJ002": Decision.ACCEPT,
+        "GA022": Decision.ACCEPT,
+        "SW006": Decision.ACCEPT,
+        "RS031": Decision.ACCEPT,
+        "ZJ013": Decision.NOTIFY,
+    }
     assert next(i for i in stored.items if i.item_code == "ZJ013").outcome_reason == "ID copy unreadable"
     assert stored.case.decision is Decision.ACCEPT and stored.case.state is CaseState.QUEUED
 

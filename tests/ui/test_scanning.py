@@ -303,9 +303,7 @@ def test_attachments_come_back_when_the_case_is_reopened(
 
 
 @pytest.mark.parametrize("kind", ["directory", "too_big", "wrong_type"])
-def test_refused_files_are_not_attached(
-    window: Any, qtbot: QtBot, tmp_path: Path, kind: str
-) -> None:
+def test_refused_files_are_not_attached(window: Any, qtbot: QtBot, tmp_path: Path, kind: str) -> None:
     intake = _open(window, qtbot, "新生儿出生")
     window.settings.attachment_max_mb = 1
     path = {"directory": tmp_path / "dir.png", "too_big": tmp_path / "big.png", "wrong_type": tmp_path / "x.exe"}[kind]
