@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, load.failure(self._load_failed).run)  # not for a window already gone
         # Features attach once the store thread has imported the ORM (importing it here, on the UI thread, while
         # that thread did too once left pydantic half-initialised), and after the login has painted.
-        QTimer.singleShot(0, self._attach_features)
+        QTimer.singleShot(0, self, self._attach_features)
         self.run_daily_backup()
         backups = QTimer(self, interval=3_600_000)  # hourly: a window left open past midnight backs up the new day
         backups.timeout.connect(self.run_daily_backup)
