@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLab
 
 from desktop.cases.clock import Clock
 from desktop.cases.states import STATE_LABELS, CaseState
-from desktop.ui.dates import to_qdate
+from desktop.ui.dates import day_of, to_qdate
 
 if TYPE_CHECKING:
     from desktop.services.catalogs import CatalogInUse
@@ -40,11 +40,6 @@ class FilterChoice:
     last: dt.date | None = None
     bundle: str | None = None
     clerk: str | None = None
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    d = edit.date()
-    return dt.date(d.year(), d.month(), d.day())
 
 
 class CaseFilterBar(QWidget):
@@ -121,7 +116,7 @@ class CaseFilterBar(QWidget):
         self._changed()
 
     def _changed(self, *_args: Any) -> None:
-        if self.by_date.isChecked() and _day(self.last) < _day(self.first):
+        if self.by_date.isChecked() and day_of(self.last) < day_of(self.first):
             self.problem.setText("结束日期早于开始日期")
             return
         self.problem.clear()
@@ -155,12 +150,12 @@ class CaseFilterBar(QWidget):
         see every case: only they are offered the clerk filter."""
         self.clerk.setVisible(scope is None)
         self.clerk_label.setVisible(scope is None)
-        dated = self.by_date.isChecked() and _day(self.first) <= _day(self.last)
+        dated = self.by_date.isChecked() and day_of(self.first) <= day_of(self.last)
         state = self.state.currentData()
         return FilterChoice(
             state=CaseState(state) if state else None,
-            first=_day(self.first) if dated else None,
-            last=_day(self.last) if dated else None,
+            first=day_of(self.first) if dated else None,
+            last=day_of(self.last) if dated else None,
             bundle=self.bundle.currentData(),
             clerk=scope if scope is not None else self.clerk.currentData(),
         )

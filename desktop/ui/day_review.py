@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -20,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.cases.states import DECISION_LABELS, Decision
 from desktop.services.cases import DaySummary
 from desktop.services.review import day_review
-from desktop.ui.dates import to_qdate
+from desktop.ui.dates import day_of, to_qdate
 from desktop.ui.window_api import WindowApi
 from desktop.ui.workers import Op
 
@@ -75,8 +73,7 @@ class DayReviewDialog(QDialog):
         hall = self.window_.hall
         if hall is None:
             return
-        day = self.day.date().toPython()
-        assert isinstance(day, dt.date)
+        day = day_of(self.day)
         Op(self.window_.store_pool, lambda: day_review(hall, day)).success(self._show).run()
 
     def _show(self, summary: DaySummary) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.cases.ratings import FOLLOW_UP_LABELS, FollowUpKind
-from desktop.ui.dates import to_qdate
+from desktop.ui.dates import day_of, to_qdate
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -84,6 +84,4 @@ class FollowUpDialog(QDialog):
         super().accept()
 
     def values(self) -> tuple[FollowUpKind, dt.date, str]:
-        day = self.on.date().toPython()
-        assert isinstance(day, dt.date)
-        return FollowUpKind(self.kind.currentData()), day, self.note.toPlainText().strip()
+        return FollowUpKind(self.kind.currentData()), day_of(self.on), self.note.toPlainText().strip()

@@ -10,7 +10,6 @@ file and audit row all run on the store pool (``pool``, the window's); while a w
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -43,7 +42,7 @@ from desktop.services.case_list import clerk_choices
 from desktop.services.hall import Hall
 from desktop.services.ratings import RatingError
 from desktop.services.reports import Filters, OpenCase, Workspace
-from desktop.ui.dates import to_qdate
+from desktop.ui.dates import day_of, to_qdate
 from desktop.ui.supervision.charts import Bar, BarChart
 from desktop.ui.supervision.dialogs import FollowUpDialog, VoidDialog
 from desktop.ui.workers import Op
@@ -84,12 +83,6 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str], red: list[
                 item.setForeground(QBrush(OVERDUE))
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
-
-
-def qdate(edit: QDateEdit) -> dt.date:
-    day = edit.date().toPython()
-    assert isinstance(day, dt.date)
-    return day
 
 
 def days_text(days: int | None) -> str:
@@ -252,7 +245,7 @@ class SupervisorWorkspace(QWidget):
         )
 
     def refresh(self) -> None:
-        first, last = qdate(self.first), qdate(self.last)
+        first, last = day_of(self.first), day_of(self.last)
         if last < first:
             self.summary.setText("结束日期早于开始日期")
             return
