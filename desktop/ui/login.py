@@ -30,7 +30,7 @@ from desktop.cases.roles import ROLE_LABELS, SYSTEM_ACTORS, NotPermitted, Permis
 from desktop.services import accounts
 from desktop.services.accounts import AccountError, AccountInfo, LoginFailed
 from desktop.services.hall import Hall
-from desktop.ui.busy import VERIFYING, hold, say
+from desktop.ui.busy import VERIFYING, hold, out_of_reach, say
 from desktop.ui.workers import Op
 
 INPUT_EVENTS = frozenset(
@@ -63,8 +63,7 @@ def in_chinese(exc: Exception) -> str:
         return known
     if isinstance(exc, (AccountError, NotPermitted)):
         return f"操作未完成（{text}）"
-    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return f"无法访问办件库，请稍后重试（{first_line}）"
+    return out_of_reach(exc)
 
 
 def first_run_problem(username: str, name: str, password: str, repeat: str) -> str | None:
@@ -225,14 +224,16 @@ class LoginDialog(QDialog):
         self.password.setFocus()
 
     def _working(self) -> None:
-        self.busy = True
-        hold(True, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
+        self._hold(True)
         say(self.message, VERIFYING, error=False)
 
     def _idle(self, error: str = "") -> None:
-        self.busy = False
-        hold(False, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
+        self._hold(False)
         say(self.message, error, error=True)
+
+    def _hold(self, busy: bool) -> None:
+        self.busy = busy
+        hold(busy, (self.username, self.display_name, self.password, self.repeat), self.buttons.buttons())
 
     def reject(self) -> None:
         """取消 closes the app (nobody works it anonymously), but not while a login is being checked."""

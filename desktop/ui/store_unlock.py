@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.busy import VERIFYING, hold, say
+from desktop.ui.busy import VERIFYING, first_line, hold, say
 from desktop.ui.workers import Op
 
 WRONG_PASSWORD = "账户或密码错误，办件库未解锁。请重新输入。"
@@ -113,8 +113,7 @@ class StoreUnlockDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         """Anything the unwrap did not expect (the key file unreadable): its first line, never a traceback."""
         self._hold(False)
-        text = str(exc).strip()
-        self._refuse(CANNOT_UNLOCK.format(text.splitlines()[0] if text else type(exc).__name__))
+        self._refuse(CANNOT_UNLOCK.format(first_line(exc)))
 
     def _refuse(self, message: str) -> None:
         say(self.message, message, error=True)

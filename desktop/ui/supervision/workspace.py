@@ -42,6 +42,7 @@ from desktop.services.case_list import clerk_choices
 from desktop.services.hall import Hall
 from desktop.services.ratings import RatingError
 from desktop.services.reports import Filters, OpenCase, Workspace
+from desktop.ui.busy import out_of_reach
 from desktop.ui.dates import day_of, to_qdate
 from desktop.ui.supervision.charts import Bar, BarChart
 from desktop.ui.supervision.dialogs import FollowUpDialog, VoidDialog
@@ -467,5 +468,4 @@ def problem_text(exc: Exception) -> str:
     text = str(exc)
     if isinstance(exc, RatingError):
         return next((zh for en, zh in RATING_PROBLEMS.items() if en in text), f"操作未完成（{text}）")
-    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return f"无法访问办件库，请稍后重试（{first_line}）"
+    return out_of_reach(exc)
