@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-
 from desktop.files import fsync_file, private_sqlite, sync_dir, write_private
 from desktop.store.encryption import (
     EncryptionError,
@@ -30,7 +27,7 @@ from desktop.store.encryption import (
     store_key,
     take_exclusive,
 )
-from desktop.store.migrate import MIGRATIONS_DIR
+from desktop.store.revision import shipped_revisions
 
 SIDECARS = ("-wal", "-shm", "-journal")
 
@@ -93,8 +90,7 @@ def check_backup(file: Path, key: bytes | None) -> BackupInfo:
             conn.close()
     except (sqlite3.DatabaseError, _cipher_errors()) as exc:
         raise BackupError(f"{file} is not a readable store ({_first_line(exc)})") from None
-    known = {r.revision for r in _script().walk_revisions()}
-    if revision not in known:
+    if revision not in shipped_revisions():
         raise BackupError(f"{file} is at migration {revision!r}, which this build does not know (newer version?)")
     return BackupInfo(file, revision, cases, encrypted)
 
@@ -147,12 +143,6 @@ def _revision(conn: Any, file: Path) -> str:
     if row is None:
         raise BackupError(f"{file} has no migration revision: not a yishi store")
     return str(row[0])
-
-
-def _script() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(config)
 
 
 def _cipher_errors() -> type[Exception]:

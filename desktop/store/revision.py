@@ -1,4 +1,4 @@
-"""Whether a store's schema is the newest this build ships, answered without loading alembic.
+"""Which schemas this build ships, and whether a store's is the newest, answered without loading alembic.
 
 Every window start opens the store; at head (nearly always) there is nothing to migrate, and alembic with its
 script directory costs that start about a tenth of a second before the login can show. Migrations are named
@@ -13,12 +13,18 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"  # alembic's script location (desktop.store.migrate)
+VERSIONS_DIR = MIGRATIONS_DIR / "versions"
+
+
+def shipped_revisions() -> set[str]:
+    """Every migration this build ships: the ``NNNN`` of each ``NNNN_*.py`` in the versions folder."""
+    return {p.name[:4] for p in VERSIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py")}
 
 
 def shipped_head() -> str:
-    """The newest migration's revision: the highest ``NNNN`` of ``NNNN_*.py`` in the versions folder."""
-    return max(p.name[:4] for p in VERSIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    """The newest migration's revision: the highest of :func:`shipped_revisions`."""
+    return max(shipped_revisions())
 
 
 def at_head(engine: Engine) -> bool:

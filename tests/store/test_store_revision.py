@@ -8,11 +8,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
 from desktop.store.migrate import downgrade, head_revision
 from desktop.store.repo import Store
-from desktop.store.revision import VERSIONS_DIR, at_head, shipped_head
+from desktop.store.revision import MIGRATIONS_DIR, VERSIONS_DIR, at_head, shipped_head, shipped_revisions
 
 
 def test_every_migration_is_named_by_its_revision_and_follows_the_one_before() -> None:
@@ -28,7 +29,9 @@ def test_every_migration_is_named_by_its_revision_and_follows_the_one_before() -
         before = path.name[:4]
 
 
-def test_the_shipped_head_is_alembics_head() -> None:
+def test_the_shipped_revisions_and_head_are_alembics() -> None:
+    """What a backup is checked against and what opening compares with, as alembic reads the same folder."""
+    assert shipped_revisions() == {r.revision for r in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
     assert shipped_head() == head_revision()
 
 
@@ -46,13 +49,14 @@ def test_a_new_store_an_older_one_and_one_at_head(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_opening_a_store_at_head_loads_no_alembic(tmp_path: Path) -> None:
+def test_opening_a_store_at_head_and_backing_it_up_load_no_alembic(tmp_path: Path) -> None:
     path = tmp_path / "cases.sqlite3"
     Store(path).close()
     code = textwrap.dedent(
         f"""
         import sys
         from desktop.store.repo import Store
+        import desktop.services.backup  # the daily backup, which follows every start, checks revisions too
         Store({str(path)!r}).close()
         print("alembic" in sys.modules)
         """
