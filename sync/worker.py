@@ -356,10 +356,10 @@ def _upload(store: Store, client: PlatformClient, entry: OutboxEntry, ref: dict[
     """One attachment onto the platform, unless it holds it already (content-addressed: any window may): known from
     the store when the platform acknowledged it before, else asked (HEAD)."""
     sha = ref["sha256"]
-    if scans.on_platform(ref):
+    if _same_size(scans.held.get(sha), ref):  # acknowledged before
         return
     size = client.has_attachment(sha)
-    if size is not None and size == ref.get("size", size):
+    if size is not None and _same_size(size, ref):
         scans.acknowledged(sha, size)
         return
     data = read_attachment(store, entry.case_id, sha)
@@ -367,6 +367,11 @@ def _upload(store: Store, client: PlatformClient, entry: OutboxEntry, ref: dict[
     if client.has_attachment(sha) != len(data):
         raise TransientError(f"attachment {sha[:12]}… not found on the platform after upload")
     scans.acknowledged(sha, len(data))
+
+
+def _same_size(held: int | None, ref: dict[str, Any]) -> bool:
+    """The platform holds ``held`` bytes of the content, as many as the payload names (when it names a size)."""
+    return held is not None and held == ref.get("size", held)
 
 
 class _Scans:
@@ -379,10 +384,6 @@ class _Scans:
         self.store = store
         shas = {ref["sha256"] for entry in entries for ref in attachment_refs(entry.payload)}
         self.held = store.scans_on_platform(shas) if shas else {}
-
-    def on_platform(self, ref: dict[str, Any]) -> bool:
-        size = self.held.get(ref["sha256"])
-        return size is not None and size == ref.get("size", size)
 
     def acknowledged(self, sha: str, size: int) -> None:
         self.store.mark_on_platform(sha, size)

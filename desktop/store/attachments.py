@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from sqlalchemy import update
@@ -70,11 +70,9 @@ class Attachments(StoreBase):
     def scans_on_platform(self, shas: Collection[str]) -> dict[str, int]:
         """Of these contents, those the platform acknowledged holding (:meth:`mark_on_platform`), with their size:
         the sync worker neither asks about (HEAD) nor uploads (PUT) them again."""
-        wanted = sorted(set(shas))
         held: dict[str, int] = {}
         with Session(self.engine) as session:
-            for start in range(0, len(wanted), SHAS_PER_QUERY):
-                chunk = wanted[start : start + SHAS_PER_QUERY]
+            for chunk in _chunks(shas):
                 query = select(Attachment.sha256, Attachment.size).where(
                     col(Attachment.sha256).in_(chunk), col(Attachment.on_platform)
                 )
@@ -91,12 +89,17 @@ class Attachments(StoreBase):
 
     def forget_on_platform(self, shas: Collection[str]) -> None:
         """The platform lacks these contents after all (it said so refusing a case): ask it about them again."""
-        wanted = sorted(set(shas))
         with write_session(self.engine) as session:
-            for start in range(0, len(wanted), SHAS_PER_QUERY):
-                chunk = wanted[start : start + SHAS_PER_QUERY]
+            for chunk in _chunks(shas):
                 rows = col(Attachment.sha256).in_(chunk), col(Attachment.on_platform)
                 session.exec(update(Attachment).where(*rows).values(on_platform=False))
+
+
+def _chunks(shas: Collection[str]) -> Iterator[list[str]]:
+    """The distinct contents in sorted lists of at most :data:`SHAS_PER_QUERY` (one IN list each)."""
+    wanted = sorted(set(shas))
+    for start in range(0, len(wanted), SHAS_PER_QUERY):
+        yield wanted[start : start + SHAS_PER_QUERY]
 
 
 def blob_relative(sha: str) -> str:

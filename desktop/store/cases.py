@@ -39,6 +39,7 @@ from desktop.store.db import durable, next_sequence, write_session
 from desktop.store.driver import insert_of, run, run_many
 from desktop.store.models import PHRASES, Attachment, Case, CaseItem, MaterialRecord, OutboxEntry, OutboxStatus
 from desktop.store.payload import case_attachments, case_payload, supervision_fields
+from desktop.store.phrases import case_texts
 from desktop.store.rows import CaseDetail, CaseNotFound, NotEditable, audit, case_detail, detached, load_case
 from desktop.store.search import applicant_phone
 
@@ -113,7 +114,7 @@ class CaseWrites(StoreBase):
         problems = decision_problems(decision, DecisionInput(items, materials, form_errors or {}, reason))
         if problems:
             raise DecisionError(problems)
-        phrases = self.phrases.ids([profile.center_name, *(i.reason for i in items), *(m.name for m in materials)])
+        phrases = self.phrases.ids(case_texts(profile.center_name, items, materials))
         with durable(self.engine) as session:
             conn = session.connection()
             row = _read_case(conn, case_id)  # the stored columns: written below by one UPDATE, not by a session

@@ -30,6 +30,7 @@ from sqlmodel import col, delete, select
 from desktop.cases.clock import Clock
 from desktop.store.db import center_local_path, is_postgres, write_session
 from desktop.store.models import PHRASES, Attachment, Case, CaseItem, MaterialRecord, OutboxEntry
+from desktop.store.phrases import case_texts
 from desktop.store.repo import Store
 from desktop.store.rows import audit
 
@@ -120,8 +121,8 @@ def relay_offline(local: Store, center: Store, *, now: datetime | None = None) -
 def _relay_revision(local: Store, center: Store, entry: OutboxEntry, now: datetime) -> bool:
     detail = local.get(entry.case_id)
     trail = [[e.action, e.actor, e.at.isoformat()] for e in local.audit_trail(entry.case_id)]
-    texts = [detail.case.center_name, *(i.reason for i in detail.items), *(m.name for m in detail.materials)]
-    phrases = center.phrases.ids(texts)  # the center's ids of the offline store's texts
+    # the center's ids of the offline store's texts
+    phrases = center.phrases.ids(case_texts(detail.case.center_name, detail.items, detail.materials))
     with write_session(center.engine) as session:
         held = session.exec(select(Case.revision).where(Case.id == entry.case_id)).first()
         if held is not None and held >= entry.revision:

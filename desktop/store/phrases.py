@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -30,6 +30,21 @@ from sqlmodel import col
 from desktop.store.db import writer
 from desktop.store.driver import run_many
 from desktop.store.models import Phrase
+
+
+class _Item(Protocol):
+    @property
+    def reason(self) -> str: ...
+
+
+class _Material(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+def case_texts(center_name: str, items: Iterable[_Item], materials: Iterable[_Material]) -> list[str]:
+    """A case's phrases (``models.PHRASES``): its center's name, why each item applies, each material's name."""
+    return [center_name, *(i.reason for i in items), *(m.name for m in materials)]
 
 
 class Phrases:
