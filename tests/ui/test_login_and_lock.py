@@ -43,6 +43,15 @@ def login_dialog(qtbot: QtBot, hall: Hall, pool: QThreadPool) -> LoginDialog:
     return dialog
 
 
+def typed_login(qtbot: QtBot, hall: Hall, pool: QThreadPool, password: str) -> LoginDialog:
+    """The login of a store with staff, wangf's account and ``password`` typed in."""
+    staff(hall)
+    dialog = login_dialog(qtbot, hall, pool)
+    dialog.username.setText("wangf")
+    dialog.password.setText(password)
+    return dialog
+
+
 def settled(qtbot: QtBot, dialog: LoginDialog | LockDialog) -> None:
     qtbot.waitUntil(lambda: not dialog.busy)
 
@@ -78,10 +87,7 @@ def test_a_store_with_accounts_asks_only_name_and_password(qtbot: QtBot, hall: H
 
 
 def test_a_wrong_password_is_refused_and_audited(qtbot: QtBot, hall: Hall, pool: QThreadPool) -> None:
-    staff(hall)
-    dialog = login_dialog(qtbot, hall, pool)
-    dialog.username.setText("wangf")
-    dialog.password.setText("not the password")
+    dialog = typed_login(qtbot, hall, pool, "not the password")
     dialog.submit()
     settled(qtbot, dialog)
     assert dialog.message.text() == "用户名或密码错误" and dialog.account is None and dialog.password.text() == ""
@@ -92,10 +98,7 @@ def test_a_wrong_password_is_refused_and_audited(qtbot: QtBot, hall: Hall, pool:
 def test_the_login_runs_off_the_ui_thread_once_however_often_enter_is_pressed(
     qtbot: QtBot, hall: Hall, pool: QThreadPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    staff(hall)
-    dialog = login_dialog(qtbot, hall, pool)
-    dialog.username.setText("wangf")
-    dialog.password.setText(PASSWORD)
+    dialog = typed_login(qtbot, hall, pool, PASSWORD)
     with held(monkeypatch, accounts, "login") as login:
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
         qtbot.waitUntil(login.entered.is_set)  # the store's check is running, held on its thread
@@ -117,16 +120,13 @@ def test_the_login_runs_off_the_ui_thread_once_however_often_enter_is_pressed(
 def test_a_store_out_of_reach_says_so_in_chinese_and_lets_the_clerk_retry(
     qtbot: QtBot, hall: Hall, pool: QThreadPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    staff(hall)
-    dialog = login_dialog(qtbot, hall, pool)
+    dialog = typed_login(qtbot, hall, pool, PASSWORD)
     real_login = accounts.login
 
     def unreachable(*_args: object) -> None:
         raise ConnectionError("server closed the connection unexpectedly\n(background)")
 
     monkeypatch.setattr(accounts, "login", unreachable)
-    dialog.username.setText("wangf")
-    dialog.password.setText(PASSWORD)
     dialog.submit()
     settled(qtbot, dialog)
     assert dialog.message.text() == "无法访问办件库，请稍后重试（server closed the connection unexpectedly）"
